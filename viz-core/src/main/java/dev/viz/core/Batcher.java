@@ -1,0 +1,77 @@
+package dev.viz.core;
+
+/**
+ * Encoded, sequence-numbered frames to one datagram payload and back: the audio batch wire format.
+ *
+ * <p>The network thread alone calls an instance, for both directions. The sending side appends
+ * consecutive frames and {@linkplain #flush flushes} when the batch is complete or the next frame
+ * would not fit; a batch never exceeds the payload limit given to {@link #open}. The receiving side
+ * {@linkplain #read reads} a payload and hands each frame to a {@link FrameHandler} as a slice of the
+ * batcher's own buffer, with no copy and no allocation. Malformed input yields a negative status,
+ * never an exception, and never an allocation sized by a length read from the wire.
+ *
+ * <p>The default implementation is {@link dev.viz.core.batch.FrameBatcher}; its format is in
+ * {@code docs/protocol.md}.
+ */
+public interface Batcher {
+
+    /** {@link #append}: the frame was added. */
+    int APPENDED = 0;
+
+    /**
+     * {@link #append}: the frame was not added because it would not fit, or does not follow the
+     * previous frame; {@link #flush} the batch and append it again.
+     */
+    int FLUSH_FIRST = 1;
+
+    /** {@link #read} status: the payload is truncated, lies about a length, or is garbage. */
+    int ERROR_MALFORMED = -1;
+
+    /** {@link #read} status: the payload is of a version this batcher does not speak. */
+    int ERROR_VERSION = -2;
+
+    /** {@link #read} status: the frames area failed to decompress or decompressed too large. */
+    int ERROR_COMPRESSION = -3;
+
+    /** Receives the frames of a batch being read; the slice is valid only during the call. */
+    @FunctionalInterface
+    interface FrameHandler {
+        void onFrame(long sequence, byte[] buffer, int offset, int length);
+    }
+
+    /**
+     * Prepares the batcher. Called once before any other method.
+     *
+     * @param framesPerBatch the frames in a complete batch (8 by default)
+     * @param maxPayloadBytes the largest payload {@link #flush} may write
+     */
+    void open(AudioFormat format, int framesPerBatch, int maxPayloadBytes, Compressor compressor);
+
+    /**
+     * Adds frame {@code sequence} (whose bytes are copied) to the pending batch.
+     *
+     * @return {@link #APPENDED} or {@link #FLUSH_FIRST}
+     * @throws IllegalArgumentException if a single frame could never fit in a payload
+     */
+    int append(long sequence, byte[] frame, int offset, int length);
+
+    /** Frames in the pending batch. */
+    int pendingFrames();
+
+    /** Whether the pending batch holds {@code framesPerBatch} frames and should be flushed now. */
+    boolean isComplete();
+
+    /**
+     * Writes the pending batch as one payload into {@code dst[offset ..]} and starts a new batch.
+     *
+     * @return bytes written (at most {@code maxPayloadBytes}), or 0 when nothing was pending
+     */
+    int flush(byte[] dst, int offset);
+
+    /**
+     * Reads one payload written by {@link #flush} (possibly by a batcher in another process).
+     *
+     * @return the number of frames handed to {@code handler}, or a negative status
+     */
+    int read(byte[] src, int offset, int length, FrameHandler handler);
+}

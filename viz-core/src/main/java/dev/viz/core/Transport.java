@@ -1,0 +1,142 @@
+package dev.viz.core;
+
+import java.io.IOException;
+
+/**
+ * Sends datagram payloads to one peer and receives them from it.
+ *
+ * <p>Transports stack: a secure layer wraps a UDP transport, an impaired transport (loss, delay,
+ * reordering) wraps anything for tests and demonstrations. Each decorator takes its own overhead
+ * off {@link #maxPayloadBytes()}.
+ *
+ * <p><b>Threads.</b> The session calls {@link #open} once, then {@link #send}, {@link #receive},
+ * {@link #doWork} and the queries only from its network thread; {@link #close} from any thread.
+ * The hot-path methods return status codes and never throw; the {@link Events} they raise run on
+ * the network thread.
+ */
+public interface Transport extends AutoCloseable {
+
+    /** {@link #send}: there is no peer to send to yet (or the secure layer is handshaking): dropped. */
+    int NOT_READY = -1;
+
+    /** {@link #send}: the operating system refused the datagram: dropped. */
+    int ERROR_IO = -2;
+
+    /** {@link #send}: the payload is over {@link #maxPayloadBytes()}: dropped. */
+    int ERROR_TOO_LARGE = -3;
+
+    /** Why a transport dropped a received datagram, for {@link Events#onRejected}. */
+    enum Rejection {
+        /** Too short, too long, or of an unknown type. */
+        MALFORMED,
+        /** Failed authentication (a forgery, a flipped bit, a wrong key). */
+        UNAUTHENTICATED,
+        /** A counter already seen, or too old for the replay window. */
+        REPLAYED,
+        /** From an address that is not the peer's, with nothing that proves it is the peer. */
+        UNKNOWN_SOURCE,
+        /** A handshake over the rate limit. */
+        RATE_LIMITED
+    }
+
+    /**
+     * What a transport tells the session. Called on the network thread; implementations are fast,
+     * never throw and never block. Every method has an empty default.
+     */
+    interface Events {
+        /** The transport can send: the peer is known and, for a secure transport, authenticated. */
+        default void onReady(String peer) {
+        }
+
+        /** The transport cannot send for now (the peer went away; a secure transport re-handshakes). */
+        default void onNotReady(String reason) {
+        }
+
+        /** Authenticated datagrams now come from, and go to, a new address (the peer roamed). */
+        default void onPeerMoved(String peer) {
+        }
+
+        /** A secure transport finished a handshake. */
+        default void onSecured(String peerFingerprint, String verificationCode) {
+        }
+
+        /** A secure transport failed in a way that retrying will not fix (wrong key, wrong secret). */
+        default void onFailed(String reason) {
+        }
+
+        /** A received datagram was dropped. */
+        default void onRejected(Rejection why) {
+        }
+    }
+
+    /** A short description, for example {@code udp connect 192.0.2.1:8443}. */
+    String name();
+
+    /**
+     * Opens sockets and starts whatever the transport does on its own (a handshake). Called once.
+     *
+     * @throws IOException when the socket cannot be bound or the host cannot be resolved; the
+     *     message says which address and why
+     */
+    void open(Events events) throws IOException;
+
+    /** The largest payload {@link #send} accepts. */
+    int maxPayloadBytes();
+
+    /** Whether {@link #send} can deliver now. */
+    boolean isReady();
+
+    /**
+     * Sends {@code buffer[offset .. offset + length)} as one datagram payload.
+     *
+     * @return {@code length} when sent, or a negative status
+     */
+    int send(byte[] buffer, int offset, int length);
+
+    /**
+     * Polls for one received payload and copies it into {@code buffer[offset ..]}; never blocks.
+     *
+     * @return its length; 0 when there is nothing to deliver (including a datagram the transport
+     *     consumed itself, such as a handshake message, or one it rejected)
+     */
+    int receive(byte[] buffer, int offset, int capacity);
+
+    /**
+     * Timers: handshake retransmissions, re-handshakes, rate-limit windows.
+     *
+     * @return how much work was done (0 when idle), for the network thread's idle strategy
+     */
+    default int doWork(long nowNs) {
+        return 0;
+    }
+
+    /**
+     * The session found the payload that {@link #receive} returned last to be valid. A transport
+     * that learns its peer from traffic (a plain UDP listener) binds to that payload's source, or
+     * moves there; others ignore this.
+     */
+    default void acceptPeer() {
+    }
+
+    /** Bytes this transport (or the one it wraps) put on the wire: UDP payloads, every layer included. */
+    default long wireBytesSent() {
+        return 0;
+    }
+
+    /** Bytes this transport (or the one it wraps) took off the wire, accepted or not. */
+    default long wireBytesReceived() {
+        return 0;
+    }
+
+    /** Whether payloads are encrypted and authenticated end to end by this transport or one it wraps. */
+    default boolean isSecure() {
+        return false;
+    }
+
+    /** The peer's address as text, or {@code null} when none is known yet. */
+    String peer();
+
+    /** Releases sockets; idempotent. */
+    @Override
+    void close();
+}

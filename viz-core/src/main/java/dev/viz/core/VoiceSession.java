@@ -1,0 +1,319 @@
+package dev.viz.core;
+
+import dev.viz.core.batch.FrameBatcher;
+import dev.viz.core.internal.SessionEngine;
+import dev.viz.core.spi.AudioDeviceProvider;
+import dev.viz.core.spi.CodecProvider;
+import dev.viz.core.spi.CompressorProvider;
+import dev.viz.core.spi.Providers;
+import dev.viz.core.spi.TransportSecurityProvider;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One voice call with one peer: audio from an input device is encoded, batched, compressed and
+ * sent through a transport; what the peer sends is played on an output device.
+ *
+ * <pre>{@code
+ * try (VoiceSession call = VoiceSession.builder()
+ *         .transport(UdpTransport.connect("example.net", 8443))
+ *         .build()) {
+ *     call.start();
+ *     call.awaitEnd();
+ * }
+ * }</pre>
+ *
+ * <p>A session runs three threads of its own (capture, network, playback) that hand pre-allocated
+ * frames to each other through single-producer/single-consumer queues; in steady state they
+ * allocate nothing and take no lock. The methods of this class may be called from any thread.
+ */
+public final class VoiceSession implements AutoCloseable {
+    private final SessionEngine engine;
+
+    private VoiceSession(Builder b) {
+        this.engine = new SessionEngine(this, b.format, b.framesPerBatch, b.input, b.output, b.codec,
+                b.compressor, b.batcher, b.transport, b.listener, b.durationNs, b.idleTimeoutNs,
+                b.keepaliveIntervalNs, b.endWhenInputEnds);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Opens the transport and starts the session's threads. The input and output devices open once
+     * the peer answers, so a file input loses nothing to the wait.
+     *
+     * @throws IOException when the transport cannot be opened (the message says which address and why)
+     * @throws IllegalStateException when called twice
+     */
+    public void start() throws IOException {
+        engine.start();
+    }
+
+    /** Blocks until the session has ended. */
+    public void awaitEnd() throws InterruptedException {
+        engine.awaitEnd();
+    }
+
+    /** Blocks until the session has ended or {@code timeout} has passed; returns whether it ended. */
+    public boolean awaitEnd(Duration timeout) throws InterruptedException {
+        return engine.awaitEnd(timeout.toNanos());
+    }
+
+    public SessionState state() {
+        return engine.state();
+    }
+
+    /** Why the session ended, or null while it has not. */
+    public String endReason() {
+        return engine.endReason();
+    }
+
+    /** A snapshot of every figure; cheap enough to take once a second. */
+    public SessionStats stats() {
+        return engine.stats();
+    }
+
+    /** The format audio runs at. */
+    public AudioFormat format() {
+        return engine.format();
+    }
+
+    /** Frames per datagram. */
+    public int framesPerBatch() {
+        return engine.framesPerBatch();
+    }
+
+    /** The outermost transport (the secure layer, when the builder added it). */
+    public Transport transport() {
+        return engine.transport();
+    }
+
+    /**
+     * Ends the call: tells the peer ({@code bye}), stops every thread within a second, and releases
+     * the transport and the devices. Idempotent.
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    /**
+     * Builds a {@link VoiceSession}. Every part has a default except the transport: the builder
+     * takes the codec, compressor and devices from the modules on the class path (viz-audio) and,
+     * unless told otherwise, wraps the transport in the secure layer (viz-transport). Not
+     * thread-safe; {@link #build()} validates everything and says what is wrong.
+     */
+    public static final class Builder {
+        /** Frames per datagram by default: few packets, so tunnels do not ban the user. */
+        public static final int DEFAULT_FRAMES_PER_BATCH = 8;
+        public static final int DEFAULT_FRAME_MS = 40;
+        public static final int DEFAULT_BITRATE_BPS = 32_000;
+        public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(28);
+        public static final Duration DEFAULT_KEEPALIVE_INTERVAL = Duration.ofSeconds(10);
+        /** The most frames one batch may carry. */
+        public static final int MAX_FRAMES_PER_BATCH = 32;
+
+        private AudioDevice input;
+        private AudioDevice output;
+        private Codec codec;
+        private Compressor compressor;
+        private Batcher batcher;
+        private Transport transport;
+        private SessionListener listener = SessionListener.NONE;
+        private int frameMs = DEFAULT_FRAME_MS;
+        private int framesPerBatch = DEFAULT_FRAMES_PER_BATCH;
+        private int bitrateBps = DEFAULT_BITRATE_BPS;
+        private long durationNs;
+        private long idleTimeoutNs = DEFAULT_IDLE_TIMEOUT.toNanos();
+        private long keepaliveIntervalNs = DEFAULT_KEEPALIVE_INTERVAL.toNanos();
+        private boolean endWhenInputEnds = true;
+        private boolean allowPlaintext;
+        private AudioFormat format;
+
+        private Builder() {
+        }
+
+        /** Where the call's audio comes from; the default microphone when not set. */
+        public Builder input(AudioDevice input) {
+            this.input = input;
+            return this;
+        }
+
+        /** Where the peer's audio goes; the default speaker when not set. */
+        public Builder output(AudioDevice output) {
+            this.output = output;
+            return this;
+        }
+
+        /** The codec; Opus (viz-audio) at {@link #bitrateBps} when not set. */
+        public Builder codec(Codec codec) {
+            this.codec = codec;
+            return this;
+        }
+
+        /** The compressor over each batch; Zstandard (viz-audio) when not set. */
+        public Builder compressor(Compressor compressor) {
+            this.compressor = compressor;
+            return this;
+        }
+
+        /** The batch format; {@link FrameBatcher} when not set. */
+        public Builder batcher(Batcher batcher) {
+            this.batcher = batcher;
+            return this;
+        }
+
+        /** How datagrams reach the peer. Required. */
+        public Builder transport(Transport transport) {
+            this.transport = transport;
+            return this;
+        }
+
+        public Builder listener(SessionListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Frame duration: 10, 20, 40 (default) or 60 ms. */
+        public Builder frameMs(int frameMs) {
+            this.frameMs = frameMs;
+            return this;
+        }
+
+        /** Frames per datagram, 1 to {@value #MAX_FRAMES_PER_BATCH}; 8 by default. */
+        public Builder framesPerBatch(int framesPerBatch) {
+            this.framesPerBatch = framesPerBatch;
+            return this;
+        }
+
+        /** The default codec's bitrate, 6000 to 510000 bit/s; 32000 by default. Ignored with {@link #codec}. */
+        public Builder bitrateBps(int bitrateBps) {
+            this.bitrateBps = bitrateBps;
+            return this;
+        }
+
+        /** Ends the call this long after it connects; zero (the default) for no limit. */
+        public Builder duration(Duration duration) {
+            this.durationNs = duration.toNanos();
+            return this;
+        }
+
+        /** Ends the call when nothing valid has come from the peer for this long; 28 s by default. */
+        public Builder idleTimeout(Duration idleTimeout) {
+            this.idleTimeoutNs = idleTimeout.toNanos();
+            return this;
+        }
+
+        /** Sends a keepalive when nothing else was sent for this long; 10 s by default. */
+        public Builder keepaliveInterval(Duration keepaliveInterval) {
+            this.keepaliveIntervalNs = keepaliveInterval.toNanos();
+            return this;
+        }
+
+        /**
+         * Whether the call ends (with a {@code bye} to the peer) when the input has nothing more to
+         * give, as a WAV file input does at its end; true by default. When false, the session keeps
+         * the call up and sends nothing.
+         */
+        public Builder endWhenInputEnds(boolean endWhenInputEnds) {
+            this.endWhenInputEnds = endWhenInputEnds;
+            return this;
+        }
+
+        /**
+         * Sends audio in the clear when the transport is not secure. Without this, the builder wraps
+         * a plain transport in the secure layer. Anyone on the path can then listen: only for tests
+         * on loopback and for measuring the secure layer's cost.
+         */
+        public Builder allowPlaintext(boolean allowPlaintext) {
+            this.allowPlaintext = allowPlaintext;
+            return this;
+        }
+
+        /**
+         * Validates the settings, fills in the defaults and builds the session.
+         *
+         * @throws IllegalStateException naming what is missing or wrong, and what to add
+         * @throws IllegalArgumentException for a value out of range
+         */
+        public VoiceSession build() {
+            if (transport == null) {
+                throw new IllegalStateException(
+                        "no transport: call transport(UdpTransport.listen(port)) or transport(UdpTransport.connect(host, port))");
+            }
+            format = AudioFormat.mono48k(frameMs);
+            if (framesPerBatch < 1 || framesPerBatch > MAX_FRAMES_PER_BATCH) {
+                throw new IllegalArgumentException(
+                        "frames per batch " + framesPerBatch + ": use 1 to " + MAX_FRAMES_PER_BATCH);
+            }
+            if (codec == null && (bitrateBps < 6_000 || bitrateBps > 510_000)) {
+                throw new IllegalArgumentException("bitrate " + bitrateBps + " bit/s: use 6000 to 510000");
+            }
+            if (durationNs < 0) {
+                throw new IllegalArgumentException("duration must not be negative");
+            }
+            if (idleTimeoutNs <= 0 || keepaliveIntervalNs <= 0 || keepaliveIntervalNs >= idleTimeoutNs) {
+                throw new IllegalArgumentException("keepalive interval must be positive and below the idle timeout");
+            }
+            if (!transport.isSecure() && !allowPlaintext) {
+                TransportSecurityProvider security =
+                        Providers.best(TransportSecurityProvider.class, TransportSecurityProvider::priority);
+                if (security == null) {
+                    throw new IllegalStateException("transport " + transport.name() + " is not encrypted and no secure"
+                            + " layer is on the class path: add dev.viz:viz-transport, or call allowPlaintext(true)"
+                            + " to send audio in the clear");
+                }
+                try {
+                    transport = security.secure(transport);
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot set up the secure layer: " + e.getMessage(), e);
+                }
+            }
+            if (codec == null) {
+                CodecProvider provider = Providers.best(CodecProvider.class, CodecProvider::priority);
+                if (provider == null) {
+                    throw new IllegalStateException("no codec: add dev.viz:viz-audio to the class path or call codec(...)");
+                }
+                codec = provider.newCodec(bitrateBps);
+            }
+            if (compressor == null) {
+                CompressorProvider provider = Providers.best(CompressorProvider.class, CompressorProvider::priority);
+                if (provider == null) {
+                    throw new IllegalStateException(
+                            "no compressor: add dev.viz:viz-audio to the class path or call compressor(...)");
+                }
+                compressor = provider.newCompressor();
+            }
+            if (batcher == null) {
+                batcher = new FrameBatcher();
+            }
+            if (input == null || output == null) {
+                AudioDeviceProvider devices = Providers.best(AudioDeviceProvider.class, AudioDeviceProvider::priority);
+                if (devices == null) {
+                    throw new IllegalStateException("no audio devices: add dev.viz:viz-audio to the class path,"
+                            + " or call input(...) and output(...)");
+                }
+                try {
+                    if (input == null) {
+                        input = devices.defaultInput();
+                    }
+                    if (output == null) {
+                        output = devices.defaultOutput();
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+            }
+            if (!input.supports(AudioDevice.Direction.INPUT)) {
+                throw new IllegalStateException(input.name() + " cannot be an input");
+            }
+            if (!output.supports(AudioDevice.Direction.OUTPUT)) {
+                throw new IllegalStateException(output.name() + " cannot be an output");
+            }
+            return new VoiceSession(this);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The default {@link dev.viz.core.Batcher}: {@link dev.viz.core.batch.FrameBatcher}. */
+package dev.viz.core.batch;
