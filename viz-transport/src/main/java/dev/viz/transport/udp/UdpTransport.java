@@ -86,6 +86,15 @@ public final class UdpTransport implements Transport {
      * @throws IllegalArgumentException with a message that shows the expected form
      */
     public static UdpTransport connect(String hostAndPort) {
+        return connect(hostAndPort, DEFAULT_MAX_DATAGRAM_BYTES);
+    }
+
+    /**
+     * Calls {@code HOST:PORT} with a datagram size limit.
+     *
+     * @throws IllegalArgumentException with a message that shows the expected form
+     */
+    public static UdpTransport connect(String hostAndPort, int maxDatagramBytes) {
         String s = Objects.requireNonNull(hostAndPort, "hostAndPort").trim();
         int colon = s.lastIndexOf(':');
         if (colon <= 0 || colon == s.length() - 1) {
@@ -103,7 +112,7 @@ public final class UdpTransport implements Transport {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + hostAndPort + "': the port must be a number from 1 to 65535");
         }
-        return connect(h, p);
+        return connect(h, p, maxDatagramBytes);
     }
 
     private static int checkPort(int port, boolean zeroAllowed) {
