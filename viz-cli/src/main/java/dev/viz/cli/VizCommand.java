@@ -131,7 +131,7 @@ final class VizCommand implements Callable<Integer> {
         try {
             transport = listenPort != null
                     ? UdpTransport.listen(new java.net.InetSocketAddress(listenPort), maxDatagramBytes)
-                    : UdpTransport.connect(connectTo, maxDatagramBytes);
+                    : connect(UdpTransport.HostPort.parse(connectTo), maxDatagramBytes);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -164,6 +164,10 @@ final class VizCommand implements Callable<Integer> {
         }
         return runCall(builder, listenPort != null ? "listening on UDP port " + listenPort
                 : "calling " + connectTo, statsFile, spec.commandLine().getErr());
+    }
+
+    private static UdpTransport connect(UdpTransport.HostPort target, int maxDatagramBytes) {
+        return UdpTransport.connect(target.host(), target.port(), maxDatagramBytes);
     }
 
     static void validateCommon(CommandSpec spec, int frameMs, int framesPerBatch, int bitrateBps, int maxDatagramBytes,
