@@ -126,6 +126,9 @@ final class VizCommand implements Callable<Integer> {
         if (listenPort != null && connectTo != null) {
             throw usage("use -s PORT or -c HOST:PORT, not both");
         }
+        if (listenPort != null && (listenPort < 1 || listenPort > 65_535)) {
+            throw usage("-s " + listenPort + ": the port must be 1 to 65535");
+        }
         validateCommon(spec, frameMs, framesPerBatch, bitrateBps, maxDatagramBytes, durationS);
         Transport transport;
         try {
