@@ -30,16 +30,16 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true,
         description = {
             "End-to-end encrypted peer-to-peer voice calls over raw UDP.",
-            "One peer listens (-s PORT), the other calls (-c HOST:PORT). Put the listening port behind any",
-            "UDP tunnel, reverse proxy or VPS to reach a peer behind NAT: the relay sees only ciphertext.",
+            "One peer listens (-s PORT), the other calls (-c HOST:PORT). Put the listening port behind any"
+                + " UDP tunnel, reverse proxy or VPS to reach a peer behind NAT: the relay sees only ciphertext.",
         },
         footer = {
             "",
             "Examples:",
             "  viz -s 8443                          listen on UDP 8443",
             "  viz -c example.net:8443              call",
-            "  viz -c host:8443 --input wav:a.wav --output wav:heard.wav --duration 30 --stats stats.json",
-            "  viz demo                             a whole call on this machine, written to viz-demo.wav",
+            "  viz -c host:8443 --input wav:a.wav --output wav:heard.wav --stats s.json",
+            "  viz demo                             a whole call on this machine",
         },
         subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
 final class VizCommand implements Callable<Integer> {
