@@ -1,0 +1,34 @@
+package dev.viz.benchmarks;
+
+import dev.viz.audio.opus.nativelib.NativeOpusCodec;
+import dev.viz.core.Codec;
+import dev.viz.core.Compressor;
+import dev.viz.core.batch.NoCompressor;
+
+/** The codecs and compressors a benchmark's {@code @Param} names. */
+final class Codecs {
+    private Codecs() {
+    }
+
+    static Codec codec(String name) {
+        switch (name) {
+            case "passthrough":
+                return new PassThroughCodec();
+            case "native":
+                return new NativeOpusCodec(32_000);
+            case "concentus":
+                return new BareConcentusCodec();
+            default:
+                throw new IllegalArgumentException("codec " + name + ": use passthrough, native or concentus");
+        }
+    }
+
+    static Compressor compressor(String name) {
+        switch (name) {
+            case "none":
+                return new NoCompressor();
+            default:
+                throw new IllegalArgumentException("compressor " + name + ": use none");
+        }
+    }
+}
