@@ -1,5 +1,7 @@
 package dev.viz.benchmarks;
 
+import dev.viz.audio.OpusCodec;
+import dev.viz.audio.ZstdCompressor;
 import dev.viz.audio.opus.nativelib.NativeOpusCodec;
 import dev.viz.core.Codec;
 import dev.viz.core.Compressor;
@@ -16,8 +18,10 @@ final class Codecs {
                 return new PassThroughCodec();
             case "native":
                 return new NativeOpusCodec(32_000);
-            case "concentus":
+            case "concentus-bare":
                 return new BareConcentusCodec();
+            case "concentus":
+                return new OpusCodec();
             default:
                 throw new IllegalArgumentException("codec " + name + ": use passthrough, native or concentus");
         }
@@ -27,8 +31,10 @@ final class Codecs {
         switch (name) {
             case "none":
                 return new NoCompressor();
+            case "zstd":
+                return new ZstdCompressor();
             default:
-                throw new IllegalArgumentException("compressor " + name + ": use none");
+                throw new IllegalArgumentException("compressor " + name + ": use none or zstd");
         }
     }
 }

@@ -28,7 +28,7 @@ public class PartsBenchmark {
     private static final int FRAMES = 8;
     private static final int FRAME_BYTES = 160;
 
-    @Param({"none"})
+    @Param({"none", "zstd"})
     public String compressor;
 
     private final byte[] frames = new byte[FRAMES * FRAME_BYTES];

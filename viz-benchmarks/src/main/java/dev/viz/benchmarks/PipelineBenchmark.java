@@ -27,7 +27,7 @@ public class PipelineBenchmark {
     @Param({"passthrough", "concentus", "native"})
     public String codec;
 
-    @Param({"none"})
+    @Param({"none", "zstd"})
     public String compressor;
 
     private SendPath send;
