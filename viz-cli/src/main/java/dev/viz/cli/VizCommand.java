@@ -76,6 +76,11 @@ final class VizCommand implements Callable<Integer> {
             description = "Opus bitrate in bit/s, 6000 to 510000 (default: ${DEFAULT-VALUE}).")
     int bitrateBps;
 
+    @Option(names = "--codec", paramLabel = "CODEC", defaultValue = "auto",
+            description = "Opus implementation: auto (native libopus where installed, else Concentus), native or"
+                    + " concentus (default: ${DEFAULT-VALUE}).")
+    String codec;
+
     @Option(names = "--duration", paramLabel = "SECONDS",
             description = "End the call this many seconds after it connects.")
     Double durationS;
@@ -149,8 +154,15 @@ final class VizCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("viz: " + e.getMessage());
             return Main.EXIT_FAILURE;
         }
+        dev.viz.core.Codec selectedCodec;
+        try {
+            selectedCodec = dev.viz.audio.Codecs.select(codec, bitrateBps);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         VoiceSession.Builder builder = VoiceSession.builder()
                 .transport(transport)
+                .codec(selectedCodec)
                 .input(in)
                 .output(out)
                 .frameMs(frameMs)
@@ -165,8 +177,8 @@ final class VizCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("viz: WARNING: --insecure-plaintext: this call is NOT encrypted;"
                     + " anyone on the path can listen and inject audio");
         }
-        return runCall(builder, listenPort != null ? "listening on UDP port " + listenPort
-                : "calling " + connectTo, statsFile, spec.commandLine().getErr());
+        return runCall(builder, (listenPort != null ? "listening on UDP port " + listenPort
+                : "calling " + connectTo) + ", codec " + selectedCodec.name(), statsFile, spec.commandLine().getErr());
     }
 
     private static UdpTransport connect(UdpTransport.HostPort target, int maxDatagramBytes) {
