@@ -2,35 +2,40 @@ package dev.viz.transport.secure.internal;
 
 /**
  * The three handshake datagrams of Noise {@code XX} (or {@code XXpsk3}), with offset constants.
- * Integers are big-endian. {@code mode} says which pattern the sender runs (0 {@code XX},
- * 1 {@code XXpsk3}): it only lets a receiver explain a mismatch; the pattern each side runs is its
- * own configuration, and the Noise prologue ({@value #PROLOGUE}) binds the protocol version.
+ * Integers are big-endian. Only what routing needs is outside the Noise message: the type and the
+ * receiver's session index. Everything else travels in the Noise payloads, so a flipped bit in a
+ * RESPONSE or FINAL fails authentication, and one in an INIT changes the handshake hash, which makes
+ * the RESPONSE fail at the initiator. The Noise prologue {@value #PROLOGUE} binds the protocol
+ * version.
  *
  * <pre>
- * INIT (initiator to responder, 110 bytes: never smaller than the RESPONSE it asks for)
- *  +--------+--------+------------------+-------------------+-------------------------------+
- *  | type=1 |  mode  | sender index u32 | e (32)            | payload (72, in clear):       |
- *  |        |        |                  |                   | version, flags, caps, zeros   |
- *  +--------+--------+------------------+-------------------+-------------------------------+
- *    0        1        2                  6                   38                        110
+ * INIT (initiator to responder, 109 bytes: as long as the RESPONSE it asks for, so a forged source
+ * address gains no amplification)
+ *  +--------+---------------------+------------------------------------------------------------+
+ *  | type=1 | e (32)              | payload in clear (76): version u8 | flags u8 | caps u16 |   |
+ *  |        |                     | mode u8 | sender index u32 | zeros (67)                     |
+ *  +--------+---------------------+------------------------------------------------------------+
+ *    0        1                     33                                                       109
  *
- * RESPONSE (responder to initiator, 110 bytes)
- *  +--------+--------+------------------+--------------------+--------+----------+-----------+
- *  | type=2 |  mode  | sender index u32 | receiver index u32 | e (32) | s (32+16)| payload   |
- *  |        |        |                  |                    |        |encrypted | (4+16)    |
- *  +--------+--------+------------------+--------------------+--------+----------+-----------+
- *    0        1        2                  6                    10       42         90     110
+ * RESPONSE (responder to initiator, 109 bytes)
+ *  +--------+--------------------+--------+-------------------+--------------------------------+
+ *  | type=2 | receiver index u32 | e (32) | s (32), tag (16)  | payload (8), tag (16):         |
+ *  |        |                    |        |                   | version | flags | caps u16 |    |
+ *  |        |                    |        |                   | sender index u32               |
+ *  +--------+--------------------+--------+-------------------+--------------------------------+
+ *    0        1                    5        37                  85                          109
  *
- * FINAL (initiator to responder, 74 bytes)
- *  +--------+--------+--------------------+-----------------------+-------------------------+
- *  | type=3 |  mode  | receiver index u32 | s (32+16) encrypted   | payload (4+16)          |
- *  +--------+--------+--------------------+-----------------------+-------------------------+
- *    0        1        2                    6                       54                    74
+ * FINAL (initiator to responder, 73 bytes)
+ *  +--------+--------------------+-------------------+-----------------------------------------+
+ *  | type=3 | receiver index u32 | s (32), tag (16)  | payload (4), tag (16):                  |
+ *  |        |                    |                   | version | flags | caps u16              |
+ *  +--------+--------------------+-------------------+-----------------------------------------+
+ *    0        1                    5                   53                                    73
  * </pre>
  *
- * Handshake payload: {@code version u8 (1) | flags u8 | capabilities u16}; unknown flags and
- * capabilities are ignored, another version fails the handshake. The INIT's payload is padded with
- * zeros so the INIT is as long as the RESPONSE: a forged source address gains no amplification.
+ * {@code version} is 1; another version fails the handshake; unknown {@code flags} and
+ * {@code caps} bits are ignored. {@code mode} (0 {@code XX}, 1 {@code XXpsk3}) is only a hint that
+ * lets the responder explain a mismatch; each side runs the pattern of its own configuration.
  */
 public final class HandshakeHeader {
     public static final String PROLOGUE = "viz secure v1";
@@ -43,39 +48,65 @@ public final class HandshakeHeader {
     public static final byte MODE_XX_PSK3 = 1;
 
     public static final int TYPE_OFFSET = 0;
-    public static final int MODE_OFFSET = 1;
+    public static final int DH_LENGTH = 32;
+    public static final int TAG_LENGTH = 16;
 
-    public static final int INIT_SENDER_OFFSET = 2;
-    public static final int INIT_NOISE_OFFSET = 6;
-    public static final int INIT_PAYLOAD_LENGTH = 72;
-    public static final int INIT_LENGTH = INIT_NOISE_OFFSET + 32 + INIT_PAYLOAD_LENGTH;
+    /** Common to every payload: version, flags, capabilities. */
+    public static final int PAYLOAD_BASE_LENGTH = 4;
 
-    public static final int RESPONSE_SENDER_OFFSET = 2;
-    public static final int RESPONSE_RECEIVER_OFFSET = 6;
-    public static final int RESPONSE_NOISE_OFFSET = 10;
-    public static final int PAYLOAD_LENGTH = 4;
-    public static final int RESPONSE_LENGTH = RESPONSE_NOISE_OFFSET + 32 + 48 + PAYLOAD_LENGTH + 16;
+    public static final int INIT_NOISE_OFFSET = 1;
+    public static final int INIT_PAYLOAD_LENGTH = 76;
+    /** Within the INIT payload. */
+    public static final int INIT_PAYLOAD_MODE_OFFSET = 4;
+    public static final int INIT_PAYLOAD_SENDER_OFFSET = 5;
+    public static final int INIT_PAYLOAD_USED = 9;
+    public static final int INIT_LENGTH = INIT_NOISE_OFFSET + DH_LENGTH + INIT_PAYLOAD_LENGTH;
 
-    public static final int FINAL_RECEIVER_OFFSET = 2;
-    public static final int FINAL_NOISE_OFFSET = 6;
-    public static final int FINAL_LENGTH = FINAL_NOISE_OFFSET + 48 + PAYLOAD_LENGTH + 16;
+    public static final int RESPONSE_RECEIVER_OFFSET = 1;
+    public static final int RESPONSE_NOISE_OFFSET = 5;
+    public static final int RESPONSE_PAYLOAD_LENGTH = 8;
+    /** Within the RESPONSE payload. */
+    public static final int RESPONSE_PAYLOAD_SENDER_OFFSET = 4;
+    public static final int RESPONSE_LENGTH = RESPONSE_NOISE_OFFSET + DH_LENGTH + DH_LENGTH + TAG_LENGTH
+            + RESPONSE_PAYLOAD_LENGTH + TAG_LENGTH;
+
+    public static final int FINAL_RECEIVER_OFFSET = 1;
+    public static final int FINAL_NOISE_OFFSET = 5;
+    public static final int FINAL_PAYLOAD_LENGTH = PAYLOAD_BASE_LENGTH;
+    public static final int FINAL_LENGTH = FINAL_NOISE_OFFSET + DH_LENGTH + TAG_LENGTH + FINAL_PAYLOAD_LENGTH
+            + TAG_LENGTH;
 
     private HandshakeHeader() {
     }
 
-    /** The handshake payload this version sends (the INIT's is padded to {@link #INIT_PAYLOAD_LENGTH}). */
+    /** A payload of {@code length} bytes that starts with this version's base (version 1, no flags). */
     public static byte[] payload(int length) {
         byte[] payload = new byte[length];
         payload[0] = PROTOCOL_VERSION;
         return payload;
     }
 
-    /** Whether a received handshake payload is one this version speaks (INIT padding must be zeros). */
-    public static boolean isCompatible(byte[] payload) {
-        if (payload.length < PAYLOAD_LENGTH || payload[0] != PROTOCOL_VERSION) {
+    /** The INIT payload: base, the mode hint and the initiator's session index, then zeros. */
+    public static byte[] initPayload(byte mode, int senderIndex) {
+        byte[] payload = payload(INIT_PAYLOAD_LENGTH);
+        payload[INIT_PAYLOAD_MODE_OFFSET] = mode;
+        putInt(payload, INIT_PAYLOAD_SENDER_OFFSET, senderIndex);
+        return payload;
+    }
+
+    /** The RESPONSE payload: base and the responder's session index. */
+    public static byte[] responsePayload(int senderIndex) {
+        byte[] payload = payload(RESPONSE_PAYLOAD_LENGTH);
+        putInt(payload, RESPONSE_PAYLOAD_SENDER_OFFSET, senderIndex);
+        return payload;
+    }
+
+    /** Whether a payload has the expected length, this version, and zeros where zeros belong. */
+    public static boolean isValid(byte[] payload, int expectedLength, int usedLength) {
+        if (payload == null || payload.length != expectedLength || payload[0] != PROTOCOL_VERSION) {
             return false;
         }
-        for (int i = PAYLOAD_LENGTH; i < payload.length; i++) {
+        for (int i = usedLength; i < payload.length; i++) {
             if (payload[i] != 0) {
                 return false;
             }

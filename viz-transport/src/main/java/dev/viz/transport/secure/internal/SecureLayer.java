@@ -118,18 +118,23 @@ public final class SecureLayer {
         final HandshakeState handshake;
         final int localIndex;
         final long startedNs;
-        final byte[] ephemeral;
+        final KeyPair ephemeral;
+        final byte[] ephemeralPublic;
+        final byte[] initPayload;
         final boolean probe;
         byte[] finalDatagram;
         Session session;
         int finalSends;
         long lastFinalNs;
 
-        Attempt(HandshakeState handshake, int localIndex, long startedNs, byte[] ephemeral, boolean probe) {
+        Attempt(HandshakeState handshake, int localIndex, long startedNs, KeyPair ephemeral, byte[] initPayload,
+                boolean probe) {
             this.handshake = handshake;
             this.localIndex = localIndex;
             this.startedNs = startedNs;
             this.ephemeral = ephemeral;
+            this.ephemeralPublic = ephemeral.publicKey();
+            this.initPayload = initPayload;
             this.probe = probe;
         }
     }
@@ -353,15 +358,18 @@ public final class SecureLayer {
     // ---- handshake: initiator --------------------------------------------------------------------
 
     private void startAttempt(long nowNs, boolean probe) {
-        HandshakeState handshake = new HandshakeState(pattern, true, PROLOGUE, identity, null, null, null, psks());
+        KeyPair ephemeral = KeyPair.generate();
+        HandshakeState handshake = new HandshakeState(pattern, true, PROLOGUE, identity, ephemeral, null, null, psks());
         int index = newIndex();
-        byte[] message = handshake.writeMessage(HandshakeHeader.payload(HandshakeHeader.INIT_PAYLOAD_LENGTH));
+        byte[] payload = HandshakeHeader.initPayload(mode, index);
+        byte[] message = handshake.writeMessage(payload);
         byte[] datagram = new byte[HandshakeHeader.INIT_LENGTH];
         datagram[HandshakeHeader.TYPE_OFFSET] = HandshakeHeader.TYPE_INIT;
-        datagram[HandshakeHeader.MODE_OFFSET] = mode;
-        HandshakeHeader.putInt(datagram, HandshakeHeader.INIT_SENDER_OFFSET, index);
         System.arraycopy(message, 0, datagram, HandshakeHeader.INIT_NOISE_OFFSET, message.length);
-        attempt = new Attempt(handshake, index, nowNs, Arrays.copyOf(message, 32), probe);
+        if (attempt != null) {
+            attempt.ephemeral.destroy();
+        }
+        attempt = new Attempt(handshake, index, nowNs, ephemeral, payload, probe);
         stats.incrementAndGet(STAT_HANDSHAKES_STARTED);
         inner.send(datagram, 0, datagram.length);
     }
@@ -379,12 +387,13 @@ public final class SecureLayer {
             reject(Rejection.UNAUTHENTICATED);
             return;
         }
-        byte[] payload = a.handshake.readMessage(Arrays.copyOfRange(in, HandshakeHeader.RESPONSE_NOISE_OFFSET, length));
+        byte[] message = Arrays.copyOfRange(in, HandshakeHeader.RESPONSE_NOISE_OFFSET, length);
+        byte[] payload = a.handshake.readMessage(message);
         if (payload == null) {
             attempt = null;
             nextAttemptNs = a.startedNs + backoffNs;
             reject(Rejection.UNAUTHENTICATED);
-            if (in[HandshakeHeader.MODE_OFFSET] != mode) {
+            if (peerRunsTheOtherPattern(a, message)) {
                 fail(psk == null
                         ? "the peer at " + inner.peer() + " requires a shared secret (--secret or VIZ_SECRET) and this"
                                 + " side has none: the handshake failed, no audio was sent"
@@ -394,14 +403,17 @@ public final class SecureLayer {
                 fail("the handshake replies of the peer at " + inner.peer() + " fail authentication: it speaks another"
                         + " version of the secure protocol, or someone on the path tampers with them");
             }
+            a.ephemeral.destroy();
             return;
         }
-        if (!HandshakeHeader.isCompatible(payload)) {
+        if (!HandshakeHeader.isValid(payload, HandshakeHeader.RESPONSE_PAYLOAD_LENGTH, HandshakeHeader.RESPONSE_PAYLOAD_LENGTH)) {
             attempt = null;
-            fail("the peer at " + inner.peer() + " speaks version " + (payload.length > 0 ? payload[0] : 0)
+            a.ephemeral.destroy();
+            fail("the peer at " + inner.peer() + " speaks version " + payload[0]
                     + " of the secure protocol; this side speaks " + HandshakeHeader.PROTOCOL_VERSION);
             return;
         }
+        a.ephemeral.destroy();
         byte[] peerKey = a.handshake.remoteStatic();
         if (pinnedPeerKey != null && !MessageDigest.isEqual(peerKey, pinnedPeerKey)) {
             attempt = null;
@@ -425,18 +437,30 @@ public final class SecureLayer {
                         + " identity, delete its line from " + knownPeers.file() + ".", true);
             }
         }
-        byte[] message = a.handshake.writeMessage(HandshakeHeader.payload(HandshakeHeader.PAYLOAD_LENGTH));
-        int responder = HandshakeHeader.getInt(in, HandshakeHeader.RESPONSE_SENDER_OFFSET);
+        int responder = HandshakeHeader.getInt(payload, HandshakeHeader.RESPONSE_PAYLOAD_SENDER_OFFSET);
+        byte[] finalMessage = a.handshake.writeMessage(HandshakeHeader.payload(HandshakeHeader.FINAL_PAYLOAD_LENGTH));
         byte[] datagram = new byte[HandshakeHeader.FINAL_LENGTH];
         datagram[HandshakeHeader.TYPE_OFFSET] = HandshakeHeader.TYPE_FINAL;
-        datagram[HandshakeHeader.MODE_OFFSET] = mode;
         HandshakeHeader.putInt(datagram, HandshakeHeader.FINAL_RECEIVER_OFFSET, responder);
-        System.arraycopy(message, 0, datagram, HandshakeHeader.FINAL_NOISE_OFFSET, message.length);
+        System.arraycopy(finalMessage, 0, datagram, HandshakeHeader.FINAL_NOISE_OFFSET, finalMessage.length);
         a.session = new Session(a.handshake, a.localIndex, responder);
         a.finalDatagram = datagram;
         a.finalSends = 1;
         a.lastFinalNs = System.nanoTime();
         inner.send(datagram, 0, datagram.length);
+    }
+
+    /**
+     * After a RESPONSE failed: replays our INIT under the other pattern to see whether the peer runs
+     * that one. XXpsk3 mixes the key in only at the third message, so the RESPONSE does not depend
+     * on the key's value and any key serves for the trial.
+     */
+    private boolean peerRunsTheOtherPattern(Attempt a, byte[] message) {
+        HandshakePattern other = psk == null ? HandshakePattern.XX_PSK3 : HandshakePattern.XX;
+        byte[][] trialPsks = psk == null ? new byte[][] {new byte[32]} : new byte[0][];
+        HandshakeState trial = new HandshakeState(other, true, PROLOGUE, identity, a.ephemeral, null, null, trialPsks);
+        trial.writeMessage(a.initPayload);
+        return trial.readMessage(message) != null;
     }
 
     /** The responder confirmed the attempt's session: it becomes current. */
@@ -486,7 +510,7 @@ public final class SecureLayer {
         if (initiator) {
             Attempt a = attempt;
             boolean simultaneous = explicitInitiator == null && current == null && a != null && a.session == null
-                    && Arrays.compareUnsigned(a.ephemeral, 0, 32, in, HandshakeHeader.INIT_NOISE_OFFSET,
+                    && Arrays.compareUnsigned(a.ephemeralPublic, 0, 32, in, HandshakeHeader.INIT_NOISE_OFFSET,
                             HandshakeHeader.INIT_NOISE_OFFSET + 32) > 0;
             if (!simultaneous) {
                 reject(Rejection.MALFORMED);
@@ -495,41 +519,40 @@ public final class SecureLayer {
             // Both ends called each other (a symmetric transport): the one with the greater ephemeral key answers.
             initiator = false;
             attempt = null;
+            a.ephemeral.destroy();
         }
         long nowNs = System.nanoTime();
         if (!limiter.tryAcquire(inner.lastSourceKey(), nowNs)) {
             reject(Rejection.RATE_LIMITED);
             return;
         }
-        if (in[HandshakeHeader.MODE_OFFSET] != mode) {
-            warn(psk == null
-                    ? "a caller uses a shared secret (--secret or VIZ_SECRET) but this side has none: its handshake will fail"
-                    : "a caller has no shared secret but this side requires one (--secret or VIZ_SECRET): its handshake"
-                            + " will fail", false);
-        }
         HandshakeState handshake = new HandshakeState(pattern, false, PROLOGUE, identity, null, null, null, psks());
         byte[] payload = handshake.readMessage(Arrays.copyOfRange(in, HandshakeHeader.INIT_NOISE_OFFSET, length));
-        if (payload == null || !HandshakeHeader.isCompatible(payload)) {
-            if (payload != null) {
+        if (!HandshakeHeader.isValid(payload, HandshakeHeader.INIT_PAYLOAD_LENGTH, HandshakeHeader.INIT_PAYLOAD_USED)) {
+            if (payload != null && payload[0] != HandshakeHeader.PROTOCOL_VERSION) {
                 warn("a caller speaks version " + payload[0] + " of the secure protocol; this side speaks "
                         + HandshakeHeader.PROTOCOL_VERSION, false);
             }
             reject(Rejection.MALFORMED);
             return;
         }
+        if (payload[HandshakeHeader.INIT_PAYLOAD_MODE_OFFSET] != mode) {
+            warn(psk == null
+                    ? "a caller uses a shared secret (--secret or VIZ_SECRET) but this side has none: its handshake will fail"
+                    : "a caller has no shared secret but this side requires one (--secret or VIZ_SECRET): its handshake"
+                            + " will fail", false);
+        }
+        int index = newIndex();
         byte[] message;
         try {
-            message = handshake.writeMessage(HandshakeHeader.payload(HandshakeHeader.PAYLOAD_LENGTH));
+            message = handshake.writeMessage(HandshakeHeader.responsePayload(index));
         } catch (IllegalStateException e) {
             reject(Rejection.MALFORMED); // a low-order ephemeral key
             return;
         }
-        int index = newIndex();
-        int initiatorIndex = HandshakeHeader.getInt(in, HandshakeHeader.INIT_SENDER_OFFSET);
+        int initiatorIndex = HandshakeHeader.getInt(payload, HandshakeHeader.INIT_PAYLOAD_SENDER_OFFSET);
         byte[] datagram = new byte[HandshakeHeader.RESPONSE_LENGTH];
         datagram[HandshakeHeader.TYPE_OFFSET] = HandshakeHeader.TYPE_RESPONSE;
-        datagram[HandshakeHeader.MODE_OFFSET] = mode;
-        HandshakeHeader.putInt(datagram, HandshakeHeader.RESPONSE_SENDER_OFFSET, index);
         HandshakeHeader.putInt(datagram, HandshakeHeader.RESPONSE_RECEIVER_OFFSET, initiatorIndex);
         System.arraycopy(message, 0, datagram, HandshakeHeader.RESPONSE_NOISE_OFFSET, message.length);
         storePending(new Pending(handshake, index, initiatorIndex, nowNs));
@@ -585,7 +608,7 @@ public final class SecureLayer {
             }
             return;
         }
-        if (!HandshakeHeader.isCompatible(payload)) {
+        if (!HandshakeHeader.isValid(payload, HandshakeHeader.FINAL_PAYLOAD_LENGTH, HandshakeHeader.FINAL_PAYLOAD_LENGTH)) {
             reject(Rejection.MALFORMED);
             return;
         }
