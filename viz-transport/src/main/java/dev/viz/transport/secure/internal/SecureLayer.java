@@ -333,6 +333,7 @@ public final class SecureLayer {
     }
 
     private void onAuthenticated(Session session, long nowNs, boolean carriesPayload) {
+        session.heardFrom = true;
         if (attempt != null && session == attempt.session) {
             promote(nowNs);
         }
@@ -590,10 +591,13 @@ public final class SecureLayer {
         }
         if (p == null) {
             Session c = current;
-            if (c != null && c.localIndex == index && c.finalMessage != null && c.confirmsResent < MAX_CONFIRM_RESENDS
+            if (c != null && c.localIndex == index && c.finalMessage != null
                     && Arrays.equals(c.finalMessage, 0, c.finalMessage.length, in, 0, length)) {
-                c.confirmsResent++; // our confirmation was lost: the initiator repeats its FINAL
-                sendConfirm(c, true);
+                reject(Rejection.REPLAYED);
+                if (!c.heardFrom && c.confirmsResent < MAX_CONFIRM_RESENDS) {
+                    c.confirmsResent++; // our confirmation was lost: the initiator repeats its FINAL
+                    sendConfirm(c, true);
+                }
                 return;
             }
             reject(Rejection.UNAUTHENTICATED);

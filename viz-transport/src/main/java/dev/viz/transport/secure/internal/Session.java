@@ -18,6 +18,8 @@ final class Session {
     /** Responder: the FINAL that made this session, to recognise its retransmissions. */
     byte[] finalMessage;
     int confirmsResent;
+    /** An authenticated datagram arrived in this session: the peer has the keys. */
+    boolean heardFrom;
     long nextCounter;
 
     Session(HandshakeState handshake, int localIndex, int remoteIndex) {
