@@ -122,7 +122,7 @@ class SecureCallTest {
             byte[] init = TapTransport.ofType(Calls.tap(caller).sent, HandshakeHeader.TYPE_INIT).get(0);
             byte[] response = TapTransport.ofType(Calls.tap(listener).sent, HandshakeHeader.TYPE_RESPONSE).get(0);
             byte[] last = TapTransport.ofType(Calls.tap(caller).sent, HandshakeHeader.TYPE_FINAL).get(0);
-            assertEquals(109, init.length);
+            assertEquals(110, init.length);
             assertEquals(109, response.length);
             assertEquals(73, last.length);
             assertTrue(init.length >= response.length, "no amplification");

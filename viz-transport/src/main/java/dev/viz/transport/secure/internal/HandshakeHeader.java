@@ -1,21 +1,23 @@
 package dev.viz.transport.secure.internal;
 
 /**
- * The three handshake datagrams of Noise {@code XX} (or {@code XXpsk3}), with offset constants.
- * Integers are big-endian. Only what routing needs is outside the Noise message: the type and the
- * receiver's session index. Everything else travels in the Noise payloads, so a flipped bit in a
- * RESPONSE or FINAL fails authentication, and one in an INIT changes the handshake hash, which makes
- * the RESPONSE fail at the initiator. The Noise prologue {@value #PROLOGUE} binds the protocol
- * version.
+ * The handshake datagrams of Noise {@code XX} (or {@code XXpsk3}), with offset constants. Integers
+ * are big-endian. Outside the Noise messages travel only what routing needs (the type, the
+ * receiver's session index) and, in the INIT, the pattern the initiator runs, so that a responder
+ * with another configuration can say so. Everything else is inside the Noise payloads: a flipped
+ * bit in a RESPONSE or FINAL fails authentication; one in an INIT makes it unreadable or changes
+ * the handshake hash, so its RESPONSE fails at the initiator. The Noise prologue {@value #PROLOGUE}
+ * binds the protocol version.
  *
  * <pre>
- * INIT (initiator to responder, 109 bytes: as long as the RESPONSE it asks for, so a forged source
- * address gains no amplification)
- *  +--------+---------------------+------------------------------------------------------------+
- *  | type=1 | e (32)              | payload in clear (76): version u8 | flags u8 | caps u16 |   |
- *  |        |                     | mode u8 | sender index u32 | zeros (67)                     |
- *  +--------+---------------------+------------------------------------------------------------+
- *    0        1                     33                                                       109
+ * INIT (initiator to responder, 110 bytes in both modes: at least as long as the RESPONSE it asks
+ * for, so a forged source address gains no amplification)
+ *  +--------+--------+-----------------+-----------------------------------------------------+
+ *  | type=1 |  mode  | e (32)          | payload: version u8 | flags u8 | caps u16 |          |
+ *  |        |        |                 | sender index u32 | zeros; 76 bytes in clear (XX),   |
+ *  |        |        |                 | or 60 bytes + tag 16 (XXpsk3: keyed by e alone)      |
+ *  +--------+--------+-----------------+-----------------------------------------------------+
+ *    0        1        2                 34                                                110
  *
  * RESPONSE (responder to initiator, 109 bytes)
  *  +--------+--------------------+--------+-------------------+--------------------------------+
@@ -31,11 +33,19 @@ package dev.viz.transport.secure.internal;
  *  |        |                    |                   | version | flags | caps u16              |
  *  +--------+--------------------+-------------------+-----------------------------------------+
  *    0        1                    5                   53                                    73
+ *
+ * NOTICE (responder to initiator, 6 bytes, unauthenticated): "I run the other mode"
+ *  +--------+--------------------+--------+
+ *  | type=5 | receiver index u32 |  mode  |
+ *  +--------+--------------------+--------+
  * </pre>
  *
- * {@code version} is 1; another version fails the handshake; unknown {@code flags} and
- * {@code caps} bits are ignored. {@code mode} (0 {@code XX}, 1 {@code XXpsk3}) is only a hint that
- * lets the responder explain a mismatch; each side runs the pattern of its own configuration.
+ * {@code mode}: 0 {@code XX}, 1 {@code XXpsk3}. A responder answers an INIT of the other mode with
+ * a NOTICE (rate-limited like any answer) so both users learn that one side has a shared secret and
+ * the other has not; an initiator believes a NOTICE only for its current attempt and only when it
+ * names the other mode (it can fail a handshake, which anyone on the path could do anyway by
+ * dropping datagrams). {@code version} is 1; another version fails the handshake; unknown
+ * {@code flags} and {@code caps} bits are ignored.
  */
 public final class HandshakeHeader {
     public static final String PROLOGUE = "viz secure v1";
@@ -44,6 +54,7 @@ public final class HandshakeHeader {
     public static final byte TYPE_INIT = 1;
     public static final byte TYPE_RESPONSE = 2;
     public static final byte TYPE_FINAL = 3;
+    public static final byte TYPE_NOTICE = 5;
     public static final byte MODE_XX = 0;
     public static final byte MODE_XX_PSK3 = 1;
 
@@ -54,13 +65,16 @@ public final class HandshakeHeader {
     /** Common to every payload: version, flags, capabilities. */
     public static final int PAYLOAD_BASE_LENGTH = 4;
 
-    public static final int INIT_NOISE_OFFSET = 1;
-    public static final int INIT_PAYLOAD_LENGTH = 76;
+    public static final int INIT_MODE_OFFSET = 1;
+    public static final int INIT_NOISE_OFFSET = 2;
+    public static final int INIT_LENGTH = 110;
     /** Within the INIT payload. */
-    public static final int INIT_PAYLOAD_MODE_OFFSET = 4;
-    public static final int INIT_PAYLOAD_SENDER_OFFSET = 5;
-    public static final int INIT_PAYLOAD_USED = 9;
-    public static final int INIT_LENGTH = INIT_NOISE_OFFSET + DH_LENGTH + INIT_PAYLOAD_LENGTH;
+    public static final int INIT_PAYLOAD_SENDER_OFFSET = 4;
+    public static final int INIT_PAYLOAD_USED = 8;
+
+    public static final int NOTICE_RECEIVER_OFFSET = 1;
+    public static final int NOTICE_MODE_OFFSET = 5;
+    public static final int NOTICE_LENGTH = 6;
 
     public static final int RESPONSE_RECEIVER_OFFSET = 1;
     public static final int RESPONSE_NOISE_OFFSET = 5;
@@ -86,10 +100,14 @@ public final class HandshakeHeader {
         return payload;
     }
 
-    /** The INIT payload: base, the mode hint and the initiator's session index, then zeros. */
+    /** INIT payload length: the rest of the 110 bytes, less the tag the psk mode adds. */
+    public static int initPayloadLength(byte mode) {
+        return INIT_LENGTH - INIT_NOISE_OFFSET - DH_LENGTH - (mode == MODE_XX_PSK3 ? TAG_LENGTH : 0);
+    }
+
+    /** The INIT payload: base and the initiator's session index, then zeros. */
     public static byte[] initPayload(byte mode, int senderIndex) {
-        byte[] payload = payload(INIT_PAYLOAD_LENGTH);
-        payload[INIT_PAYLOAD_MODE_OFFSET] = mode;
+        byte[] payload = payload(initPayloadLength(mode));
         putInt(payload, INIT_PAYLOAD_SENDER_OFFSET, senderIndex);
         return payload;
     }

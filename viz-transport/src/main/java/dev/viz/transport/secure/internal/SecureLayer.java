@@ -120,21 +120,18 @@ public final class SecureLayer {
         final long startedNs;
         final KeyPair ephemeral;
         final byte[] ephemeralPublic;
-        final byte[] initPayload;
         final boolean probe;
         byte[] finalDatagram;
         Session session;
         int finalSends;
         long lastFinalNs;
 
-        Attempt(HandshakeState handshake, int localIndex, long startedNs, KeyPair ephemeral, byte[] initPayload,
-                boolean probe) {
+        Attempt(HandshakeState handshake, int localIndex, long startedNs, KeyPair ephemeral, boolean probe) {
             this.handshake = handshake;
             this.localIndex = localIndex;
             this.startedNs = startedNs;
             this.ephemeral = ephemeral;
             this.ephemeralPublic = ephemeral.publicKey();
-            this.initPayload = initPayload;
             this.probe = probe;
         }
     }
@@ -282,6 +279,9 @@ public final class SecureLayer {
             case HandshakeHeader.TYPE_FINAL:
                 onFinal(length);
                 return 0;
+            case HandshakeHeader.TYPE_NOTICE:
+                onNotice(length);
+                return 0;
             default:
                 reject(Rejection.MALFORMED);
                 return 0;
@@ -366,11 +366,12 @@ public final class SecureLayer {
         byte[] message = handshake.writeMessage(payload);
         byte[] datagram = new byte[HandshakeHeader.INIT_LENGTH];
         datagram[HandshakeHeader.TYPE_OFFSET] = HandshakeHeader.TYPE_INIT;
+        datagram[HandshakeHeader.INIT_MODE_OFFSET] = mode;
         System.arraycopy(message, 0, datagram, HandshakeHeader.INIT_NOISE_OFFSET, message.length);
         if (attempt != null) {
             attempt.ephemeral.destroy();
         }
-        attempt = new Attempt(handshake, index, nowNs, ephemeral, payload, probe);
+        attempt = new Attempt(handshake, index, nowNs, ephemeral, probe);
         stats.incrementAndGet(STAT_HANDSHAKES_STARTED);
         inner.send(datagram, 0, datagram.length);
     }
@@ -394,13 +395,7 @@ public final class SecureLayer {
             attempt = null;
             nextAttemptNs = a.startedNs + backoffNs;
             reject(Rejection.UNAUTHENTICATED);
-            if (peerRunsTheOtherPattern(a, message)) {
-                fail(psk == null
-                        ? "the peer at " + inner.peer() + " requires a shared secret (--secret or VIZ_SECRET) and this"
-                                + " side has none: the handshake failed, no audio was sent"
-                        : "the peer at " + inner.peer() + " has no shared secret but this side has one (--secret or"
-                                + " VIZ_SECRET): the handshake failed, no audio was sent");
-            } else if (++responseFailures >= 3) {
+            if (++responseFailures >= 3) {
                 fail("the handshake replies of the peer at " + inner.peer() + " fail authentication: it speaks another"
                         + " version of the secure protocol, or someone on the path tampers with them");
             }
@@ -451,17 +446,21 @@ public final class SecureLayer {
         inner.send(datagram, 0, datagram.length);
     }
 
-    /**
-     * After a RESPONSE failed: replays our INIT under the other pattern to see whether the peer runs
-     * that one. XXpsk3 mixes the key in only at the third message, so the RESPONSE does not depend
-     * on the key's value and any key serves for the trial.
-     */
-    private boolean peerRunsTheOtherPattern(Attempt a, byte[] message) {
-        HandshakePattern other = psk == null ? HandshakePattern.XX_PSK3 : HandshakePattern.XX;
-        byte[][] trialPsks = psk == null ? new byte[][] {new byte[32]} : new byte[0][];
-        HandshakeState trial = new HandshakeState(other, true, PROLOGUE, identity, a.ephemeral, null, null, trialPsks);
-        trial.writeMessage(a.initPayload);
-        return trial.readMessage(message) != null;
+    private void onNotice(int length) {
+        Attempt a = attempt;
+        if (!initiator || length != HandshakeHeader.NOTICE_LENGTH || a == null || a.finalDatagram != null
+                || HandshakeHeader.getInt(in, HandshakeHeader.NOTICE_RECEIVER_OFFSET) != a.localIndex
+                || in[HandshakeHeader.NOTICE_MODE_OFFSET] == mode) {
+            reject(Rejection.MALFORMED);
+            return;
+        }
+        attempt = null;
+        a.ephemeral.destroy();
+        fail(psk == null
+                ? "the peer at " + inner.peer() + " requires a shared secret (--secret or VIZ_SECRET) and this side has"
+                        + " none: the handshake failed, no audio was sent"
+                : "the peer at " + inner.peer() + " has no shared secret but this side has one (--secret or"
+                        + " VIZ_SECRET): the handshake failed, no audio was sent");
     }
 
     /** The responder confirmed the attempt's session: it becomes current. */
@@ -527,21 +526,41 @@ public final class SecureLayer {
             reject(Rejection.RATE_LIMITED);
             return;
         }
-        HandshakeState handshake = new HandshakeState(pattern, false, PROLOGUE, identity, null, null, null, psks());
+        byte declared = in[HandshakeHeader.INIT_MODE_OFFSET];
+        if (declared != HandshakeHeader.MODE_XX && declared != HandshakeHeader.MODE_XX_PSK3) {
+            reject(Rejection.MALFORMED);
+            return;
+        }
+        boolean sameMode = declared == mode;
+        // An INIT of the other mode is read under that mode (its first message needs no key) to find where to
+        // send the NOTICE.
+        HandshakeState handshake = sameMode
+                ? new HandshakeState(pattern, false, PROLOGUE, identity, null, null, null, psks())
+                : new HandshakeState(psk == null ? HandshakePattern.XX_PSK3 : HandshakePattern.XX, false, PROLOGUE,
+                        identity, null, null, null, psk == null ? new byte[][] {new byte[32]} : new byte[0][]);
         byte[] payload = handshake.readMessage(Arrays.copyOfRange(in, HandshakeHeader.INIT_NOISE_OFFSET, length));
-        if (!HandshakeHeader.isValid(payload, HandshakeHeader.INIT_PAYLOAD_LENGTH, HandshakeHeader.INIT_PAYLOAD_USED)) {
-            if (payload != null && payload[0] != HandshakeHeader.PROTOCOL_VERSION) {
+        if (!HandshakeHeader.isValid(payload, HandshakeHeader.initPayloadLength(declared),
+                HandshakeHeader.INIT_PAYLOAD_USED)) {
+            if (payload != null && payload.length > 0 && payload[0] != HandshakeHeader.PROTOCOL_VERSION) {
                 warn("a caller speaks version " + payload[0] + " of the secure protocol; this side speaks "
                         + HandshakeHeader.PROTOCOL_VERSION, false);
             }
             reject(Rejection.MALFORMED);
             return;
         }
-        if (payload[HandshakeHeader.INIT_PAYLOAD_MODE_OFFSET] != mode) {
+        if (!sameMode) {
             warn(psk == null
-                    ? "a caller uses a shared secret (--secret or VIZ_SECRET) but this side has none: its handshake will fail"
-                    : "a caller has no shared secret but this side requires one (--secret or VIZ_SECRET): its handshake"
-                            + " will fail", false);
+                    ? "a caller uses a shared secret (--secret or VIZ_SECRET) but this side has none: refused"
+                    : "a caller has no shared secret but this side requires one (--secret or VIZ_SECRET): refused",
+                    false);
+            byte[] notice = new byte[HandshakeHeader.NOTICE_LENGTH];
+            notice[HandshakeHeader.TYPE_OFFSET] = HandshakeHeader.TYPE_NOTICE;
+            HandshakeHeader.putInt(notice, HandshakeHeader.NOTICE_RECEIVER_OFFSET,
+                    HandshakeHeader.getInt(payload, HandshakeHeader.INIT_PAYLOAD_SENDER_OFFSET));
+            notice[HandshakeHeader.NOTICE_MODE_OFFSET] = mode;
+            reject(Rejection.UNAUTHENTICATED);
+            inner.reply(notice, 0, notice.length);
+            return;
         }
         int index = newIndex();
         byte[] message;
