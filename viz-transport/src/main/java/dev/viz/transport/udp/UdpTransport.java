@@ -86,7 +86,7 @@ public final class UdpTransport implements Transport {
      * @throws IllegalArgumentException with a message that shows the expected form
      */
     public static UdpTransport connect(String hostAndPort) {
-        return connectAddress(hostAndPort, DEFAULT_MAX_DATAGRAM_BYTES);
+        return connect(hostAndPort, DEFAULT_MAX_DATAGRAM_BYTES);
     }
 
     /**
@@ -94,7 +94,7 @@ public final class UdpTransport implements Transport {
      *
      * @throws IllegalArgumentException with a message that shows the expected form
      */
-    public static UdpTransport connectAddress(String hostAndPort, int maxDatagramBytes) {
+    public static UdpTransport connect(String hostAndPort, int maxDatagramBytes) {
         String s = Objects.requireNonNull(hostAndPort, "hostAndPort").trim();
         int colon = s.lastIndexOf(':');
         if (colon <= 0 || colon == s.length() - 1) {
