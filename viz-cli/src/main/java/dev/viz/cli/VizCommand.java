@@ -126,12 +126,15 @@ final class VizCommand implements Callable<Integer> {
         if (listenPort != null && connectTo != null) {
             throw usage("use -s PORT or -c HOST:PORT, not both");
         }
+        if (listenPort != null && (listenPort < 1 || listenPort > 65_535)) {
+            throw usage("-s " + listenPort + ": the port must be 1 to 65535");
+        }
         validateCommon(spec, frameMs, framesPerBatch, bitrateBps, maxDatagramBytes, durationS);
         Transport transport;
         try {
             transport = listenPort != null
                     ? UdpTransport.listen(new java.net.InetSocketAddress(listenPort), maxDatagramBytes)
-                    : UdpTransport.connect(connectTo, maxDatagramBytes);
+                    : connect(UdpTransport.HostPort.parse(connectTo), maxDatagramBytes);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -164,6 +167,10 @@ final class VizCommand implements Callable<Integer> {
         }
         return runCall(builder, listenPort != null ? "listening on UDP port " + listenPort
                 : "calling " + connectTo, statsFile, spec.commandLine().getErr());
+    }
+
+    private static UdpTransport connect(UdpTransport.HostPort target, int maxDatagramBytes) {
+        return UdpTransport.connect(target.host(), target.port(), maxDatagramBytes);
     }
 
     static void validateCommon(CommandSpec spec, int frameMs, int framesPerBatch, int bitrateBps, int maxDatagramBytes,
