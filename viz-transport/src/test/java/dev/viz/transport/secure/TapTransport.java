@@ -20,6 +20,8 @@ final class TapTransport implements Transport {
     final List<byte[]> received = new CopyOnWriteArrayList<>();
     private final ArrayDeque<byte[]> injected = new ArrayDeque<>();
     volatile boolean recording = true;
+    /** Datagrams the wrapped transport delivered (injected ones not included). */
+    final java.util.concurrent.atomic.AtomicLong receivedCount = new java.util.concurrent.atomic.AtomicLong();
     /** Applied to each received datagram before the secure layer sees it; null to pass it as it is. */
     volatile UnaryOperator<byte[]> onReceive;
 
@@ -81,6 +83,7 @@ final class TapTransport implements Transport {
         if (n <= 0) {
             return n;
         }
+        receivedCount.incrementAndGet();
         UnaryOperator<byte[]> rewrite = onReceive;
         if (recording || rewrite != null) {
             byte[] copy = Arrays.copyOfRange(buffer, offset, offset + n);
