@@ -30,6 +30,7 @@ public final class HandshakeState {
     private int pskIndex;
     private int messageIndex;
     private boolean failed;
+    private boolean failedOnPayload;
     private CipherState[] split;
 
     /**
@@ -99,6 +100,14 @@ public final class HandshakeState {
 
     public boolean isFailed() {
         return failed;
+    }
+
+    /**
+     * Whether the last {@link #readMessage} failed only at the payload, after every token of the
+     * message had passed: with a {@code psk} token in the message, the sign of a different key.
+     */
+    public boolean failedOnPayload() {
+        return failedOnPayload;
     }
 
     /** Index of the next handshake message (0 for the first). */
@@ -189,6 +198,7 @@ public final class HandshakeState {
         }
         byte[] payload = symmetric.decryptAndHash(Arrays.copyOfRange(message, at, message.length));
         if (payload == null) {
+            failedOnPayload = true;
             return fail();
         }
         advance();

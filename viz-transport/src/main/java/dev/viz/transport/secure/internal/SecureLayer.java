@@ -48,7 +48,7 @@ public final class SecureLayer {
     public static final long SILENCE_BEFORE_PROBE_MS = 1_500;
     public static final long SILENCE_BEFORE_PROBE_MAX_MS = 12_000;
     public static final long FINAL_RETRANSMIT_NS = 500_000_000L;
-    public static final int FINAL_SENDS = 5;
+    public static final int FINAL_SENDS = 4;
     public static final long PENDING_LIFETIME_NS = 3_000_000_000L;
     public static final long PREVIOUS_SESSION_LIFETIME_NS = 10_000_000_000L;
     public static final int PENDING_SLOTS = 64;
@@ -61,6 +61,8 @@ public final class SecureLayer {
     public static final int HANDSHAKE_BURST = 50;
     private static final long WARNING_INTERVAL_NS = 2_000_000_000L;
     private static final int MAX_CONFIRM_RESENDS = 5;
+    /** FINALs that may fail for one pending handshake before it is dropped. */
+    private static final int MAX_FINAL_FAILURES = 3;
     private static final byte[] PROLOGUE = HandshakeHeader.PROLOGUE.getBytes(StandardCharsets.US_ASCII);
 
     private static final int STAT_HANDSHAKES_STARTED = Rejection.values().length;
@@ -138,16 +140,25 @@ public final class SecureLayer {
 
     /** A responder's handshake waiting for its FINAL. */
     private static final class Pending {
-        final HandshakeState handshake;
         final int localIndex;
         final int remoteIndex;
         final long startedNs;
+        /** To rebuild the state after a FINAL that failed: a corrupted copy must not cost the genuine one its slot. */
+        final byte[] initMessage;
+        final KeyPair ephemeral;
+        final byte[] responsePayload;
+        HandshakeState handshake;
+        int failures;
 
-        Pending(HandshakeState handshake, int localIndex, int remoteIndex, long startedNs) {
+        Pending(HandshakeState handshake, int localIndex, int remoteIndex, long startedNs, byte[] initMessage,
+                KeyPair ephemeral, byte[] responsePayload) {
             this.handshake = handshake;
             this.localIndex = localIndex;
             this.remoteIndex = remoteIndex;
             this.startedNs = startedNs;
+            this.initMessage = initMessage;
+            this.ephemeral = ephemeral;
+            this.responsePayload = responsePayload;
         }
     }
 
@@ -532,13 +543,15 @@ public final class SecureLayer {
             return;
         }
         boolean sameMode = declared == mode;
+        KeyPair ephemeral = sameMode ? KeyPair.generate() : null;
         // An INIT of the other mode is read under that mode (its first message needs no key) to find where to
         // send the NOTICE.
         HandshakeState handshake = sameMode
-                ? new HandshakeState(pattern, false, PROLOGUE, identity, null, null, null, psks())
+                ? new HandshakeState(pattern, false, PROLOGUE, identity, ephemeral, null, null, psks())
                 : new HandshakeState(psk == null ? HandshakePattern.XX_PSK3 : HandshakePattern.XX, false, PROLOGUE,
                         identity, null, null, null, psk == null ? new byte[][] {new byte[32]} : new byte[0][]);
-        byte[] payload = handshake.readMessage(Arrays.copyOfRange(in, HandshakeHeader.INIT_NOISE_OFFSET, length));
+        byte[] initMessage = Arrays.copyOfRange(in, HandshakeHeader.INIT_NOISE_OFFSET, length);
+        byte[] payload = handshake.readMessage(initMessage);
         if (!HandshakeHeader.isValid(payload, HandshakeHeader.initPayloadLength(declared),
                 HandshakeHeader.INIT_PAYLOAD_USED)) {
             if (payload != null && payload.length > 0 && payload[0] != HandshakeHeader.PROTOCOL_VERSION) {
@@ -563,9 +576,10 @@ public final class SecureLayer {
             return;
         }
         int index = newIndex();
+        byte[] responsePayload = HandshakeHeader.responsePayload(index);
         byte[] message;
         try {
-            message = handshake.writeMessage(HandshakeHeader.responsePayload(index));
+            message = handshake.writeMessage(responsePayload);
         } catch (IllegalStateException e) {
             reject(Rejection.MALFORMED); // a low-order ephemeral key
             return;
@@ -575,9 +589,17 @@ public final class SecureLayer {
         datagram[HandshakeHeader.TYPE_OFFSET] = HandshakeHeader.TYPE_RESPONSE;
         HandshakeHeader.putInt(datagram, HandshakeHeader.RESPONSE_RECEIVER_OFFSET, initiatorIndex);
         System.arraycopy(message, 0, datagram, HandshakeHeader.RESPONSE_NOISE_OFFSET, message.length);
-        storePending(new Pending(handshake, index, initiatorIndex, nowNs));
+        storePending(new Pending(handshake, index, initiatorIndex, nowNs, initMessage, ephemeral, responsePayload));
         stats.incrementAndGet(STAT_HANDSHAKES_ANSWERED);
         inner.reply(datagram, 0, datagram.length);
+    }
+
+    /** The responder's state right after its RESPONSE, again: the same INIT, ephemeral key and payload. */
+    private HandshakeState rebuild(Pending p) {
+        HandshakeState handshake = new HandshakeState(pattern, false, PROLOGUE, identity, p.ephemeral, null, null, psks());
+        handshake.readMessage(p.initMessage);
+        handshake.writeMessage(p.responsePayload);
+        return handshake;
     }
 
     private void storePending(Pending p) {
@@ -591,6 +613,7 @@ public final class SecureLayer {
                 oldest = i;
             }
         }
+        pending[oldest].ephemeral.destroy();
         pending[oldest] = p;
     }
 
@@ -601,10 +624,11 @@ public final class SecureLayer {
         }
         int index = HandshakeHeader.getInt(in, HandshakeHeader.FINAL_RECEIVER_OFFSET);
         Pending p = null;
+        int slot = -1;
         for (int i = 0; i < pending.length; i++) {
             if (pending[i] != null && pending[i].localIndex == index) {
                 p = pending[i];
-                pending[i] = null;
+                slot = i;
                 break;
             }
         }
@@ -625,12 +649,21 @@ public final class SecureLayer {
         byte[] payload = p.handshake.readMessage(Arrays.copyOfRange(in, HandshakeHeader.FINAL_NOISE_OFFSET, length));
         if (payload == null) {
             reject(Rejection.UNAUTHENTICATED);
-            if (psk != null) {
+            if (psk != null && p.handshake.failedOnPayload()) {
                 warn("a caller's handshake failed the shared-secret check: its secret (--secret or VIZ_SECRET) differs"
                         + " from this side's, or it has none. Refused; no audio flows.", false);
             }
+            if (++p.failures < MAX_FINAL_FAILURES) {
+                // A corrupted or forged FINAL must not cost the genuine one, which may follow, its slot.
+                p.handshake = rebuild(p);
+            } else {
+                pending[slot] = null;
+                p.ephemeral.destroy();
+            }
             return;
         }
+        pending[slot] = null;
+        p.ephemeral.destroy();
         if (!HandshakeHeader.isValid(payload, HandshakeHeader.FINAL_PAYLOAD_LENGTH, HandshakeHeader.FINAL_PAYLOAD_LENGTH)) {
             reject(Rejection.MALFORMED);
             return;
@@ -700,6 +733,7 @@ public final class SecureLayer {
         } else {
             for (int i = 0; i < pending.length; i++) {
                 if (pending[i] != null && nowNs - pending[i].startedNs > PENDING_LIFETIME_NS) {
+                    pending[i].ephemeral.destroy();
                     pending[i] = null;
                     work++;
                 }
@@ -746,7 +780,7 @@ public final class SecureLayer {
             a.session.destroy();
             attempt = null;
             nextAttemptNs = nowNs + backoffNs;
-            if (current == null || ++refusals >= 2) {
+            if (++refusals >= 2) {
                 fail("the peer at " + inner.peer() + " answered but refused this side's final handshake message: the"
                         + " shared secrets (--secret or VIZ_SECRET) differ, or the peer accepts only another key"
                         + " (--peer-key on its side). No audio was sent.");
