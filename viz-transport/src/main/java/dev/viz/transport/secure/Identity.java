@@ -88,6 +88,11 @@ public final class Identity {
             if (parent != null) {
                 ConfigFiles.createDirectories(parent);
             }
+        } catch (IOException e) {
+            throw new IOException("cannot create the identity file " + file + ": cannot create its directory ("
+                    + describe(e) + "); choose another place with --identity FILE", e);
+        }
+        try {
             ConfigFiles.createOwnerOnly(file);
         } catch (FileAlreadyExistsException e) {
             return load(file); // another process created it first
@@ -247,6 +252,9 @@ public final class Identity {
         }
         if (e instanceof NoSuchFileException) {
             return "no such file or directory";
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return ((FileAlreadyExistsException) e).getFile() + " exists and is not a directory";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
