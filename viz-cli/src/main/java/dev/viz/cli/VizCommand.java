@@ -30,16 +30,16 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true,
         description = {
             "End-to-end encrypted peer-to-peer voice calls over raw UDP.",
-            "One peer listens (-s PORT), the other calls (-c HOST:PORT). Put the listening port behind any",
-            "UDP tunnel, reverse proxy or VPS to reach a peer behind NAT: the relay sees only ciphertext.",
+            "One peer listens (-s PORT), the other calls (-c HOST:PORT). Put the listening port behind any"
+                + " UDP tunnel, reverse proxy or VPS to reach a peer behind NAT: the relay sees only ciphertext.",
         },
         footer = {
             "",
             "Examples:",
             "  viz -s 8443                          listen on UDP 8443",
             "  viz -c example.net:8443              call",
-            "  viz -c host:8443 --input wav:a.wav --output wav:heard.wav --duration 30 --stats stats.json",
-            "  viz demo                             a whole call on this machine, written to viz-demo.wav",
+            "  viz -c host:8443 --input wav:a.wav --output wav:heard.wav --stats s.json",
+            "  viz demo                             a whole call on this machine",
         },
         subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
 final class VizCommand implements Callable<Integer> {
@@ -75,6 +75,11 @@ final class VizCommand implements Callable<Integer> {
     @Option(names = "--bitrate", paramLabel = "BPS", defaultValue = "32000",
             description = "Opus bitrate in bit/s, 6000 to 510000 (default: ${DEFAULT-VALUE}).")
     int bitrateBps;
+
+    @Option(names = "--codec", paramLabel = "CODEC", defaultValue = "auto",
+            description = "Opus implementation: auto (native libopus where installed, else Concentus), native or"
+                    + " concentus (default: ${DEFAULT-VALUE}).")
+    String codec;
 
     @Option(names = "--duration", paramLabel = "SECONDS",
             description = "End the call this many seconds after it connects.")
@@ -149,8 +154,15 @@ final class VizCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("viz: " + e.getMessage());
             return Main.EXIT_FAILURE;
         }
+        dev.viz.core.Codec selectedCodec;
+        try {
+            selectedCodec = dev.viz.audio.Codecs.select(codec, bitrateBps);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         VoiceSession.Builder builder = VoiceSession.builder()
                 .transport(transport)
+                .codec(selectedCodec)
                 .input(in)
                 .output(out)
                 .frameMs(frameMs)
@@ -165,8 +177,8 @@ final class VizCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("viz: WARNING: --insecure-plaintext: this call is NOT encrypted;"
                     + " anyone on the path can listen and inject audio");
         }
-        return runCall(builder, listenPort != null ? "listening on UDP port " + listenPort
-                : "calling " + connectTo, statsFile, spec.commandLine().getErr());
+        return runCall(builder, (listenPort != null ? "listening on UDP port " + listenPort
+                : "calling " + connectTo) + ", codec " + selectedCodec.name(), statsFile, spec.commandLine().getErr());
     }
 
     private static UdpTransport connect(UdpTransport.HostPort target, int maxDatagramBytes) {
