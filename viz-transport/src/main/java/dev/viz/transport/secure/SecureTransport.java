@@ -13,8 +13,9 @@ import java.util.Objects;
  * {@code XX} handshake ({@code XXpsk3} with a shared secret) over {@code 25519_ChaChaPoly_BLAKE2b}
  * on libsodium, then seals every payload in one ChaCha20-Poly1305 datagram with a per-direction
  * key, the 64-bit counter as nonce and the header as associated data. The relay in the middle sees
- * sizes (padded to buckets) and timing, nothing else. Formats: docs/protocol-secure.md; threat
- * model: docs/security.md.
+ * sizes and timing, nothing else. Constant-bitrate Opus (the codec's default) keeps sizes from
+ * following speech (RFC 6562); {@link Builder#paddingBucketBytes} pads further when wanted.
+ * Formats: docs/protocol-secure.md; threat model: docs/security.md.
  *
  * <pre>{@code
  * Transport secure = SecureTransport.wrap(UdpTransport.connect("example.net", 8443))
@@ -43,10 +44,14 @@ public final class SecureTransport implements Transport {
         RESPONDER
     }
 
-    /** Plaintext is padded to a multiple of this many bytes by default (see docs/security.md). */
-    public static final int DEFAULT_PADDING_BUCKET_BYTES = 64;
-    /** What the secure layer adds to a payload at least: 13-byte header, 1 padding byte, 16-byte tag. */
-    public static final int OVERHEAD_BYTES = 30;
+    /**
+     * No padding beyond the one marker byte by default: with constant-bitrate Opus every audio batch
+     * of a call already has the same length, and small buckets would not hide what they could
+     * (docs/security.md, "Datagram lengths").
+     */
+    public static final int DEFAULT_PADDING_BUCKET_BYTES = 1;
+    /** What the secure layer adds to a payload at least: 9-byte header, 1 padding byte, 16-byte tag. */
+    public static final int OVERHEAD_BYTES = 26;
 
     private final Transport inner;
     private final SecureLayer layer;
@@ -194,7 +199,7 @@ public final class SecureTransport implements Transport {
      * Configures a {@link SecureTransport}. Not thread-safe. Every setting has a default except the
      * transport: the user's default identity, no pin, no known peers, no secret, the role derived
      * from the wrapped transport (a transport that knows its peer when opened calls; one that
-     * waits for its peer answers), padding to {@value #DEFAULT_PADDING_BUCKET_BYTES}-byte buckets.
+     * waits for its peer answers), no padding beyond the marker byte.
      */
     public static final class Builder {
         private final Transport inner;
@@ -267,9 +272,10 @@ public final class SecureTransport implements Transport {
         }
 
         /**
-         * Pads every datagram's plaintext to a multiple of this many bytes: 1 adds only the one
-         * padding byte; the wrapped transport's limit or more makes every datagram the same size
-         * (nothing about activity leaks, at the cost of full-size datagrams in silence).
+         * Pads every datagram's plaintext (payload and marker byte) to a multiple of this many bytes:
+         * 1 (the default) adds only the marker; 64 or more blurs variable-bitrate audio; the wrapped
+         * transport's limit or more makes every datagram the same size, so not even silence shows,
+         * at the cost of full-size datagrams all the time.
          */
         public Builder paddingBucketBytes(int paddingBucketBytes) {
             if (paddingBucketBytes < 1) {

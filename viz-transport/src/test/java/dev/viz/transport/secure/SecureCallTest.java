@@ -53,8 +53,29 @@ class SecureCallTest {
     }
 
     @Test
-    void shouldHideThePayloadAndPadItToTheBucket() throws Exception {
+    void shouldHideThePayloadAndAddOnly26BytesByDefault() throws Exception {
         Endpoint[] pair = Calls.udp(Calls.with(callerId), Calls.with(listenerId));
+        Endpoint caller = pair[0];
+        Endpoint listener = pair[1];
+        try (caller; listener) {
+            Calls.awaitSecured(caller, listener);
+            TapTransport wire = Calls.tap(caller);
+            wire.sent.clear();
+            byte[] secret = "the launch code is 0000".getBytes();
+            caller.send(secret);
+            caller.send(new byte[1291]); // a default batch: 8 constant-bitrate frames of 160 bytes and 11 bytes of headers
+            assertEquals(2, wire.sent.size());
+            assertFalse(contains(wire.sent.get(0), "launch".getBytes()), "the payload is not visible on the wire");
+            assertEquals(secret.length + SecureTransport.OVERHEAD_BYTES, wire.sent.get(0).length);
+            assertEquals(1291 + 26, wire.sent.get(1).length);
+            Endpoint.pumpUntil(() -> listener.received.size() == 2, 5_000, "two payloads", caller, listener);
+            assertArrayEquals(secret, listener.received.get(0));
+        }
+    }
+
+    @Test
+    void shouldPadToTheBucketWhenAskedSoControlPayloadsLookAlike() throws Exception {
+        Endpoint[] pair = Calls.udp(b -> b.identity(callerId).paddingBucketBytes(64), Calls.with(listenerId));
         Endpoint caller = pair[0];
         Endpoint listener = pair[1];
         try (caller; listener) {
@@ -69,15 +90,15 @@ class SecureCallTest {
             assertEquals(4, wire.sent.size());
             for (byte[] datagram : wire.sent) {
                 assertEquals(DataHeader.TYPE, datagram[0]);
-                assertEquals(0, (datagram.length - DataHeader.LENGTH - 16) % SecureTransport.DEFAULT_PADDING_BUCKET_BYTES,
+                assertEquals(0, (datagram.length - DataHeader.LENGTH - 16) % 64,
                         "padded plaintext is a multiple of the bucket: " + datagram.length);
                 assertFalse(contains(datagram, "launch".getBytes()), "the payload is not visible on the wire");
             }
             // A keepalive (1 byte), a bye (5 bytes) and a 23-byte payload cannot be told apart by length.
             assertEquals(wire.sent.get(0).length, wire.sent.get(1).length);
             assertEquals(wire.sent.get(1).length, wire.sent.get(2).length);
-            assertEquals(13 + 64 + 16, wire.sent.get(1).length);
-            assertEquals(13 + 256 + 16, wire.sent.get(3).length);
+            assertEquals(9 + 64 + 16, wire.sent.get(1).length);
+            assertEquals(9 + 256 + 16, wire.sent.get(3).length);
             Endpoint.pumpUntil(() -> listener.received.size() == 4, 5_000, "four payloads", caller, listener);
             assertArrayEquals(secret, listener.received.get(0));
             assertArrayEquals(new byte[200], listener.received.get(3));
@@ -107,10 +128,11 @@ class SecureCallTest {
         Endpoint[] pair = Calls.udp(Calls.with(callerId), Calls.with(listenerId));
         try (Endpoint caller = pair[0]; Endpoint listener = pair[1]) {
             assertEquals(1400 - SecureTransport.OVERHEAD_BYTES, caller.transport.maxPayloadBytes());
+            assertEquals(1374, caller.transport.maxPayloadBytes());
             assertEquals(Transport.NOT_READY, caller.send(new byte[10]), "nothing is sent before the handshake");
             Calls.awaitSecured(caller, listener);
-            assertEquals(Transport.ERROR_TOO_LARGE, caller.send(new byte[1371]));
-            assertEquals(1370, caller.send(new byte[1370]));
+            assertEquals(Transport.ERROR_TOO_LARGE, caller.send(new byte[1375]));
+            assertEquals(1374, caller.send(new byte[1374]));
         }
     }
 

@@ -42,7 +42,7 @@ public final class PacketCipher {
      * Writes the datagram for {@code payload[offset .. offset + length)} into {@code out[0 ..)},
      * padded to {@code paddedLength} plaintext bytes ({@code length + 1} at least).
      *
-     * @return the datagram's length: {@code 13 + paddedLength + 16}
+     * @return the datagram's length: {@code 9 + paddedLength + 16}
      */
     public int seal(PacketKey key, int receiverIndex, long counter, byte[] payload, int offset, int length,
             int paddedLength, byte[] out) {
@@ -64,14 +64,15 @@ public final class PacketCipher {
 
     /**
      * Authenticates and decrypts the data datagram {@code in[0 .. length)} (at least
-     * {@link DataHeader#MIN_DATAGRAM} and at most the limit given at construction) and copies its
-     * payload to {@code out[outOffset ..]}. Does not judge replays: the caller does, afterwards.
+     * {@link DataHeader#MIN_DATAGRAM} and at most the limit given at construction), whose full
+     * counter the caller reconstructed, and copies its payload to {@code out[outOffset ..]}. Does
+     * not judge replays: the caller does, afterwards.
      *
      * @return the payload's length, {@link #UNAUTHENTICATED} or {@link #BAD_PADDING}
      */
-    public int open(PacketKey key, byte[] in, int length, byte[] out, int outOffset, int outCapacity) {
+    public int open(PacketKey key, long counter, byte[] in, int length, byte[] out, int outOffset, int outCapacity) {
         scratch.put(0, in, 0, length);
-        nonce.putLong(4, DataHeader.counter(in, 0));
+        nonce.putLong(4, counter);
         int ciphertextLength = length - BODY;
         if (Sodium.crypto_aead_chacha20poly1305_ietf_decrypt(body, null, null, body, ciphertextLength, header, BODY,
                 noncePointer, key.pointer) != 0) {

@@ -310,12 +310,13 @@ public final class SecureLayer {
             reject(Rejection.UNAUTHENTICATED);
             return 0;
         }
-        int payload = opener.open(session.receiveKey, in, length, buffer, offset, capacity);
+        long counter = DataHeader.reconstruct(session.window.highest(), DataHeader.wireCounter(in, 0));
+        int payload = opener.open(session.receiveKey, counter, in, length, buffer, offset, capacity);
         if (payload == PacketCipher.UNAUTHENTICATED) {
             reject(Rejection.UNAUTHENTICATED);
             return 0;
         }
-        if (!session.window.accept(DataHeader.counter(in, 0))) {
+        if (!session.window.accept(counter)) {
             reject(Rejection.REPLAYED);
             return 0;
         }
