@@ -15,6 +15,15 @@ import dev.viz.core.Codec;
  * is a {@link Memory} block allocated in {@link #open}, and PCM and packets are copied in and out of
  * those blocks with JNI region copies.
  *
+ * <p><b>DTX in CBR.</b> libopus (1.3.1 measured) honours DTX in CBR for frames of 10 and 20 ms: a silent
+ * frame is a 1-byte packet. A 40 or 60 ms packet it builds from 20 ms frames and pads to full length in
+ * CBR even when every frame inside is silent, which cancels DTX. For those durations, with CBR and DTX
+ * (the defaults), this codec encodes 20 ms frames itself, holding the first frame's mode and bandwidth
+ * for the rest, and joins them with libopus's repacketizer without padding, exactly as the Concentus
+ * codec does: a 40 ms packet is 1 byte in silence, 81 bytes with one silent half and 159 bytes of
+ * speech at 32 kbit/s (a 60 ms packet 2 bytes in silence, 239 of speech). Speech packets of one
+ * duration keep one length, so lengths reveal voice activity per 20 ms and nothing about what is said.
+ *
  * <p>Check {@link NativeOpus#isAvailable()} before constructing one; the constructor throws with an
  * install hint when libopus is missing.
  *
@@ -33,6 +42,10 @@ public final class NativeOpusCodec implements Codec {
     private static final int FEC_LOSS_THRESHOLD_PERCENT = 1;
     /** Room for the largest packet libopus writes for one frame. */
     private static final int PACKET_CAPACITY = Codec.MAX_ENCODED_BYTES;
+    /** The Opus frame that longer CBR+DTX frames are built from. */
+    private static final int SUB_FRAME_MS = 20;
+    /** Most a joined 2- or 3-frame packet adds to the sum of its frames, TOC bytes excluded. */
+    private static final int REPACKETIZE_OVERHEAD_BYTES = 3;
 
     private final int bitrateBps;
     private final int complexity;
@@ -48,6 +61,12 @@ public final class NativeOpusCodec implements Codec {
     private Memory decodePacket;
     private Memory decodePcm;
     private Memory scratchInt;
+    /** 1, or 2 or 3 when 40/60 ms CBR+DTX frames are encoded as 20 ms frames and joined. */
+    private int subFrames;
+    /** The sub-frames' packets, one {@link #PACKET_CAPACITY} slot each; null when not joining. */
+    private Memory subPackets;
+    /** libopus's OpusRepacketizer state; null when not joining. */
+    private Memory repacketizer;
     private int lossPercent = -1;
 
     /** A codec at Viz's defaults and {@code bitrateBps}. */
@@ -97,6 +116,10 @@ public final class NativeOpusCodec implements Codec {
         this.decodePcm = new Memory((long) frameSamples * Short.BYTES);
         this.encodePacket = new Memory(PACKET_CAPACITY);
         this.decodePacket = new Memory(PACKET_CAPACITY);
+        // This codec always runs CBR; with DTX, longer frames are built from 20 ms ones (class comment).
+        this.subFrames = dtx && format.frameMs() > SUB_FRAME_MS ? format.frameMs() / SUB_FRAME_MS : 1;
+        this.subPackets = subFrames > 1 ? new Memory((long) subFrames * PACKET_CAPACITY) : null;
+        this.repacketizer = subFrames > 1 ? new Memory(LibOpus.opus_repacketizer_get_size()) : null;
         long error = Pointer.nativeValue(scratchInt);
 
         scratchInt.setInt(0, LibOpus.OPUS_BAD_ARG);
@@ -150,23 +173,82 @@ public final class NativeOpusCodec implements Codec {
         return scratchInt.getInt(0);
     }
 
+    /**
+     * Capture thread. Encodes one frame into at most {@code maxBytes} (and {@link Codec#MAX_ENCODED_BYTES}).
+     *
+     * @return the packet length (1 or 2 bytes for a silent frame with DTX), {@link #ERROR_BUFFER_TOO_SMALL},
+     *     or {@link #ERROR_CORRUPT} when the codec is closed, the input too short, or libopus fails
+     */
     @Override
     public int encode(short[] pcm, int pcmOffset, byte[] out, int outOffset, int maxBytes) {
-        int capacity = Math.min(Math.min(maxBytes, out.length - outOffset), PACKET_CAPACITY);
         if (encoder == 0 || pcmOffset < 0 || pcm.length - pcmOffset < frameSamples) {
             return ERROR_CORRUPT;
         }
+        if (outOffset < 0 || outOffset > out.length) {
+            return ERROR_BUFFER_TOO_SMALL;
+        }
+        int capacity = Math.min(Math.min(maxBytes, out.length - outOffset), PACKET_CAPACITY);
         if (capacity < 1) {
             return ERROR_BUFFER_TOO_SMALL;
         }
         encodePcm.write(0, pcm, pcmOffset, frameSamples);
-        int length = LibOpus.opus_encode(encoder, Pointer.nativeValue(encodePcm), frameSamplesPerChannel,
-                Pointer.nativeValue(encodePacket), capacity);
+        int length = subFrames == 1
+                ? LibOpus.opus_encode(encoder, Pointer.nativeValue(encodePcm), frameSamplesPerChannel,
+                        Pointer.nativeValue(encodePacket), capacity)
+                : encodeJoined(capacity);
         if (length < 0) {
             return length == LibOpus.OPUS_BUFFER_TOO_SMALL ? ERROR_BUFFER_TOO_SMALL : ERROR_CORRUPT;
         }
         encodePacket.read(0, out, outOffset, length);
         return length;
+    }
+
+    /**
+     * 40/60 ms in CBR with DTX: the frame in {@link #encodePcm} as 20 ms frames, joined without padding
+     * into {@link #encodePacket}, so silent ones stay empty (libopus would pad the whole packet).
+     *
+     * @return the packet length or a negative libopus status
+     */
+    private int encodeJoined(int capacity) {
+        int subBudget = Math.min(PACKET_CAPACITY, (capacity - REPACKETIZE_OVERHEAD_BYTES) / subFrames);
+        if (subBudget < 1) {
+            return LibOpus.OPUS_BUFFER_TOO_SMALL;
+        }
+        int subSamplesPerChannel = frameSamplesPerChannel / subFrames;
+        long subPcmBytes = (long) subSamplesPerChannel * format.channels() * Short.BYTES;
+        long pcm = Pointer.nativeValue(encodePcm);
+        long packets = Pointer.nativeValue(subPackets);
+        long rp = Pointer.nativeValue(repacketizer);
+        LibOpus.opus_repacketizer_init(rp);
+        int status = LibOpus.OPUS_OK;
+        for (int i = 0; i < subFrames && status == LibOpus.OPUS_OK; i++) {
+            long at = packets + (long) i * PACKET_CAPACITY;
+            int length = LibOpus.opus_encode(encoder, pcm + i * subPcmBytes, subSamplesPerChannel, at, subBudget);
+            if (length < 1) {
+                status = length < 0 ? length : LibOpus.OPUS_INTERNAL_ERROR;
+            } else {
+                if (i == 0) {
+                    // All frames of one packet share one TOC: hold mode and bandwidth, as libopus does.
+                    LibOpus.opus_encoder_ctl(encoder, LibOpus.OPUS_SET_FORCE_MODE_REQUEST,
+                            modeOf(subPackets.getByte(0)));
+                    LibOpus.opus_encoder_ctl(encoder, LibOpus.OPUS_SET_BANDWIDTH_REQUEST,
+                            LibOpus.opus_packet_get_bandwidth(at));
+                }
+                status = LibOpus.opus_repacketizer_cat(rp, at, length);
+            }
+        }
+        LibOpus.opus_encoder_ctl(encoder, LibOpus.OPUS_SET_FORCE_MODE_REQUEST, LibOpus.OPUS_AUTO);
+        LibOpus.opus_encoder_ctl(encoder, LibOpus.OPUS_SET_BANDWIDTH_REQUEST, LibOpus.OPUS_AUTO);
+        if (status != LibOpus.OPUS_OK) {
+            return status;
+        }
+        return LibOpus.opus_repacketizer_out(rp, Pointer.nativeValue(encodePacket), capacity);
+    }
+
+    /** The coding mode a TOC byte names (RFC 6716, 3.1): configurations 0-11 SILK, 12-15 hybrid, 16-31 CELT. */
+    private static int modeOf(byte toc) {
+        int config = (toc & 0xFF) >>> 3;
+        return config < 12 ? LibOpus.MODE_SILK_ONLY : config < 16 ? LibOpus.MODE_HYBRID : LibOpus.MODE_CELT_ONLY;
     }
 
     @Override
