@@ -17,14 +17,16 @@ import org.slf4j.LoggerFactory;
  * {@code XXpsk3} handshakes over the wrapped transport, then one AEAD per data datagram.
  *
  * <p><b>Initiator</b> (the calling side): sends INIT, retrying every 0.5 s doubling to 8 s until a
- * RESPONSE comes; answers with FINAL, which it repeats every 0.5 s until the responder confirms
- * (an empty data datagram, or any datagram of the new session). Then it is ready. Later it
+ * RESPONSE comes; answers with FINAL, which it repeats every 0.5 s ({@value #FINAL_SENDS} sends)
+ * until the responder confirms (an empty data datagram, or any datagram of the new session). Then
+ * it is ready. Two unconfirmed rounds in a row mean the peer refuses us: {@code onFailed}. Later it
  * re-handshakes when it has sent data but received nothing authenticated for
  * {@value #SILENCE_BEFORE_PROBE_MS} ms (the peer sends audio every 320 ms and a keepalive every
  * 10 s): the first INIT is a probe while the old session stays usable; if it is not answered within
- * 0.5 s the layer reports not-ready and keeps retrying with the backoff. A listener that restarts is
- * thus found within about 2 s. A probe that the peer answers while it is merely quiet doubles the
- * silence allowed (up to 12 s) until a payload arrives again.
+ * 0.5 s the layer reports not-ready and keeps retrying with the backoff. A listener that restarts at
+ * once is found by the probe, about 1.5 s after it went quiet; later restarts at the next retry. A
+ * probe that the peer answers while it is merely quiet doubles the silence allowed (up to 12 s)
+ * until a payload arrives again.
  *
  * <p><b>Responder</b> (the listening side): answers any INIT within the rate limits (per source
  * host and overall) from a table of pending handshakes, without binding to the sender; a FINAL that
