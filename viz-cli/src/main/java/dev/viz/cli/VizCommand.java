@@ -30,16 +30,16 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true,
         description = {
             "End-to-end encrypted peer-to-peer voice calls over raw UDP.",
-            "One peer listens (-s PORT), the other calls (-c HOST:PORT). Put the listening port behind any",
-            "UDP tunnel, reverse proxy or VPS to reach a peer behind NAT: the relay sees only ciphertext.",
+            "One peer listens (-s PORT), the other calls (-c HOST:PORT). Put the listening port behind any"
+                + " UDP tunnel, reverse proxy or VPS to reach a peer behind NAT: the relay sees only ciphertext.",
         },
         footer = {
             "",
             "Examples:",
             "  viz -s 8443                          listen on UDP 8443",
             "  viz -c example.net:8443              call",
-            "  viz -c host:8443 --input wav:a.wav --output wav:heard.wav --duration 30 --stats stats.json",
-            "  viz demo                             a whole call on this machine, written to viz-demo.wav",
+            "  viz -c host:8443 --input wav:a.wav --output wav:heard.wav --stats s.json",
+            "  viz demo                             a whole call on this machine",
         },
         subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
 final class VizCommand implements Callable<Integer> {
@@ -126,12 +126,15 @@ final class VizCommand implements Callable<Integer> {
         if (listenPort != null && connectTo != null) {
             throw usage("use -s PORT or -c HOST:PORT, not both");
         }
+        if (listenPort != null && (listenPort < 1 || listenPort > 65_535)) {
+            throw usage("-s " + listenPort + ": the port must be 1 to 65535");
+        }
         validateCommon(spec, frameMs, framesPerBatch, bitrateBps, maxDatagramBytes, durationS);
         Transport transport;
         try {
             transport = listenPort != null
                     ? UdpTransport.listen(new java.net.InetSocketAddress(listenPort), maxDatagramBytes)
-                    : UdpTransport.connect(connectTo, maxDatagramBytes);
+                    : connect(UdpTransport.HostPort.parse(connectTo), maxDatagramBytes);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -164,6 +167,10 @@ final class VizCommand implements Callable<Integer> {
         }
         return runCall(builder, listenPort != null ? "listening on UDP port " + listenPort
                 : "calling " + connectTo, statsFile, spec.commandLine().getErr());
+    }
+
+    private static UdpTransport connect(UdpTransport.HostPort target, int maxDatagramBytes) {
+        return UdpTransport.connect(target.host(), target.port(), maxDatagramBytes);
     }
 
     static void validateCommon(CommandSpec spec, int frameMs, int framesPerBatch, int bitrateBps, int maxDatagramBytes,

@@ -20,7 +20,7 @@ class BadArgumentsTest {
         "''                                         | say whether to listen",
         "-s 8443 -c localhost:8443                  | not both",
         "-s abc                                     | 'abc'",
-        "-s 70000                                   | port 70000",
+        "-s 70000                                   | -s 70000: the port must be 1 to 65535",
         "-c nocolon                                 | is not HOST:PORT",
         "-c host:0                                  | port",
         "-s 9 --frame-ms 30                         | --frame-ms 30",

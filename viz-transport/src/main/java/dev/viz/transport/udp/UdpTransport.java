@@ -86,33 +86,37 @@ public final class UdpTransport implements Transport {
      * @throws IllegalArgumentException with a message that shows the expected form
      */
     public static UdpTransport connect(String hostAndPort) {
-        return connect(hostAndPort, DEFAULT_MAX_DATAGRAM_BYTES);
+        HostPort target = HostPort.parse(hostAndPort);
+        return connect(target.host(), target.port());
     }
 
-    /**
-     * Calls {@code HOST:PORT} with a datagram size limit.
-     *
-     * @throws IllegalArgumentException with a message that shows the expected form
-     */
-    public static UdpTransport connect(String hostAndPort, int maxDatagramBytes) {
-        String s = Objects.requireNonNull(hostAndPort, "hostAndPort").trim();
-        int colon = s.lastIndexOf(':');
-        if (colon <= 0 || colon == s.length() - 1) {
-            throw new IllegalArgumentException("'" + hostAndPort + "' is not HOST:PORT (for example example.net:8443)");
+    /** A peer's address as the user wrote it: a host name or address literal, and a port. */
+    public record HostPort(String host, int port) {
+        /**
+         * Parses {@code HOST:PORT} or {@code [v6addr]:PORT}.
+         *
+         * @throws IllegalArgumentException with a message that shows the expected form
+         */
+        public static HostPort parse(String hostAndPort) {
+            String s = Objects.requireNonNull(hostAndPort, "hostAndPort").trim();
+            int colon = s.lastIndexOf(':');
+            if (colon <= 0 || colon == s.length() - 1) {
+                throw new IllegalArgumentException("'" + hostAndPort + "' is not HOST:PORT (for example example.net:8443)");
+            }
+            String h = s.substring(0, colon);
+            if (h.startsWith("[") && h.endsWith("]")) {
+                h = h.substring(1, h.length() - 1);
+            } else if (h.indexOf(':') >= 0) {
+                throw new IllegalArgumentException("'" + hostAndPort + "': write an IPv6 address in brackets, as [::1]:8443");
+            }
+            int p;
+            try {
+                p = Integer.parseInt(s.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + hostAndPort + "': the port must be a number from 1 to 65535");
+            }
+            return new HostPort(h, checkPort(p, false));
         }
-        String h = s.substring(0, colon);
-        if (h.startsWith("[") && h.endsWith("]")) {
-            h = h.substring(1, h.length() - 1);
-        } else if (h.indexOf(':') >= 0) {
-            throw new IllegalArgumentException("'" + hostAndPort + "': write an IPv6 address in brackets, as [::1]:8443");
-        }
-        int p;
-        try {
-            p = Integer.parseInt(s.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + hostAndPort + "': the port must be a number from 1 to 65535");
-        }
-        return connect(h, p, maxDatagramBytes);
     }
 
     private static int checkPort(int port, boolean zeroAllowed) {
