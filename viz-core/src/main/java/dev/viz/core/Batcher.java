@@ -40,8 +40,8 @@ public interface Batcher {
 
         /**
          * A redundant copy of frame {@code sequence}, carried after the frames for a receiver that lost
-         * the datagram with the frame itself; called after every {@link #onFrame} of the batch. A copy
-         * of length 0 stands for an empty (silent) frame. The default ignores copies.
+         * the datagram with the frame itself; called before the {@link #onFrame} calls of the batch, oldest
+         * copy first. A copy of length 0 stands for an empty (silent) frame. The default ignores copies.
          */
         default void onRedundantFrame(long sequence, byte[] buffer, int offset, int length) {
         }

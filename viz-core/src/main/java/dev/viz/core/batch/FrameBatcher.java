@@ -268,6 +268,15 @@ public final class FrameBatcher implements Batcher {
                 return ERROR_MALFORMED;
             }
         }
+        if (copyCount > 0) {
+            int lengthsAt = (int) primaryEnd + AudioBatch.COPY_COUNT_BYTES;
+            int at = lengthsAt + copyCount * AudioBatch.LENGTH_BYTES;
+            for (int j = 0; j < copyCount; j++) {
+                int copyLength = PayloadHeader.getUnsignedShort(area, lengthsAt + j * AudioBatch.LENGTH_BYTES);
+                handler.onRedundantFrame((first - copyCount + j) & 0xFFFF_FFFFL, area, at, copyLength);
+                at += copyLength;
+            }
+        }
         if (uniform) {
             int at = AudioBatch.LENGTH_BYTES;
             for (int i = 0; i < count; i++) {
@@ -280,15 +289,6 @@ public final class FrameBatcher implements Batcher {
                 int frameLength = PayloadHeader.getUnsignedShort(area, i * AudioBatch.LENGTH_BYTES);
                 handler.onFrame((first + i) & 0xFFFF_FFFFL, area, at, frameLength);
                 at += frameLength;
-            }
-        }
-        if (copyCount > 0) {
-            int lengthsAt = (int) primaryEnd + AudioBatch.COPY_COUNT_BYTES;
-            int at = lengthsAt + copyCount * AudioBatch.LENGTH_BYTES;
-            for (int j = 0; j < copyCount; j++) {
-                int copyLength = PayloadHeader.getUnsignedShort(area, lengthsAt + j * AudioBatch.LENGTH_BYTES);
-                handler.onRedundantFrame((first - copyCount + j) & 0xFFFF_FFFFL, area, at, copyLength);
-                at += copyLength;
             }
         }
         return count;

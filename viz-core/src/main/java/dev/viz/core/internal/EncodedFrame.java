@@ -17,6 +17,12 @@ final class EncodedFrame {
     static final int FLAG_REDUNDANT = 2;
     /** The frame was encoded with in-band forward error correction for the frame before it. */
     static final int FLAG_FEC = 4;
+    /**
+     * Network to playback: the frame's arrival time measures the path's timing (a frame with audio,
+     * or an empty one in a batch of regular size; not an empty one of a run of silence gathered into
+     * one datagram, which is sent late on purpose).
+     */
+    static final int FLAG_TIMED = 8;
     /** The largest redundant copy kept: a low-bitrate frame is a few dozen bytes. */
     static final int MAX_COPY_BYTES = 320;
 

@@ -78,6 +78,7 @@ final class NetworkAgent implements Runnable, Batcher.FrameHandler {
     private boolean byeSent;
     private int nonEmptyPending;
     private long lastAppendedSequence;
+    private boolean lastWasEmpty;
     private boolean pendingFec;
 
     // Receiving a batch: what its frames are stamped with.
@@ -85,6 +86,7 @@ final class NetworkAgent implements Runnable, Batcher.FrameHandler {
     private long batchFirst;
     private long batchSpanNs;
     private int batchFlags;
+    private int batchCount;
 
     // Reports.
     private long nextReportNs;
@@ -240,11 +242,13 @@ final class NetworkAgent implements Runnable, Batcher.FrameHandler {
         batchArrivalNs = nowNs;
         batchFirst = AudioBatch.firstSequence(receiveBuffer, offset);
         batchFlags = AudioBatch.flags(receiveBuffer, offset);
+        batchCount = AudioBatch.count(receiveBuffer, offset);
         batchSpanNs = (batchFlags & AudioBatch.FLAG_FEC) != 0 ? frameNs : 0;
         if (batcher.read(receiveBuffer, offset, length, this) < 0) {
             return false;
         }
         reception.onBatch(batchFirst, AudioBatch.count(receiveBuffer, offset), nowNs);
+        counters.set(Stat.FRAMES_LOST, reception.lostFrames());
         return true;
     }
 
@@ -284,7 +288,8 @@ final class NetworkAgent implements Runnable, Batcher.FrameHandler {
             return;
         }
         frame.set(sequence, buffer, offset, length);
-        frame.flags = (batchFlags & AudioBatch.FLAG_FEC) != 0 ? EncodedFrame.FLAG_FEC : 0;
+        frame.flags = ((batchFlags & AudioBatch.FLAG_FEC) != 0 ? EncodedFrame.FLAG_FEC : 0)
+                | (length > 0 || batchCount <= framesPerBatch ? EncodedFrame.FLAG_TIMED : 0);
         frame.arrivalNs = batchArrivalNs;
         frame.recoverySpanNs = batchSpanNs;
         if (!toPlayback.offer(frame)) {
@@ -347,12 +352,17 @@ final class NetworkAgent implements Runnable, Batcher.FrameHandler {
                 batcher.append(frame.sequence, frame.data, 0, frame.length);
             }
             lastAppendedSequence = frame.sequence;
-            if (frame.length > 0) {
+            boolean empty = frame.length == 0;
+            // Silence begins: say so at once when silence is gathered beyond a batch, so that the
+            // receiver plays comfort noise for the frames that follow instead of concealing them.
+            boolean onset = empty && !lastWasEmpty && dtxBatchFrames > framesPerBatch;
+            lastWasEmpty = empty;
+            if (!empty) {
                 nonEmptyPending++;
                 pendingFec |= (frame.flags & EncodedFrame.FLAG_FEC) != 0;
             }
             captureFree.offer(frame);
-            if (nonEmptyPending >= framesPerBatch || batcher.pendingFrames() >= dtxBatchFrames) {
+            if (onset || nonEmptyPending >= framesPerBatch || batcher.pendingFrames() >= dtxBatchFrames) {
                 flush(nowNs);
             }
         }

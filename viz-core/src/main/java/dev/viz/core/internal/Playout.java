@@ -14,8 +14,10 @@ import dev.viz.core.Stat;
  * <h2>Delay</h2>
  * Frame {@code s} is due at {@code s * frameNs + P}, where {@code P} (the playout offset) is the
  * one number the playout controls. Each arrival gives an offset {@code o = arrival - s * frameNs};
- * a frame is in time when {@code o <= P}. Over a sliding window the playout keeps the offsets of the
- * frames that carried audio and aims {@code P} at a high quantile of them plus a margin, plus the
+ * a frame is in time when {@code o <= P}. Over a sliding window (the last 10 s of arrivals, however
+ * long ago they were, so a silence forgets nothing) the playout keeps the offsets of the frames whose
+ * arrival measures the path ({@link EncodedFrame#FLAG_TIMED}) and aims {@code P} at a high quantile of
+ * them plus a margin, plus the
  * span after which recovery data (redundant copies, FEC) arrives when the stream carries any. Batches
  * arrive whole, so the frames of one batch have offsets a batch apart: the target covers the batch
  * duration by itself, and the jitter on top of it. The reported playout delay is {@code P} above the
@@ -49,6 +51,7 @@ final class Playout {
     /** Weight of a new measurement of the playout offset (the rest is the prediction). */
     private static final int SMOOTHING = 8;
 
+    static boolean DEBUG = Boolean.getBoolean("viz.playout.debug");
     private final AudioFormat format;
     private final Codec codec;
     private final Counters counters;
@@ -62,6 +65,7 @@ final class Playout {
     private final long maxDelayNs;
     private final long scaleThresholdNs;
     private final short[] pcm;
+    private final short[] stretched;
 
     private final long[] windowArrivalNs = new long[WINDOW_CAPACITY];
     private final long[] windowOffsetNs = new long[WINDOW_CAPACITY];
@@ -99,8 +103,9 @@ final class Playout {
         this.marginNs = marginNs;
         this.maxDelayNs = maxDelayNs;
         this.scaleThresholdNs = Math.max(5_000_000L, frameNs / 4);
-        this.scaler = new TimeScaler(format.sampleRateHz(), frameSamples);
+        this.scaler = new TimeScaler(format.sampleRateHz(), 2 * frameSamples);
         this.pcm = new short[frameSamples];
+        this.stretched = new short[2 * frameSamples];
     }
 
     /** The largest chunk {@link #produce} writes: two frames (a quiet frame played twice). */
@@ -122,7 +127,8 @@ final class Playout {
         long sequence = buffer.anyArrived() ? buffer.extend(frame.sequence) : frame.sequence & 0xFFFF_FFFFL;
         int result = buffer.insert(frame, arrivalNs);
         lastArrivalNs = arrivalNs;
-        if (!copy && length > 0 && (result == JitterBuffer.INSERTED || result == JitterBuffer.LATE)) {
+        if (!copy && (frame.flags & EncodedFrame.FLAG_TIMED) != 0
+                && (result == JitterBuffer.INSERTED || result == JitterBuffer.LATE)) {
             record(arrivalNs, arrivalNs - sequence * frameNs, spanNs);
         }
         if (result != JitterBuffer.INSERTED) {
@@ -185,6 +191,9 @@ final class Playout {
             lastAdvance = 0;
         }
         lastChunkNs = written * 1_000_000_000L / format.sampleRateHz() / format.channels();
+        if (DEBUG) {
+            System.out.println("t=" + nowNs / 1_000_000 + " head=" + buffer.head() + " off=" + offsetNs / 1_000_000 + " target=" + targetNs / 1_000_000 + " min=" + minOffsetNs / 1_000_000 + " written=" + written + " buffered=" + buffer.buffered() + " dtx=" + inDtx + " late=" + counters.get(Stat.FRAMES_LATE) + " conc=" + counters.get(Stat.FRAMES_CONCEALED));
+        }
         publish();
         return written;
     }
@@ -207,6 +216,10 @@ final class Playout {
         started = true;
         buffer.start();
         offsetNs = nowNs - buffer.head() * frameNs;
+        if (windowSize == 0) {
+            targetNs = offsetNs;
+            minOffsetNs = offsetNs - marginNs;
+        }
         lastChunkNs = 0;
         lastAdvance = 0;
         inDtx = false;
@@ -226,11 +239,15 @@ final class Playout {
 
     /** Aims the playout offset at the offsets in the window. */
     private void updateTarget(long nowNs) {
-        while (windowSize > 0 && nowNs - windowArrivalNs[windowStart] > WINDOW_NS && windowSize > 1) {
+        // The window reaches back from the newest arrival, so a long silence forgets nothing.
+        long newestNs = windowSize == 0 ? nowNs : windowArrivalNs[(windowStart + windowSize - 1) % WINDOW_CAPACITY];
+        while (windowSize > 1 && newestNs - windowArrivalNs[windowStart] > WINDOW_NS) {
             windowStart = (windowStart + 1) % WINDOW_CAPACITY;
             windowSize--;
         }
         if (windowSize == 0) {
+            // Only silence so far: nothing to aim at; hold the delay where playout started.
+            targetNs = offsetNs;
             return;
         }
         long min = Long.MAX_VALUE;
@@ -334,8 +351,9 @@ final class Playout {
                 } else {
                     counters.increment(Stat.FRAMES_PLAYED);
                 }
-                inDtx = false;
                 quiet = isQuiet(pcm);
+                // A quiet frame amid silence is comfort noise: the silence goes on after it.
+                inDtx = inDtx && quiet;
             }
             recycler.recycle(frame);
             return scaled(out, errorNs, quiet, overBound);
@@ -417,7 +435,14 @@ final class Playout {
                 counters.add(Stat.STRETCHED_MS, frameMs);
                 return 2 * frameSamples;
             }
-            int n = scaler.stretch(pcm, frameSamples, out);
+            int n;
+            if (errorNs < -4 * frameNs) {
+                // Far below target (recovery data now comes later): two periods, to get there sooner.
+                int once = scaler.stretch(pcm, frameSamples, stretched);
+                n = scaler.stretch(stretched, once, out);
+            } else {
+                n = scaler.stretch(pcm, frameSamples, out);
+            }
             counters.add(Stat.STRETCHED_MS, samplesToMs(n - frameSamples));
             return n;
         }

@@ -164,6 +164,11 @@ public final class SessionEngine implements Transport.Events {
                 realtime.playoutMarginNs, realtime.maxPlayoutDelayNs);
     }
 
+    /** One figure, without a snapshot. */
+    long counter(Stat stat) {
+        return counters.get(stat);
+    }
+
     CaptureAgent captureAgent() {
         return captureAgent;
     }

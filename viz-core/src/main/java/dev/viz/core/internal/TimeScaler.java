@@ -60,7 +60,7 @@ final class TimeScaler {
 
     /**
      * Writes {@code in[0, n)} with one more pitch period to {@code out}, which must have room for
-     * {@code n + n / 2} samples.
+     * {@code n + min(n / 2, sampleRateHz / 60)} samples.
      *
      * @return the samples written: {@code n + T}, or {@code n} when the frame is too short to scale
      */
