@@ -24,16 +24,20 @@ final class TimeScaler {
     private static final int MAX_PITCH_HZ = 400;
     /** Lowest pitch searched: 60 Hz (limited further by the frame: two periods must fit). */
     private static final int MIN_PITCH_HZ = 60;
+    /** A lag this close to the best match counts as the period. */
+    private static final double NEAR_BEST = 0.9;
 
     private final int minLag;
     private final int maxLag;
     private final float[] decimated;
+    private final double[] scores;
 
     /** @param maxFrameSamples the longest frame this will scale */
     TimeScaler(int sampleRateHz, int maxFrameSamples) {
         this.minLag = sampleRateHz / MAX_PITCH_HZ;
         this.maxLag = sampleRateHz / MIN_PITCH_HZ;
         this.decimated = new float[maxFrameSamples / DECIMATION + 1];
+        this.scores = new double[maxLag / DECIMATION + 2];
     }
 
     /** The shortest frame this can scale. */
@@ -101,13 +105,22 @@ final class TimeScaler {
         int dMin = Math.max(1, minLag / DECIMATION);
         int dMax = Math.max(dMin, maxLagHere / DECIMATION);
         int window = dn - dMax;
-        int best = dMin;
         double bestScore = -2;
         for (int lag = dMin; lag <= dMax; lag++) {
             double score = normalizedCorrelation(decimated, lag, window);
+            scores[lag] = score;
             if (score > bestScore) {
                 bestScore = score;
+            }
+        }
+        // A periodic sound matches itself at every multiple of its period: take the shortest lag
+        // that matches nearly as well as the best (a peak), not a multiple of it.
+        int best = dMin;
+        for (int lag = dMin; lag <= dMax; lag++) {
+            boolean peak = (lag == dMin || scores[lag] >= scores[lag - 1]) && (lag == dMax || scores[lag] >= scores[lag + 1]);
+            if (peak && scores[lag] >= NEAR_BEST * bestScore) {
                 best = lag;
+                break;
             }
         }
         int centre = best * DECIMATION;
