@@ -51,7 +51,6 @@ final class Playout {
     /** Weight of a new measurement of the playout offset (the rest is the prediction). */
     private static final int SMOOTHING = 8;
 
-    static boolean DEBUG = Boolean.getBoolean("viz.playout.debug");
     private final AudioFormat format;
     private final Codec codec;
     private final Counters counters;
@@ -83,6 +82,8 @@ final class Playout {
     private long minOffsetNs;
     private long lastArrivalNs;
     private long maxDelayMsSeen;
+    private long stretchedSamples;
+    private long shrunkSamples;
     private long slots;
 
     /**
@@ -191,9 +192,6 @@ final class Playout {
             lastAdvance = 0;
         }
         lastChunkNs = written * 1_000_000_000L / format.sampleRateHz() / format.channels();
-        if (DEBUG) {
-            System.out.println("t=" + nowNs / 1_000_000 + " head=" + buffer.head() + " off=" + offsetNs / 1_000_000 + " target=" + targetNs / 1_000_000 + " min=" + minOffsetNs / 1_000_000 + " written=" + written + " buffered=" + buffer.buffered() + " dtx=" + inDtx + " late=" + counters.get(Stat.FRAMES_LATE) + " conc=" + counters.get(Stat.FRAMES_CONCEALED));
-        }
         publish();
         return written;
     }
@@ -388,7 +386,7 @@ final class Playout {
             // Far behind with frames waiting: skip the lost one instead of playing concealment for it.
             codec.conceal(pcm, 0);
             offsetNs -= frameNs;
-            counters.add(Stat.SHRUNK_MS, frameMs);
+            shrunk(frameSamples);
             return 0;
         }
         codec.conceal(pcm, 0);
@@ -402,7 +400,7 @@ final class Playout {
         if (countConcealed) {
             counters.add(Stat.CONCEALED_MS, frameMs);
         }
-        counters.add(Stat.STRETCHED_MS, frameMs);
+        stretched(frameSamples);
         lastAdvance = 0;
         return frameSamples;
     }
@@ -410,7 +408,7 @@ final class Playout {
     private int concealInto(short[] out) {
         codec.conceal(out, 0);
         counters.add(Stat.CONCEALED_MS, frameMs);
-        counters.add(Stat.STRETCHED_MS, frameMs);
+        stretched(frameSamples);
         return frameSamples;
     }
 
@@ -419,12 +417,12 @@ final class Playout {
         lastAdvance = 1;
         if (quiet && (errorNs >= frameNs * 3 / 4 || overBound)) {
             offsetNs -= frameNs;
-            counters.add(Stat.SHRUNK_MS, frameMs);
+            shrunk(frameSamples);
             return 0;
         }
         if (errorNs > scaleThresholdNs || overBound) {
             int n = scaler.shrink(pcm, frameSamples, out);
-            counters.add(Stat.SHRUNK_MS, samplesToMs(frameSamples - n));
+            shrunk(frameSamples - n);
             return n;
         }
         if (errorNs < -scaleThresholdNs) {
@@ -432,7 +430,7 @@ final class Playout {
                 // Quiet: play it and a frame of the decoder's continuation after it.
                 System.arraycopy(pcm, 0, out, 0, frameSamples);
                 codec.conceal(out, frameSamples);
-                counters.add(Stat.STRETCHED_MS, frameMs);
+                stretched(frameSamples);
                 return 2 * frameSamples;
             }
             int n;
@@ -443,15 +441,29 @@ final class Playout {
             } else {
                 n = scaler.stretch(pcm, frameSamples, out);
             }
-            counters.add(Stat.STRETCHED_MS, samplesToMs(n - frameSamples));
+            stretched(n - frameSamples);
             return n;
         }
         System.arraycopy(pcm, 0, out, 0, frameSamples);
         return frameSamples;
     }
 
-    private long samplesToMs(int samples) {
-        return Math.round(samples * 1000.0 / format.sampleRateHz() / format.channels());
+    /** Counts playout time added; kept in samples so that many small changes add up exactly. */
+    private void stretched(int samples) {
+        long beforeMs = samplesToMs(stretchedSamples);
+        stretchedSamples += samples;
+        counters.add(Stat.STRETCHED_MS, samplesToMs(stretchedSamples) - beforeMs);
+    }
+
+    /** Counts playout time removed. */
+    private void shrunk(int samples) {
+        long beforeMs = samplesToMs(shrunkSamples);
+        shrunkSamples += samples;
+        counters.add(Stat.SHRUNK_MS, samplesToMs(shrunkSamples) - beforeMs);
+    }
+
+    private long samplesToMs(long samples) {
+        return samples * 1000L / format.sampleRateHz() / format.channels();
     }
 
     private boolean isQuiet(short[] frame) {

@@ -64,6 +64,13 @@ public final class SimulatedCall {
         public long simulatedNs;
         /** Playout delay sampled once a simulated second, ms. */
         public long[] delayTraceMs;
+        /**
+         * Bytes the run's thread allocated from {@link Builder#measureAllocationFromNs} to the end (the
+         * whole engine: capture, network both ways, playout), or -1 when not measured.
+         */
+        public long allocatedBytes = -1;
+        /** Frames the listener's playout passed while allocation was measured. */
+        public long slotsMeasured;
     }
 
     /**
@@ -111,13 +118,23 @@ public final class SimulatedCall {
         listenerNet.begin(t);
         double nextCapture = -1;
         double nextPlay = t;
+        boolean devicePlaying = false;
         long inputEndedAt = -1;
         long playoutStartedAt = -1;
         long stallFrom = -1;
         long nextTrace = start;
         int traced = 0;
+        com.sun.management.ThreadMXBean threads = b.measureAllocationFromNs < 0 ? null
+                : (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long threadId = Thread.currentThread().getId();
+        long allocatedAtStart = -1;
+        long slotsAtStart = 0;
         while (t < end) {
             clock.set(t);
+            if (threads != null && allocatedAtStart < 0 && t - start >= b.measureAllocationFromNs) {
+                slotsAtStart = playout.slots();
+                allocatedAtStart = threads.getThreadAllocatedBytes(threadId);
+            }
             if (nextCapture < 0 && inputEndedAt < 0 && talker.state() == SessionState.CONNECTED) {
                 nextCapture = t;
             }
@@ -134,7 +151,9 @@ public final class SimulatedCall {
             if (t >= nextPlay) {
                 int samples = playback.step(t);
                 if (samples > 0) {
-                    nextPlay = t + samples * sampleNs;
+                    // The device's clock runs on from where the last chunk ended, not from the tick.
+                    nextPlay = (devicePlaying ? nextPlay : t) + samples * sampleNs;
+                    devicePlaying = true;
                     if (playoutStartedAt < 0) {
                         playoutStartedAt = t;
                     }
@@ -150,6 +169,7 @@ public final class SimulatedCall {
                     }
                 } else {
                     nextPlay = t + tick;
+                    devicePlaying = false;
                     if (playoutStartedAt >= 0 && stallFrom < 0) {
                         stallFrom = t;
                     }
@@ -165,6 +185,10 @@ public final class SimulatedCall {
                 break;
             }
             t += tick;
+        }
+        if (allocatedAtStart >= 0) {
+            result.allocatedBytes = threads.getThreadAllocatedBytes(threadId) - allocatedAtStart;
+            result.slotsMeasured = playout.slots() - slotsAtStart;
         }
         if (stallFrom >= 0 && inputEndedAt < 0) {
             result.longestStallNs = Math.max(result.longestStallNs, t - stallFrom);
@@ -209,6 +233,7 @@ public final class SimulatedCall {
         private double talkerPpm;
         private double listenerPpm;
         private int outputCapacitySamples = 48_000 * 120;
+        private long measureAllocationFromNs = -1;
 
         public Builder profile(Profile profile) {
             this.profile = profile;
@@ -292,6 +317,12 @@ public final class SimulatedCall {
 
         public Builder outputCapacitySamples(int outputCapacitySamples) {
             this.outputCapacitySamples = outputCapacitySamples;
+            return this;
+        }
+
+        /** Measures what the run allocates from this far into it (after warm-up) to its end. */
+        public Builder measureAllocationFromNs(long measureAllocationFromNs) {
+            this.measureAllocationFromNs = measureAllocationFromNs;
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.viz.transport.impair;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.viz.audio.OpusCodec;
+import dev.viz.audio.ZstdCompressor;
 import dev.viz.core.Profile;
 import dev.viz.core.SessionStats;
 import dev.viz.core.Stat;
@@ -31,6 +32,10 @@ import org.junit.jupiter.api.Test;
 class RealtimeMatrixTest {
     private static final int SEED = 7;
     private static final int SECONDS = 20;
+    /** A 1400-byte UDP payload less the secure layer's 30 bytes. */
+    static final int SECURE_PAYLOAD_BYTES = 1370;
+    /** What the secure layer adds to each datagram. */
+    static final int SECURE_OVERHEAD_BYTES = 30;
 
     private record Cell(Profile profile, String impairment) { }
 
@@ -50,11 +55,13 @@ class RealtimeMatrixTest {
     static SimulatedCall.Result call(Profile profile, ImpairmentSpec spec, short[] speech,
             dev.viz.core.Redundancy redundancy) {
         SimClock clock = new SimClock();
-        LoopbackTransport[] pair = LoopbackTransport.pair();
+        // The payload limit a 1400-byte datagram leaves under the secure layer.
+        LoopbackTransport[] pair = LoopbackTransport.pair(SECURE_PAYLOAD_BYTES);
         OpusCodec.Builder opus = OpusCodec.builder().warmUpMs(400);
         return SimulatedCall.builder().profile(profile).redundancy(redundancy).clock(clock)
                 .talkerInput(new ArrayInput(speech, false))
                 .codecs(opus.build(), opus.bitrateBps(6_000).build(), opus.build())
+                .compressors(new ZstdCompressor(), new ZstdCompressor())
                 // Each end impairs what it sends: each direction of the path is impaired once.
                 .transports(spec.withDirection(ImpairmentSpec.Direction.OUT).wrap(pair[0], clock),
                         spec.withDirection(ImpairmentSpec.Direction.OUT).wrap(pair[1], clock))
@@ -108,7 +115,8 @@ class RealtimeMatrixTest {
         return new Row(cell, percent(heard.framesLost(), expected), percent(played, audible),
                 recovered + concealed == 0 ? 100 : percent(recovered, recovered + concealed),
                 heard.get(Stat.CONCEALED_MS), heard.framesLate(), r.maxDelayMs, correlation,
-                said.get(Stat.REDUNDANT_COPIES), said.get(Stat.WIRE_BYTES_SENT) * 8 / seconds / 1000);
+                said.get(Stat.REDUNDANT_COPIES),
+                (said.get(Stat.WIRE_BYTES_SENT) + SECURE_OVERHEAD_BYTES * said.get(Stat.DATAGRAMS_SENT)) * 8 / seconds / 1000);
     }
 
     private static double percent(long part, long whole) {
