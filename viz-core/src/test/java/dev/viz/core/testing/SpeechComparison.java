@@ -61,6 +61,44 @@ public final class SpeechComparison {
         return best;
     }
 
+    /**
+     * Like {@link #compare}, but piece by piece: the sent envelope is cut into segments of
+     * {@code segmentMs}, each is aligned on its own (lags 0 to {@code maxLagMs}) and the correlations
+     * of the segments that hold speech are averaged. For calls whose delay moves (an adaptive playout
+     * stretching and shrinking): a single lag for the whole call would score the moves, not the sound.
+     * Segments whose sent envelope barely varies (silence) are skipped.
+     */
+    public static double compareSegments(short[] sent, short[] received, int sampleRateHz, int segmentMs, int maxLagMs) {
+        double[] a = envelope(sent, sampleRateHz);
+        double[] b = envelope(received, sampleRateHz);
+        int segment = segmentMs / WINDOW_MS;
+        int maxLag = maxLagMs / WINDOW_MS;
+        double sum = 0;
+        int counted = 0;
+        for (int start = 0; start + segment <= a.length; start += segment) {
+            double mean = 0;
+            for (int i = start; i < start + segment; i++) {
+                mean += a[i];
+            }
+            mean /= segment;
+            double var = 0;
+            for (int i = start; i < start + segment; i++) {
+                var += (a[i] - mean) * (a[i] - mean);
+            }
+            if (var / segment < 25) {
+                // Less than 5 dB of movement: silence or a steady tone, nothing to compare.
+                continue;
+            }
+            double best = -1;
+            for (int lag = 0; lag <= maxLag && start + lag + segment <= b.length; lag++) {
+                best = Math.max(best, pearson(a, b, start, lag, segment));
+            }
+            sum += Math.max(0, best);
+            counted++;
+        }
+        return counted == 0 ? 0 : sum / counted;
+    }
+
     private static double pearson(double[] a, double[] b, int start, int lag, int n) {
         double meanA = 0;
         double meanB = 0;
