@@ -7,7 +7,7 @@ package dev.viz.core.testing;
  *
  * <p>Alignment is in two steps. One global lag is found over a lag range; then, because a live
  * playout adapts its delay during a call (it stretches or shrinks audio by a few tens of ms to
- * follow jitter and clock drift), each 2 s segment of the sent speech is aligned again within
+ * follow jitter and clock drift), each 1 s segment of the sent speech is aligned again within
  * {@value #SEGMENT_SLACK_MS} ms of the global lag, and the correlation is taken over all the aligned
  * windows together. A segment cannot move further than that, so unrelated audio still scores low.
  */
@@ -15,7 +15,7 @@ public final class SpeechComparison {
     /** Envelope window. */
     public static final int WINDOW_MS = 20;
     /** Segments aligned on their own. */
-    public static final int SEGMENT_MS = 2000;
+    public static final int SEGMENT_MS = 1000;
     /** How far a segment may move from the global alignment. */
     public static final int SEGMENT_SLACK_MS = 200;
 
