@@ -40,6 +40,7 @@ public final class ImpairedTransport implements Transport {
     private final LongSupplier clockNs;
     private Lane outbound;
     private Lane inbound;
+    private volatile Thread sender;
 
     ImpairedTransport(Transport inner, ImpairmentSpec spec, LongSupplier clockNs) {
         this.inner = inner;
@@ -86,6 +87,7 @@ public final class ImpairedTransport implements Transport {
             return NOT_READY;
         }
         long now = clockNs.getAsLong();
+        sender = Thread.currentThread();
         outbound.offer(buffer, offset, length, now);
         releaseOutbound(now);
         // Whatever the simulated network does to it later, the datagram left this host.
@@ -157,8 +159,16 @@ public final class ImpairedTransport implements Transport {
         return inner.peer();
     }
 
+    /**
+     * Closes the wrapped transport. Called on the thread that sends (as the session's network thread
+     * does on its way out), it first sends at once what the impairment still holds, as a network
+     * delivers what is in flight after its sender closes: the last audio, the bye.
+     */
     @Override
     public void close() {
+        if (outbound != null && sender == Thread.currentThread() && inner.isReady()) {
+            releaseOutbound(Long.MAX_VALUE);
+        }
         inner.close();
     }
 
