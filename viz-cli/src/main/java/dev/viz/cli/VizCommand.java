@@ -6,6 +6,9 @@ import dev.viz.core.AudioFormat;
 import dev.viz.core.SessionListener;
 import dev.viz.core.Transport;
 import dev.viz.core.VoiceSession;
+import dev.viz.transport.secure.Identity;
+import dev.viz.transport.secure.KnownPeers;
+import dev.viz.transport.secure.SecureTransport;
 import dev.viz.transport.udp.UdpTransport;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -76,6 +79,11 @@ final class VizCommand implements Callable<Integer> {
             description = "Opus bitrate in bit/s, 6000 to 510000 (default: ${DEFAULT-VALUE}).")
     int bitrateBps;
 
+    @Option(names = "--codec", paramLabel = "CODEC", defaultValue = "auto",
+            description = "Opus implementation: auto (native libopus where installed, else Concentus), native or"
+                    + " concentus (default: ${DEFAULT-VALUE}).")
+    String codec;
+
     @Option(names = "--duration", paramLabel = "SECONDS",
             description = "End the call this many seconds after it connects.")
     Double durationS;
@@ -86,6 +94,24 @@ final class VizCommand implements Callable<Integer> {
     @Option(names = "--max-datagram", paramLabel = "BYTES", defaultValue = "1400",
             description = "Largest UDP payload, " + UdpTransport.MIN_MAX_DATAGRAM_BYTES + " to 65507 (default: ${DEFAULT-VALUE}).")
     int maxDatagramBytes;
+
+    @Option(names = "--identity", paramLabel = "FILE",
+            description = "Your long-term key pair (created, mode 0600, if missing). Default: viz/identity in your"
+                    + " config directory ($XDG_CONFIG_HOME or ~/.config).")
+    Path identityFile;
+
+    @Option(names = "--peer-key", paramLabel = "FINGERPRINT",
+            description = "Accept only the peer with this key fingerprint (the listening side prints its own at start).")
+    String peerKey;
+
+    @Option(names = "--secret", paramLabel = "SECRET",
+            description = "A secret both sides know, mixed into the handshake (Argon2id): a peer without it cannot"
+                    + " connect. Prefer the environment variable VIZ_SECRET, which does not show in ps.")
+    String secret;
+
+    @Option(names = "--no-known-peers",
+            description = "Do not remember the listener's key for this address (viz/known_peers in your config directory).")
+    boolean noKnownPeers;
 
     @Option(names = "--insecure-plaintext",
             description = "Send audio UNENCRYPTED and unauthenticated: anyone on the path can listen. For tests only.")
@@ -149,8 +175,30 @@ final class VizCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("viz: " + e.getMessage());
             return Main.EXIT_FAILURE;
         }
+        dev.viz.core.Codec selectedCodec;
+        try {
+            selectedCodec = dev.viz.audio.Codecs.select(codec, bitrateBps);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        if (plaintext) {
+            if (peerKey != null || secret != null || identityFile != null) {
+                throw usage("--insecure-plaintext cannot be combined with --identity, --peer-key or --secret");
+            }
+        } else {
+            try {
+                transport = secure(transport, err);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            } catch (IOException | IllegalStateException e) {
+                err.println("viz: " + describe(e));
+                return Main.EXIT_FAILURE;
+            }
+        }
         VoiceSession.Builder builder = VoiceSession.builder()
                 .transport(transport)
+                .codec(selectedCodec)
                 .input(in)
                 .output(out)
                 .frameMs(frameMs)
@@ -162,11 +210,33 @@ final class VizCommand implements Callable<Integer> {
             builder.duration(Duration.ofMillis(Math.round(durationS * 1000)));
         }
         if (plaintext) {
-            spec.commandLine().getErr().println("viz: WARNING: --insecure-plaintext: this call is NOT encrypted;"
+            err.println("viz: WARNING: --insecure-plaintext: this call is NOT encrypted;"
                     + " anyone on the path can listen and inject audio");
         }
-        return runCall(builder, listenPort != null ? "listening on UDP port " + listenPort
-                : "calling " + connectTo, statsFile, spec.commandLine().getErr());
+        return runCall(builder, (listenPort != null ? "listening on UDP port " + listenPort
+                : "calling " + connectTo) + ", codec " + selectedCodec.name(), statsFile, spec.commandLine().getErr());
+    }
+
+    /** Wraps the UDP transport in the Noise secure layer with the user's identity and chosen authentication. */
+    private Transport secure(Transport udp, PrintWriter err) throws IOException {
+        Identity identity = identityFile != null ? Identity.loadOrCreate(identityFile) : Identity.loadOrCreateDefault();
+        SecureTransport.Builder secure = SecureTransport.wrap(udp).identity(identity);
+        if (peerKey != null) {
+            secure.peerKey(peerKey);
+        }
+        String sharedSecret = secret != null ? secret : System.getenv("VIZ_SECRET");
+        if (sharedSecret != null && !sharedSecret.isEmpty()) {
+            secure.secret(sharedSecret.toCharArray());
+        }
+        if (connectTo != null && !noKnownPeers) {
+            secure.knownPeers(KnownPeers.openDefault(), connectTo);
+        }
+        err.println("viz: your key fingerprint " + identity.fingerprint());
+        if (sharedSecret != null && !sharedSecret.isEmpty()) {
+            err.println("viz: a shared secret is required of the peer");
+        }
+        err.flush();
+        return secure.build();
     }
 
     private static UdpTransport connect(UdpTransport.HostPort target, int maxDatagramBytes) {

@@ -28,7 +28,7 @@ class BadArgumentsTest {
         "-s 9 --bitrate 1000                        | --bitrate 1000",
         "-s 9 --duration -5                         | --duration",
         "-s 9 --input bogus:x                       | bogus",
-        "-s 9 --output tone:440                     | tone",
+        "-s 9 --input silence --output tone:440      | tone",
         "-s 9 --max-datagram 100                    | --max-datagram 100",
         "--no-such-flag                             | Unknown option",
     })

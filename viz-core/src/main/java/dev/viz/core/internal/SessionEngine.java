@@ -366,6 +366,11 @@ public final class SessionEngine implements Transport.Events {
     }
 
     @Override
+    public void onWarning(String message) {
+        error(message, null);
+    }
+
+    @Override
     public void onRejected(Transport.Rejection why) {
         counters.increment(Stat.DATAGRAMS_REJECTED);
     }

@@ -2,13 +2,22 @@ package dev.viz.core.testing;
 
 /**
  * Compares received speech with sent speech the way the end-to-end tests do: the 20 ms log-energy
- * envelopes of both, aligned by cross-correlation over a lag range, then their normalized
- * (Pearson) correlation over the overlap. Opus alone scores about 0.93 on the test speech; silence
- * or noise scores near 0.
+ * envelopes of both, aligned by cross-correlation, then their normalized (Pearson) correlation.
+ * Opus alone scores about 0.93 on the test speech; silence or noise scores near 0.
+ *
+ * <p>Alignment is in two steps. One global lag is found over a lag range; then, because a live
+ * playout adapts its delay during a call (it stretches or shrinks audio by a few tens of ms to
+ * follow jitter and clock drift), each 1 s segment of the sent speech is aligned again within
+ * {@value #SEGMENT_SLACK_MS} ms of the global lag, and the correlation is taken over all the aligned
+ * windows together. A segment cannot move further than that, so unrelated audio still scores low.
  */
 public final class SpeechComparison {
     /** Envelope window. */
     public static final int WINDOW_MS = 20;
+    /** Segments aligned on their own. */
+    public static final int SEGMENT_MS = 1000;
+    /** How far a segment may move from the global alignment. */
+    public static final int SEGMENT_SLACK_MS = 200;
 
     private SpeechComparison() {
     }
@@ -58,7 +67,49 @@ public final class SpeechComparison {
                 best = new Result(c, lag * WINDOW_MS, n);
             }
         }
-        return best;
+        if (best.windowsCompared() == 0) {
+            return best;
+        }
+        Result piecewise = piecewise(a, b, best.lagMs() / WINDOW_MS);
+        return piecewise.correlation() > best.correlation() ? piecewise : best;
+    }
+
+    /** Realigns each segment near the global lag, then correlates all aligned windows at once. */
+    private static Result piecewise(double[] a, double[] b, int globalLag) {
+        int segment = SEGMENT_MS / WINDOW_MS;
+        int slack = SEGMENT_SLACK_MS / WINDOW_MS;
+        double[] xs = new double[a.length];
+        double[] ys = new double[a.length];
+        int n = 0;
+        for (int start = 0; start < a.length; start += segment) {
+            int end = Math.min(a.length, start + segment);
+            int bestLag = Integer.MIN_VALUE;
+            double bestC = -2;
+            for (int lag = globalLag - slack; lag <= globalLag + slack; lag++) {
+                int s0 = Math.max(start, -lag);
+                int e0 = Math.min(end, b.length - lag);
+                if (e0 - s0 < (end - start) / 2) {
+                    continue;
+                }
+                double c = pearson(a, b, s0, lag, e0 - s0);
+                if (c > bestC) {
+                    bestC = c;
+                    bestLag = lag;
+                }
+            }
+            if (bestLag == Integer.MIN_VALUE) {
+                continue;
+            }
+            for (int i = Math.max(start, -bestLag); i < Math.min(end, b.length - bestLag); i++) {
+                xs[n] = a[i];
+                ys[n] = b[i + bestLag];
+                n++;
+            }
+        }
+        if (n < a.length / 2) {
+            return new Result(-1, globalLag * WINDOW_MS, n);
+        }
+        return new Result(pearson(xs, ys, 0, 0, n), globalLag * WINDOW_MS, n);
     }
 
     /**
