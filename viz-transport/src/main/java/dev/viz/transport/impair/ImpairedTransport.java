@@ -134,9 +134,29 @@ public final class ImpairedTransport implements Transport {
         return released;
     }
 
+    /**
+     * Passed to the wrapped transport, which binds to the source of the datagram it received last.
+     * With received datagrams held back that is the newest one taken in, not necessarily the one
+     * handed on last: the same peer, on any path with one peer.
+     */
     @Override
     public void acceptPeer() {
         inner.acceptPeer();
+    }
+
+    /**
+     * Answers the source of the last datagram received, through the wrapped transport at once and
+     * unimpaired: a secure listener answers a handshake this way before the peer is known, and the
+     * impairment's queue only knows the peer. The same caveat as {@link #acceptPeer} applies.
+     */
+    @Override
+    public int reply(byte[] buffer, int offset, int length) {
+        return inner.reply(buffer, offset, length);
+    }
+
+    @Override
+    public long lastSourceKey() {
+        return inner.lastSourceKey();
     }
 
     @Override
