@@ -343,6 +343,13 @@ final class NetworkAgent implements Runnable, Batcher.FrameHandler {
             if ((frame.flags & EncodedFrame.FLAG_END_OF_STREAM) != 0) {
                 captureFree.offer(frame);
                 flush(nowNs);
+                if (adaptation.copies() > 0 && lastAppendedSequence > 0) {
+                    // The last batch has no later datagram to carry its copies: send one more, with one
+                    // empty (silent) frame, that does.
+                    lastAppendedSequence++;
+                    batcher.append(lastAppendedSequence, controlBuffer, 0, 0);
+                    flush(nowNs);
+                }
                 engine.onInputEnded();
                 continue;
             }

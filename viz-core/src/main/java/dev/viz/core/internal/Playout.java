@@ -64,7 +64,6 @@ final class Playout {
     private final long maxDelayNs;
     private final long scaleThresholdNs;
     private final short[] pcm;
-    private final short[] stretched;
 
     private final long[] windowArrivalNs = new long[WINDOW_CAPACITY];
     private final long[] windowOffsetNs = new long[WINDOW_CAPACITY];
@@ -104,9 +103,8 @@ final class Playout {
         this.marginNs = marginNs;
         this.maxDelayNs = maxDelayNs;
         this.scaleThresholdNs = Math.max(5_000_000L, frameNs / 4);
-        this.scaler = new TimeScaler(format.sampleRateHz(), 2 * frameSamples);
+        this.scaler = new TimeScaler(format.sampleRateHz(), frameSamples);
         this.pcm = new short[frameSamples];
-        this.stretched = new short[2 * frameSamples];
     }
 
     /** The largest chunk {@link #produce} writes: two frames (a quiet frame played twice). */
@@ -210,6 +208,16 @@ final class Playout {
             if (nowNs - buffer.head() * frameNs < targetNs) {
                 return false;
             }
+        }
+        // Frames that waited past their time (the playback side was not ready yet: a device still
+        // opening, a codec warming up) are let go, so playout starts at its target, not seconds late.
+        long startTargetNs = windowSize == 0 ? minStartOffset(nowNs) : targetNs;
+        while (nowNs - buffer.head() * frameNs > startTargetNs + frameNs && buffer.buffered() > 0) {
+            EncodedFrame stale = buffer.take();
+            if (stale != null) {
+                recycler.recycle(stale);
+            }
+            shrunk(frameSamples);
         }
         started = true;
         buffer.start();
@@ -415,12 +423,13 @@ final class Playout {
     /** Writes the decoded frame in {@link #pcm}, shortened or lengthened as the delay needs. */
     private int scaled(short[] out, long errorNs, boolean quiet, boolean overBound) {
         lastAdvance = 1;
-        if (quiet && (errorNs >= frameNs * 3 / 4 || overBound)) {
+        if (overBound || quiet && errorNs >= frameNs * 3 / 4) {
+            // Quiet enough to drop whole, or the delay is over its bound: the bound holds, whatever is lost.
             offsetNs -= frameNs;
             shrunk(frameSamples);
             return 0;
         }
-        if (errorNs > scaleThresholdNs || overBound) {
+        if (errorNs > scaleThresholdNs) {
             int n = scaler.shrink(pcm, frameSamples, out);
             shrunk(frameSamples - n);
             return n;
@@ -433,14 +442,7 @@ final class Playout {
                 stretched(frameSamples);
                 return 2 * frameSamples;
             }
-            int n;
-            if (errorNs < -4 * frameNs) {
-                // Far below target (recovery data now comes later): two periods, to get there sooner.
-                int once = scaler.stretch(pcm, frameSamples, stretched);
-                n = scaler.stretch(stretched, once, out);
-            } else {
-                n = scaler.stretch(pcm, frameSamples, out);
-            }
+            int n = scaler.stretch(pcm, frameSamples, out);
             stretched(n - frameSamples);
             return n;
         }

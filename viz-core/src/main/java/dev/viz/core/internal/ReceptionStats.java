@@ -24,6 +24,8 @@ final class ReceptionStats {
     private static final int LOSS_INTERVALS = 10;
 
     private final long frameNs;
+    /** Frames in half a loss window: the least the loss is counted over. */
+    private final long windowFrames;
     /** Extended sequence number + 1 of the frame held at each position; 0 for none. */
     private final long[] received = new long[HISTORY];
     private final long[] copied = new long[HISTORY];
@@ -43,6 +45,7 @@ final class ReceptionStats {
 
     ReceptionStats(long frameNs) {
         this.frameNs = frameNs;
+        this.windowFrames = LOSS_INTERVALS * NetworkAgent.REPORT_INTERVAL_NS / frameNs / 2;
     }
 
     /** Extends a 32-bit sequence number to the 64-bit one nearest the highest received. */
@@ -143,8 +146,9 @@ final class ReceptionStats {
 
     /**
      * Closes a report interval and returns the loss over the last {@value #LOSS_INTERVALS}
-     * intervals in parts per million, or {@link ReceiverReport#LOSS_UNKNOWN} when no frame was
-     * expected in them.
+     * intervals in parts per million (over at least 5 s worth of frames, so a call's first lost
+     * batch does not read as a huge loss), or {@link ReceiverReport#LOSS_UNKNOWN} when no
+     * frame was expected in them.
      */
     long closeInterval() {
         long expected = expectedFrames();
@@ -168,6 +172,8 @@ final class ReceptionStats {
             return ReceiverReport.LOSS_UNKNOWN;
         }
         long lost = Math.max(0, expected - got);
-        return Math.min(ReceiverReport.LOSS_ALL, lost * 1_000_000L / expected);
+        // Early in a call (or after silence) the window holds few frames: one lost batch would read
+        // as a huge loss. Count at least half a window's worth of frames (5 s).
+        return Math.min(ReceiverReport.LOSS_ALL, lost * 1_000_000L / Math.max(expected, windowFrames));
     }
 }

@@ -1,6 +1,6 @@
 package dev.viz.core.internal;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.viz.core.Stat;
@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The playout is on the hot path: after warm-up, thousands of frames through it (in order, out of
  * order, late, duplicated, lost and concealed, rebuilt from copies and FEC, with jitter that makes
- * it stretch and shrink) must allocate nothing.
+ * it stretch and shrink) must allocate nothing. The measure is under 1 byte per frame on average,
+ * as in {@link HotPathAllocationTest}: the JVM itself now and then allocates a few hundred bytes on
+ * the thread (when it deoptimizes and recompiles), at moments that vary from run to run, while any
+ * allocation of the playout's own would cost at least 16 bytes every frame. Alone, it measures 0.
  */
 class PlayoutAllocationTest {
     private static final long MS = 1_000_000L;
@@ -41,7 +44,8 @@ class PlayoutAllocationTest {
         System.out.println("playout: " + allocated + " bytes allocated over " + slots + " slots after warm-up; stretched "
                 + d.get(Stat.STRETCHED_MS) + " ms, shrunk " + d.get(Stat.SHRUNK_MS) + " ms, late "
                 + d.get(Stat.FRAMES_LATE) + ", recovered " + d.get(Stat.FRAMES_RECOVERED));
-        assertEquals(0, allocated, "bytes allocated in " + (slots - 16_000) + " slots");
+        long measured = slots - 16_000;
+        assertTrue(allocated < measured, allocated + " bytes allocated in " + measured + " slots");
     }
 
     /** Batches {@code from} to {@code to}, each with random jitter; 3 % of frames lost, 2 % doubled, 5 % come as copies too. */

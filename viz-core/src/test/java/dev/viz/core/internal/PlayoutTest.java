@@ -44,7 +44,7 @@ class PlayoutTest {
             d.arrive(seq, at, EncodedFrame.FLAG_TIMED);
         }
         for (int expected = 0; expected < 16; expected++) {
-            d.produce(at + 1000 * MS + expected * 40 * MS);
+            d.produce(at + 21 * MS + expected * 40 * MS);
             assertEquals(expected, d.decoder.lastDecoded(), "frame played in slot " + expected);
         }
         assertEquals(16, d.get(Stat.FRAMES_PLAYED));
@@ -193,5 +193,34 @@ class PlayoutTest {
         d.runDeviceUntil(60 * 40 * MS + 600 * MS, 0);
         assertEquals(0, d.get(Stat.FRAMES_CONCEALED), "frames given up");
         assertTrue(d.get(Stat.STRETCHED_MS) >= 180, "delay grown by " + d.get(Stat.STRETCHED_MS) + " ms");
+    }
+
+    @Test
+    void shouldStartAtItsTargetWhenFramesWaitedForThePlaybackSide() {
+        PlayoutDriver d = tunnel();
+        // The speaker opens two seconds after the frames began to come: playing them all would keep
+        // the call two seconds behind for good. The playout lets the stale ones go.
+        batches(d, 0, 8, 0);
+        d.setDeviceNs(8 * 8 * 40 * MS + 10 * MS);
+        for (int b = 8; b < 20; b++) {
+            batches(d, 8L * b, 1, 0);
+            d.runDeviceUntil((8L * b + 8) * 40 * MS, 0);
+        }
+        // Within the playout's hysteresis (10 ms) of its target.
+        assertEquals(300, d.playout.delayNs() / MS, 10);
+        assertTrue(d.get(Stat.SHRUNK_MS) >= 2_000, "dropped " + d.get(Stat.SHRUNK_MS) + " ms");
+    }
+
+    @Test
+    void shouldHoldTheBoundWhenTheDelayIsFarAboveIt() {
+        PlayoutDriver d = new PlayoutDriver(40, SPEECH, 20 * MS, 500 * MS);
+        batches(d, 0, 2, 0);
+        d.runDeviceUntil(16 * 40 * MS + 100 * MS, 0);
+        // The path jumps 900 ms slower for a moment and then back (a route change): the playout waits
+        // for the late batch, then must come back under its 500 ms bound within a few frames.
+        batches(d, 16, 1, 900 * MS);
+        batches(d, 24, 30, 0);
+        d.runDeviceUntil(54 * 8 * 40 * MS, 0);
+        assertTrue(d.playout.delayNs() / MS <= 500, "delay " + d.playout.delayNs() / MS);
     }
 }

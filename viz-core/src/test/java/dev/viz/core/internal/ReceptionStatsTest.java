@@ -29,17 +29,25 @@ class ReceptionStatsTest {
     void shouldReportLossOverItsWindowAndUnknownWhenNothingWasExpected() {
         ReceptionStats stats = new ReceptionStats(FRAME_NS);
         assertEquals(ReceiverReport.LOSS_UNKNOWN, stats.closeInterval());
-        for (long s = 0; s < 100; s++) {
+        for (long s = 0; s < 300; s++) {
             if (s % 10 != 3) {
                 stats.onFrame(s);
             }
         }
         assertEquals(100_000, stats.closeInterval(), 1);
-        for (long s = 100; s < 200; s++) {
+        for (long s = 300; s < 600; s++) {
             stats.onFrame(s);
         }
-        // 10 lost of 200 over the last two intervals.
+        // 30 lost of 600 over the last two intervals.
         assertEquals(50_000, stats.closeInterval(), 1);
+        // Few frames so far: the loss is counted over 5 s worth (125 frames of 40 ms).
+        ReceptionStats early = new ReceptionStats(FRAME_NS);
+        for (long s = 0; s < 25; s++) {
+            if (s < 16 || s >= 24) {
+                early.onFrame(s);
+            }
+        }
+        assertEquals(8 * 1_000_000 / 125, early.closeInterval());
     }
 
     @Test

@@ -40,6 +40,7 @@ public final class ImpairedTransport implements Transport {
     private final LongSupplier clockNs;
     private Lane outbound;
     private Lane inbound;
+    private volatile Thread sender;
 
     ImpairedTransport(Transport inner, ImpairmentSpec spec, LongSupplier clockNs) {
         this.inner = inner;
@@ -86,6 +87,7 @@ public final class ImpairedTransport implements Transport {
             return NOT_READY;
         }
         long now = clockNs.getAsLong();
+        sender = Thread.currentThread();
         outbound.offer(buffer, offset, length, now);
         releaseOutbound(now);
         // Whatever the simulated network does to it later, the datagram left this host.
@@ -132,9 +134,29 @@ public final class ImpairedTransport implements Transport {
         return released;
     }
 
+    /**
+     * Passed to the wrapped transport, which binds to the source of the datagram it received last.
+     * With received datagrams held back that is the newest one taken in, not necessarily the one
+     * handed on last: the same peer, on any path with one peer.
+     */
     @Override
     public void acceptPeer() {
         inner.acceptPeer();
+    }
+
+    /**
+     * Answers the source of the last datagram received, through the wrapped transport at once and
+     * unimpaired: a secure listener answers a handshake this way before the peer is known, and the
+     * impairment's queue only knows the peer. The same caveat as {@link #acceptPeer} applies.
+     */
+    @Override
+    public int reply(byte[] buffer, int offset, int length) {
+        return inner.reply(buffer, offset, length);
+    }
+
+    @Override
+    public long lastSourceKey() {
+        return inner.lastSourceKey();
     }
 
     @Override
@@ -157,8 +179,16 @@ public final class ImpairedTransport implements Transport {
         return inner.peer();
     }
 
+    /**
+     * Closes the wrapped transport. Called on the thread that sends (as the session's network thread
+     * does on its way out), it first sends at once what the impairment still holds, as a network
+     * delivers what is in flight after its sender closes: the last audio, the bye.
+     */
     @Override
     public void close() {
+        if (outbound != null && sender == Thread.currentThread() && inner.isReady()) {
+            releaseOutbound(Long.MAX_VALUE);
+        }
         inner.close();
     }
 
