@@ -47,7 +47,7 @@ public final class JavaSoundBackend {
         return probe().cause == null;
     }
 
-    /** Why Java Sound is not available, or null when it is. */
+    /** Why Java Sound is not available (the message says what to do), or null when it is. */
     public static Throwable cause() {
         return probe().cause;
     }
@@ -55,7 +55,7 @@ public final class JavaSoundBackend {
     /** What is wrong and what to do, or null when Java Sound is available. */
     public static String unavailableMessage() {
         Throwable cause = probe().cause;
-        return cause == null ? null : "Java Sound is not available: " + cause.getMessage();
+        return cause == null ? null : cause.getMessage();
     }
 
     /** @throws IOException with {@link #unavailableMessage()} when Java Sound is not available */
@@ -96,6 +96,21 @@ public final class JavaSoundBackend {
     /** Like {@link #input(String)}, for an output (speaker). */
     public static JavaSoundDevice output(String spec) throws IOException {
         return create(spec, false);
+    }
+
+    /**
+     * A device with a line buffer of {@code bufferMs} instead of the default, one frame plus
+     * {@value JavaSoundDevice#SLACK_MS} ms ({@link JavaSoundDevice#BUFFER_AUTO}): less is lower
+     * latency and more underflows; docs/audio.md has measurements.
+     */
+    public static JavaSoundDevice device(String spec, boolean input, int bufferMs) throws IOException {
+        if (bufferMs < 0 || bufferMs > 1000) {
+            throw new IllegalArgumentException("buffer " + bufferMs + " ms: use 1 to 1000, or 0 for the default");
+        }
+        ensureAvailable();
+        String s = normalise(spec);
+        resolve(s, input, 1);
+        return new JavaSoundDevice(s, input, bufferMs);
     }
 
     /** Java Sound's default input. */
@@ -231,11 +246,11 @@ public final class JavaSoundBackend {
                     return new Probe(null);
                 }
             }
-            return new Probe(new IOException("it lists " + mixers.length + " mixers and none opens 48 kHz 16-bit"
+            return new Probe(new IOException("Java Sound is not available: it lists " + mixers.length + " mixers and none opens 48 kHz 16-bit"
                     + " audio (on Linux it needs ALSA: install libasound2, and a sound server such as PulseAudio"
                     + " or PipeWire for the default device)"));
         } catch (RuntimeException | LinkageError e) {
-            return new Probe(new IOException("it failed to start (" + e + "); the JDK may lack the"
+            return new Probe(new IOException("Java Sound is not available: it failed to start (" + e + "); the JDK may lack the"
                     + " java.desktop module or libjsound", e));
         }
     }

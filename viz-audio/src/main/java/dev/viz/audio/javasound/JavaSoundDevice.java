@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * again {@value #FOLLOW_DEFAULT_AFTER_FAILURES} times in a row is replaced by the default (logged
  * once, counted in {@link #defaultsFollowed()}).
  *
- * <p><b>Latency.</b> The line's buffer is {@value #DEFAULT_BUFFER_MS} ms unless a frame is longer
- * (then one frame plus {@value #DEFAULT_BUFFER_MS} ms), enough to take a whole 40 ms frame while
- * the previous one plays; docs/audio.md has the measured figure.
+ * <p><b>Latency.</b> The line's buffer is one frame plus {@value #SLACK_MS} ms (60 ms with 40 ms
+ * frames) unless {@link JavaSoundBackend#device(String, boolean, int)} was given another size: a
+ * buffer of exactly one frame stalled for hundreds of ms behind PulseAudio's ALSA plugin.
+ * docs/audio.md has the measured figures.
  *
  * <p><b>Threads.</b> {@link #open}, {@link #read}/{@link #write} from the one thread that uses the
  * device; {@link #close()} and the counters from any thread (Java Sound's lines may be closed while
@@ -38,8 +39,10 @@ import org.slf4j.LoggerFactory;
 public final class JavaSoundDevice implements AudioDevice {
     /** Failed reopens of a named mixer after which the default is followed instead. */
     public static final int FOLLOW_DEFAULT_AFTER_FAILURES = 5;
-    /** The line buffer asked for, in ms (for frames up to this long). */
-    public static final int DEFAULT_BUFFER_MS = 60;
+    /** Buffer setting meaning one frame plus {@value #SLACK_MS} ms (the default). */
+    public static final int BUFFER_AUTO = 0;
+    /** What the default buffer holds beyond one frame. */
+    public static final int SLACK_MS = 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(JavaSoundDevice.class);
 
@@ -67,7 +70,7 @@ public final class JavaSoundDevice implements AudioDevice {
     private volatile int lineBufferMs;
 
     JavaSoundDevice(String spec, boolean input) {
-        this(spec, input, DEFAULT_BUFFER_MS);
+        this(spec, input, BUFFER_AUTO);
     }
 
     JavaSoundDevice(String spec, boolean input, int bufferMs) {
@@ -135,7 +138,7 @@ public final class JavaSoundDevice implements AudioDevice {
                 JavaSoundBackend.lineFormat(format.sampleRateHz(), format.channels());
         DataLine.Info info = new DataLine.Info(input ? TargetDataLine.class : SourceDataLine.class, lineFormat);
         int bytesPerMs = format.sampleRateHz() / 1000 * format.channels() * 2;
-        int wantedMs = format.frameMs() <= bufferMs ? bufferMs : format.frameMs() + bufferMs;
+        int wantedMs = bufferMs == BUFFER_AUTO ? format.frameMs() + SLACK_MS : bufferMs;
         DataLine dataLine = null;
         String where = mixer == null ? "the default mixer" : "mixer '" + mixer.getName() + "'";
         try {

@@ -67,7 +67,10 @@ public final class PortAudioBackend {
         return probe().cause == null;
     }
 
-    /** Why PortAudio is not available, or null when it is. */
+    /**
+     * Why PortAudio is not available, or null when it is: an {@link IOException} whose message is
+     * {@link #unavailableMessage()} (what to install) and whose cause is the loader's own error.
+     */
     public static Throwable cause() {
         return probe().cause;
     }
@@ -79,24 +82,19 @@ public final class PortAudioBackend {
 
     /**
      * What is wrong and what to install, for logs and errors, or null when PortAudio is available.
-     * For example: "PortAudio is not available (Unable to load library 'portaudio' ...): install it
+     * For example: "PortAudio is not available (Unable to load library 'portaudio'): install it
      * (Debian/Ubuntu: sudo apt-get install libportaudio2; ...)".
      */
     public static String unavailableMessage() {
-        Probe p = probe();
-        if (p.cause == null) {
-            return null;
-        }
-        return "PortAudio is not available (" + firstLine(p.cause) + "): install it (Debian/Ubuntu: sudo apt-get"
-                + " install libportaudio2; Fedora: sudo dnf install portaudio; Arch: sudo pacman -S portaudio;"
-                + " macOS: brew install portaudio) or point -D" + LIBRARY_PROPERTY + " at libportaudio";
+        Throwable cause = probe().cause;
+        return cause == null ? null : cause.getMessage();
     }
 
     /** @throws IOException with {@link #unavailableMessage()} when PortAudio is not available */
     public static void ensureAvailable() throws IOException {
-        String message = unavailableMessage();
-        if (message != null) {
-            throw new IOException(message, probe().cause);
+        Throwable cause = probe().cause;
+        if (cause != null) {
+            throw new IOException(cause.getMessage(), cause.getCause());
         }
     }
 
@@ -139,12 +137,12 @@ public final class PortAudioBackend {
      *     lists the inputs there are
      */
     public static PortAudioDevice input(String spec) throws IOException {
-        return create(spec, true, PortAudioDevice.SampleFormat.INT16);
+        return create(spec, true, PortAudioDevice.SampleFormat.INT16, PortAudioDevice.LATENCY_ONE_FRAME);
     }
 
     /** Like {@link #input(String)}, for an output (speaker). */
     public static PortAudioDevice output(String spec) throws IOException {
-        return create(spec, false, PortAudioDevice.SampleFormat.INT16);
+        return create(spec, false, PortAudioDevice.SampleFormat.INT16, PortAudioDevice.LATENCY_ONE_FRAME);
     }
 
     /**
@@ -154,7 +152,21 @@ public final class PortAudioBackend {
      */
     public static PortAudioDevice device(String spec, boolean input, PortAudioDevice.SampleFormat format)
             throws IOException {
-        return create(spec, input, format);
+        return create(spec, input, format, PortAudioDevice.LATENCY_ONE_FRAME);
+    }
+
+    /**
+     * Like {@link #device(String, boolean, PortAudioDevice.SampleFormat)}, asking the host API for
+     * {@code latencyMs} of buffering instead of one frame (the default,
+     * {@link PortAudioDevice#LATENCY_ONE_FRAME}): less is lower latency and more underflows on a busy
+     * machine; docs/audio.md has measurements.
+     */
+    public static PortAudioDevice device(String spec, boolean input, PortAudioDevice.SampleFormat format,
+            int latencyMs) throws IOException {
+        if (latencyMs < 0 || latencyMs > 1000) {
+            throw new IllegalArgumentException("latency " + latencyMs + " ms: use 1 to 1000, or 0 for one frame");
+        }
+        return create(spec, input, format, latencyMs);
     }
 
     /** PortAudio's default input. */
@@ -172,15 +184,15 @@ public final class PortAudioBackend {
         return input(MONITOR_SPEC);
     }
 
-    private static PortAudioDevice create(String spec, boolean input, PortAudioDevice.SampleFormat format)
-            throws IOException {
+    private static PortAudioDevice create(String spec, boolean input, PortAudioDevice.SampleFormat format,
+            int latencyMs) throws IOException {
         ensureAvailable();
         String s = normalise(spec);
         if (!input && s.equals(MONITOR_SPEC)) {
             throw new IOException(ID_PREFIX + MONITOR_SPEC + " is an input: it captures what the default output plays");
         }
         resolve(s, input);
-        return new PortAudioDevice(s, input, format);
+        return new PortAudioDevice(s, input, format, latencyMs);
     }
 
     static String normalise(String spec) {
@@ -375,21 +387,27 @@ public final class PortAudioBackend {
             PortAudioNative.bind(library);
         } catch (LinkageError | RuntimeException e) {
             LOG.debug("PortAudio library '{}' did not load", library, e);
-            return new Probe(e, null, library);
+            return unavailable(e, library);
         }
         NativeChatter.silence();
         try {
             int err = PortAudioNative.Pa_Initialize();
             if (err != PortAudioNative.PA_NO_ERROR) {
-                return new Probe(new IOException("Pa_Initialize failed: " + PortAudioNative.errorText(err)), null,
-                        library);
+                return unavailable(new IOException("Pa_Initialize failed: " + PortAudioNative.errorText(err)), library);
             }
             String version = PortAudioNative.Pa_GetVersionText();
             LOG.debug("{} loaded from '{}' in {} ms", version, library, (System.nanoTime() - startNs) / 1_000_000L);
             return new Probe(null, version, library);
         } catch (LinkageError | RuntimeException e) {
-            return new Probe(e, null, library);
+            return unavailable(e, library);
         }
+    }
+
+    private static Probe unavailable(Throwable error, String library) {
+        String message = "PortAudio is not available (" + firstLine(error) + "): install it (Debian/Ubuntu: sudo"
+                + " apt-get install libportaudio2; Fedora: sudo dnf install portaudio; Arch: sudo pacman -S"
+                + " portaudio; macOS: brew install portaudio) or point -D" + LIBRARY_PROPERTY + " at libportaudio";
+        return new Probe(new IOException(message, error), null, library);
     }
 
     private static String firstLine(Throwable t) {

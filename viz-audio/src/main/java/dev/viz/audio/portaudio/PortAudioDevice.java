@@ -25,9 +25,11 @@ import org.slf4j.LoggerFactory;
  * {@value #FOLLOW_DEFAULT_AFTER_FAILURES} times in a row, the device follows the system default
  * instead (logged once, counted in {@link #defaultsFollowed()}), so the call goes on.
  *
- * <p><b>Latency.</b> The stream asks for the host API's low-latency suggestion but at least
- * {@value #MIN_SUGGESTED_LATENCY_MS} ms, which keeps a 40 ms frame written in one burst from
- * underflowing; {@link #reportedLatencyMs()} is what PortAudio reports for the open stream, and
+ * <p><b>Latency.</b> The stream asks the host API for one frame of buffering (40 ms with 40 ms
+ * frames), or its own low-latency suggestion when that is more, or what
+ * {@link PortAudioBackend#device(String, boolean, SampleFormat, int)} was given: after a frame is
+ * written in one burst the playback thread has a whole frame's time to come back before the device
+ * runs dry, and one frame is the least the capture side must hold anyway; {@link #reportedLatencyMs()} is what PortAudio reports for the open stream, and
  * docs/audio.md has the measured figure.
  *
  * <p><b>Threads.</b> {@link #open}, {@link #read}/{@link #write} from the one thread that uses the
@@ -55,8 +57,8 @@ public final class PortAudioDevice implements AudioDevice {
 
     /** Failed reopens of a named device after which the system default is followed instead. */
     public static final int FOLLOW_DEFAULT_AFTER_FAILURES = 5;
-    /** The least latency asked of the host API. */
-    public static final int MIN_SUGGESTED_LATENCY_MS = 20;
+    /** Latency setting meaning one frame (the default). */
+    public static final int LATENCY_ONE_FRAME = 0;
 
     private static final Logger LOG = LoggerFactory.getLogger(PortAudioDevice.class);
 
@@ -64,6 +66,7 @@ public final class PortAudioDevice implements AudioDevice {
     private final boolean input;
     private final SampleFormat sampleFormat;
     private final String name;
+    private final int latencyMs;
 
     private volatile Stream stream;
     private Memory buffer;
@@ -80,10 +83,11 @@ public final class PortAudioDevice implements AudioDevice {
     private volatile double reportedLatencyMs = Double.NaN;
     private volatile String openedDevice;
 
-    PortAudioDevice(String spec, boolean input, SampleFormat sampleFormat) {
+    PortAudioDevice(String spec, boolean input, SampleFormat sampleFormat, int latencyMs) {
         this.spec = spec;
         this.input = input;
         this.sampleFormat = sampleFormat;
+        this.latencyMs = latencyMs;
         this.name = PortAudioBackend.ID_PREFIX + spec;
     }
 
@@ -153,7 +157,8 @@ public final class PortAudioDevice implements AudioDevice {
         params.device = target.index();
         params.channelCount = format.channels();
         params.sampleFormat = new NativeLong(sampleFormat.paFormat);
-        params.suggestedLatency = Math.max(target.suggestedLatencyS(), MIN_SUGGESTED_LATENCY_MS / 1000.0);
+        int wantedMs = latencyMs == LATENCY_ONE_FRAME ? format.frameMs() : latencyMs;
+        params.suggestedLatency = Math.max(target.suggestedLatencyS(), wantedMs / 1000.0);
         PortAudioNative.AlsaStreamInfo alsa = null;
         if (target.alsaDevice() != null) {
             alsa = new PortAudioNative.AlsaStreamInfo(target.alsaDevice());

@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,8 +26,8 @@ class PortAudioDeviceTest {
     /** A window above this in a silent run would be a false detection. */
     private static final double SILENCE_THRESHOLD = 0.01;
 
-    @BeforeAll
-    static void soundServerAndPortAudio() {
+    @BeforeEach
+    void soundServerAndPortAudio() {
         SoundServer.assumeRunning();
         if (!PortAudioBackend.isAvailable()) {
             System.out.println("SKIPPED (no PortAudio): " + PortAudioBackend.unavailableMessage());

@@ -22,17 +22,19 @@ public final class SoundServer {
 
     private static volatile String unavailableReason;
     private static volatile boolean checked;
+    private static volatile boolean reasonPrinted;
 
     private SoundServer() {
     }
 
-    /** Skips the calling test (printing why) unless the sound server answers. */
+    /** Skips the calling test unless the sound server answers; the reason is printed once per JVM. */
     public static void assumeRunning() {
         String reason = unavailableReason();
-        if (reason != null) {
-            System.out.println("SKIPPED (no sound server): " + reason);
+        if (reason != null && !reasonPrinted) {
+            reasonPrinted = true;
+            System.out.println("SKIPPED (no sound server): the device tests need one: " + reason);
         }
-        Assumptions.assumeTrue(reason == null, reason);
+        Assumptions.assumeTrue(reason == null, () -> "no sound server: " + reason);
     }
 
     /** Null when the server answers; otherwise why not and how to start it. */
