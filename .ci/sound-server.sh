@@ -102,10 +102,28 @@ max_sink_latency_us() {
   pactl list sinks | awk '/^[[:space:]]*Latency:/ { v = $2 + 0; if (v > m) m = v } END { print m + 0 }'
 }
 
+source_output_of() {
+  pactl list source-outputs | awk -v pid="application.process.id = \"$1\"" '
+    /^Source Output #/ { idx = substr($3, 2) }
+    index($0, pid) { print idx; exit }'
+}
+
+# One recorder per monitor keeps its null sink running in real time (an idle null sink starts with
+# seconds of queued latency). Each recorder is started on another monitor and moved to its own:
+# a move makes that source the stream's preferred one, so PulseAudio brings it back there after a
+# sink is unloaded and loaded again instead of leaving it wherever the default source went.
 keep_alive() {
-  local source=$1
-  parec -d "$source" --latency-msec=20 >/dev/null 2>&1 &
-  echo $! >>"$PIDS"
+  local source=$1 start_on=$2 pid idx=""
+  parec -d "$start_on" --latency-msec=20 >/dev/null 2>&1 &
+  pid=$!
+  echo "$pid" >>"$PIDS"
+  for _ in $(seq 50); do
+    idx=$(source_output_of "$pid")
+    [[ -n "$idx" ]] && break
+    sleep 0.1
+  done
+  [[ -n "$idx" ]] || { log "keep-alive recorder for $source did not connect"; exit 1; }
+  pactl move-source-output "$idx" "$source"
 }
 
 start() {
@@ -133,8 +151,8 @@ start() {
     answers || { log "pulseaudio does not answer: see $DIR/pulse.log"; exit 1; }
     pactl set-default-sink viz_out
     pactl set-default-source viz_out.monitor
-    keep_alive viz_out.monitor
-    keep_alive viz_mic.monitor
+    keep_alive viz_out.monitor viz_mic.monitor
+    keep_alive viz_mic.monitor viz_out.monitor
   fi
   local latency_us=0
   for _ in $(seq 100); do
