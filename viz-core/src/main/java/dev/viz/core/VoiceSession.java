@@ -71,6 +71,15 @@ public final class VoiceSession implements AutoCloseable {
         return engine.endReason();
     }
 
+    /**
+     * Why the session failed (a device that never opened, a refused handshake, a crashed thread),
+     * or null when it has not failed: ended by either side, the idle timeout or the duration is not
+     * a failure.
+     */
+    public String failure() {
+        return engine.failure();
+    }
+
     /** A snapshot of every figure; cheap enough to take once a second. */
     public SessionStats stats() {
         return engine.stats();

@@ -19,7 +19,7 @@ public final class NoCompressor implements Compressor {
 
     @Override
     public int compress(byte[] src, int srcOffset, int length, byte[] dst, int dstOffset, int dstCapacity) {
-        if (length > dstCapacity) {
+        if (length > dstCapacity || length > dst.length - dstOffset) {
             return ERROR_BUFFER_TOO_SMALL;
         }
         System.arraycopy(src, srcOffset, dst, dstOffset, length);

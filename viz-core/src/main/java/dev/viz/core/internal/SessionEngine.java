@@ -60,6 +60,7 @@ public final class SessionEngine implements Transport.Events {
     private volatile long peerLastSequence;
     private volatile String peer;
     private volatile String verificationCode;
+    private volatile String failure;
     private Thread[] threads = new Thread[0];
 
     public SessionEngine(VoiceSession session, AudioFormat format, int framesPerBatch, AudioDevice input,
@@ -238,6 +239,9 @@ public final class SessionEngine implements Transport.Events {
 
     /** Reports a problem that ends the session. */
     void fail(String message, Throwable cause) {
+        if (failure == null) {
+            failure = message;
+        }
         error(message, cause);
         end(message, true);
     }
@@ -320,6 +324,10 @@ public final class SessionEngine implements Transport.Events {
 
     public SessionState state() {
         return state.get();
+    }
+
+    public String failure() {
+        return failure;
     }
 
     public String endReason() {

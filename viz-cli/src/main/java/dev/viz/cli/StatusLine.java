@@ -1,0 +1,100 @@
+package dev.viz.cli;
+
+import dev.viz.core.SessionState;
+import dev.viz.core.SessionStats;
+import dev.viz.core.Stat;
+import dev.viz.core.VoiceSession;
+import java.io.PrintStream;
+
+/**
+ * The live status line on stderr, once a second while a call runs: peer, elapsed time, frames sent
+ * and played, kbit/s each way on the wire, and the verification code of a secure call. On a
+ * terminal it rewrites one line; otherwise (a pipe, a log file) it prints a line each time.
+ */
+final class StatusLine implements AutoCloseable {
+    private final VoiceSession session;
+    private final PrintStream out;
+    private final boolean terminal;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private long lastSent;
+    private long lastReceived;
+    private long lastNs;
+
+    StatusLine(VoiceSession session, PrintStream out) {
+        this.session = session;
+        this.out = out;
+        this.terminal = System.console() != null;
+        this.thread = new Thread(this::run, "viz-status");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        lastNs = System.nanoTime();
+        thread.start();
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (!running) {
+                return;
+            }
+            SessionStats stats = session.stats();
+            if (stats.state() == SessionState.ENDED) {
+                return;
+            }
+            print(format(stats));
+        }
+    }
+
+    String format(SessionStats stats) {
+        long now = System.nanoTime();
+        double seconds = Math.max(1e-3, (now - lastNs) / 1e9);
+        long sent = stats.get(Stat.WIRE_BYTES_SENT);
+        long received = stats.get(Stat.WIRE_BYTES_RECEIVED);
+        double upKbps = (sent - lastSent) * 8 / seconds / 1000;
+        double downKbps = (received - lastReceived) * 8 / seconds / 1000;
+        lastSent = sent;
+        lastReceived = received;
+        lastNs = now;
+        long elapsedS = stats.get(Stat.CONNECTED_NS) / 1_000_000_000L;
+        StringBuilder line = new StringBuilder(160);
+        line.append(stats.state().name().toLowerCase());
+        if (stats.peer() != null) {
+            line.append(' ').append(stats.peer());
+        }
+        line.append(String.format(" %d:%02d sent %d played %d up %.1f kbit/s down %.1f kbit/s",
+                elapsedS / 60, elapsedS % 60, stats.framesSent(), stats.framesPlayed(), upKbps, downKbps));
+        long concealed = stats.framesConcealed();
+        if (concealed > 0) {
+            line.append(" concealed ").append(concealed);
+        }
+        if (stats.verificationCode() != null) {
+            line.append(" code ").append(stats.verificationCode());
+        }
+        return line.toString();
+    }
+
+    private void print(String line) {
+        if (terminal) {
+            out.print("\r\033[K" + line);
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        if (terminal) {
+            out.println();
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package dev.viz.cli;
+
+import dev.viz.audio.AudioDevices;
+import dev.viz.core.AudioDevice;
+import dev.viz.core.AudioFormat;
+import dev.viz.core.SessionListener;
+import dev.viz.core.Transport;
+import dev.viz.core.VoiceSession;
+import dev.viz.transport.udp.UdpTransport;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The {@code viz} command: listen or call, with its options; {@code demo} and {@code help} below it. */
+@Command(name = "viz",
+        mixinStandardHelpOptions = true,
+        versionProvider = VizCommand.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "End-to-end encrypted peer-to-peer voice calls over raw UDP.",
+            "One peer listens (-s PORT), the other calls (-c HOST:PORT). Put the listening port behind any"
+                + " UDP tunnel, reverse proxy or VPS to reach a peer behind NAT: the relay sees only ciphertext.",
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  viz -s 8443                          listen on UDP 8443",
+            "  viz -c example.net:8443              call",
+            "  viz -c host:8443 --input wav:a.wav --output wav:heard.wav --stats s.json",
+            "  viz demo                             a whole call on this machine",
+        },
+        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+final class VizCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-s", "--listen"}, paramLabel = "PORT", description = "Listen for a call on this UDP port.")
+    Integer listenPort;
+
+    @Option(names = {"-c", "--connect"}, paramLabel = "HOST:PORT", description = "Call the peer at HOST:PORT.")
+    String connectTo;
+
+    @Option(names = {"-d", "--debug"}, description = "Debug logging.")
+    boolean debug;
+
+    @Option(names = "--input", paramLabel = "SPEC", defaultValue = "default",
+            description = "Where your voice comes from: wav:FILE, tone:HZ, silence or default (default: ${DEFAULT-VALUE}).")
+    String input;
+
+    @Option(names = "--output", paramLabel = "SPEC", defaultValue = "default",
+            description = "Where the peer's voice goes: wav:FILE, null or default (default: ${DEFAULT-VALUE}).")
+    String output;
+
+    @Option(names = "--frame-ms", paramLabel = "MS", defaultValue = "40",
+            description = "Opus frame duration: 10, 20, 40 or 60 ms (default: ${DEFAULT-VALUE}).")
+    int frameMs;
+
+    @Option(names = "--batch", paramLabel = "FRAMES", defaultValue = "8",
+            description = "Frames per datagram, 1 to 32 (default: ${DEFAULT-VALUE}): fewer packets for tunnels.")
+    int framesPerBatch;
+
+    @Option(names = "--bitrate", paramLabel = "BPS", defaultValue = "32000",
+            description = "Opus bitrate in bit/s, 6000 to 510000 (default: ${DEFAULT-VALUE}).")
+    int bitrateBps;
+
+    @Option(names = "--duration", paramLabel = "SECONDS",
+            description = "End the call this many seconds after it connects.")
+    Double durationS;
+
+    @Option(names = "--stats", paramLabel = "FILE", description = "Write the call's figures as JSON to FILE when it ends.")
+    Path statsFile;
+
+    @Option(names = "--max-datagram", paramLabel = "BYTES", defaultValue = "1400",
+            description = "Largest UDP payload, " + UdpTransport.MIN_MAX_DATAGRAM_BYTES + " to 65507 (default: ${DEFAULT-VALUE}).")
+    int maxDatagramBytes;
+
+    @Option(names = "--insecure-plaintext",
+            description = "Send audio UNENCRYPTED and unauthenticated: anyone on the path can listen. For tests only.")
+    boolean plaintext;
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new VizCommand());
+        cli.setParameterExceptionHandler(VizCommand::onBadArguments);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("viz: " + describe(e));
+            return Main.EXIT_FAILURE;
+        });
+        return cli;
+    }
+
+    private static int onBadArguments(ParameterException e, String[] args) {
+        CommandLine cli = e.getCommandLine();
+        PrintWriter err = cli.getErr();
+        err.println("viz: " + e.getMessage());
+        cli.usage(err, cli.getColorScheme());
+        return Main.EXIT_USAGE;
+    }
+
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (listenPort == null && connectTo == null) {
+            throw usage("say whether to listen (-s PORT) or call (-c HOST:PORT)");
+        }
+        if (listenPort != null && connectTo != null) {
+            throw usage("use -s PORT or -c HOST:PORT, not both");
+        }
+        if (listenPort != null && (listenPort < 1 || listenPort > 65_535)) {
+            throw usage("-s " + listenPort + ": the port must be 1 to 65535");
+        }
+        validateCommon(spec, frameMs, framesPerBatch, bitrateBps, maxDatagramBytes, durationS);
+        Transport transport;
+        try {
+            transport = listenPort != null
+                    ? UdpTransport.listen(new java.net.InetSocketAddress(listenPort), maxDatagramBytes)
+                    : connect(UdpTransport.HostPort.parse(connectTo), maxDatagramBytes);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        AudioDevice in;
+        AudioDevice out;
+        try {
+            in = AudioDevices.parseInput(input);
+            out = AudioDevices.parseOutput(output);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("viz: " + e.getMessage());
+            return Main.EXIT_FAILURE;
+        }
+        VoiceSession.Builder builder = VoiceSession.builder()
+                .transport(transport)
+                .input(in)
+                .output(out)
+                .frameMs(frameMs)
+                .framesPerBatch(framesPerBatch)
+                .bitrateBps(bitrateBps)
+                .allowPlaintext(plaintext)
+                .listener(new CliListener(spec.commandLine().getErr()));
+        if (durationS != null) {
+            builder.duration(Duration.ofMillis(Math.round(durationS * 1000)));
+        }
+        if (plaintext) {
+            spec.commandLine().getErr().println("viz: WARNING: --insecure-plaintext: this call is NOT encrypted;"
+                    + " anyone on the path can listen and inject audio");
+        }
+        return runCall(builder, listenPort != null ? "listening on UDP port " + listenPort
+                : "calling " + connectTo, statsFile, spec.commandLine().getErr());
+    }
+
+    private static UdpTransport connect(UdpTransport.HostPort target, int maxDatagramBytes) {
+        return UdpTransport.connect(target.host(), target.port(), maxDatagramBytes);
+    }
+
+    static void validateCommon(CommandSpec spec, int frameMs, int framesPerBatch, int bitrateBps, int maxDatagramBytes,
+            Double durationS) {
+        if (!AudioFormat.isValidFrameMs(frameMs)) {
+            throw new ParameterException(spec.commandLine(), "--frame-ms " + frameMs + ": use 10, 20, 40 or 60");
+        }
+        if (framesPerBatch < 1 || framesPerBatch > VoiceSession.Builder.MAX_FRAMES_PER_BATCH) {
+            throw new ParameterException(spec.commandLine(), "--batch " + framesPerBatch + ": use 1 to 32");
+        }
+        if (bitrateBps < 6_000 || bitrateBps > 510_000) {
+            throw new ParameterException(spec.commandLine(), "--bitrate " + bitrateBps + ": use 6000 to 510000");
+        }
+        if (maxDatagramBytes < UdpTransport.MIN_MAX_DATAGRAM_BYTES || maxDatagramBytes > UdpTransport.MAX_MAX_DATAGRAM_BYTES) {
+            throw new ParameterException(spec.commandLine(), "--max-datagram " + maxDatagramBytes + ": use "
+                    + UdpTransport.MIN_MAX_DATAGRAM_BYTES + " to " + UdpTransport.MAX_MAX_DATAGRAM_BYTES);
+        }
+        if (durationS != null && !(durationS > 0)) {
+            throw new ParameterException(spec.commandLine(), "--duration must be a positive number of seconds");
+        }
+    }
+
+    /** Builds, starts and runs a call to its end with the status line; writes the stats; returns the exit status. */
+    static int runCall(VoiceSession.Builder builder, String banner, Path statsFile, PrintWriter err) {
+        VoiceSession session;
+        try {
+            session = builder.build();
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            err.println("viz: " + describe(e));
+            return Main.EXIT_FAILURE;
+        }
+        Thread hangUp = new Thread(session::close, "viz-hang-up");
+        Runtime.getRuntime().addShutdownHook(hangUp);
+        try (session) {
+            try {
+                session.start();
+            } catch (IOException e) {
+                err.println("viz: " + describe(e));
+                return Main.EXIT_FAILURE;
+            }
+            err.println("viz: " + banner + " (" + session.format() + ", " + session.framesPerBatch()
+                    + " frames per datagram, " + (session.transport().isSecure() ? "end-to-end encrypted" : "PLAINTEXT")
+                    + ")");
+            err.flush();
+            try (StatusLine status = new StatusLine(session, new PrintStream(System.err, true, StandardCharsets.UTF_8))) {
+                status.start();
+                session.awaitEnd();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hangUp);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook is running; the call is already over.
+        }
+        if (statsFile != null) {
+            try {
+                Files.writeString(statsFile, session.stats().toJson(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                err.println("viz: cannot write stats to " + statsFile + ": " + describe(e));
+                return Main.EXIT_FAILURE;
+            }
+        }
+        err.println("viz: call ended: " + session.endReason());
+        return session.failure() == null ? 0 : Main.EXIT_FAILURE;
+    }
+
+    /** Prints what a user must see at once: the peer, the verification code, errors. */
+    static final class CliListener implements SessionListener {
+        private final PrintWriter err;
+
+        CliListener(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public void onPeerChanged(VoiceSession session, String peer) {
+            err.println("viz: peer " + peer);
+            err.flush();
+        }
+
+        @Override
+        public void onSecured(VoiceSession session, String peerFingerprint, String verificationCode) {
+            err.println("viz: secured with peer key " + peerFingerprint);
+            err.println("viz: verification code " + verificationCode + "  (compare it with your peer by voice)");
+            err.flush();
+        }
+
+        @Override
+        public void onError(VoiceSession session, String message, Throwable cause) {
+            err.println("viz: " + message);
+            err.flush();
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = VizCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"viz " + (version == null ? "(development build)" : version),
+                "Java " + System.getProperty("java.version") + " on " + System.getProperty("os.name")};
+        }
+    }
+}

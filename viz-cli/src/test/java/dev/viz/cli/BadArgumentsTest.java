@@ -1,0 +1,62 @@
+package dev.viz.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@Timeout(120)
+class BadArgumentsTest {
+    @TempDir
+    Path home;
+
+    @ParameterizedTest(name = "viz {0} -> \"{1}\"")
+    @CsvSource(delimiter = '|', value = {
+        "''                                         | say whether to listen",
+        "-s 8443 -c localhost:8443                  | not both",
+        "-s abc                                     | 'abc'",
+        "-s 70000                                   | -s 70000: the port must be 1 to 65535",
+        "-c nocolon                                 | is not HOST:PORT",
+        "-c host:0                                  | port",
+        "-s 9 --frame-ms 30                         | --frame-ms 30",
+        "-s 9 --batch 0                             | --batch 0",
+        "-s 9 --bitrate 1000                        | --bitrate 1000",
+        "-s 9 --duration -5                         | --duration",
+        "-s 9 --input bogus:x                       | bogus",
+        "-s 9 --output tone:440                     | tone",
+        "-s 9 --max-datagram 100                    | --max-datagram 100",
+        "--no-such-flag                             | Unknown option",
+    })
+    void shouldExplainBadArgumentsAndExitWithStatus2(String args, String expected) throws Exception {
+        String[] argv = args.isBlank() ? new String[0] : args.trim().split("\\s+");
+        CliProcess viz = CliProcess.start(home, "bad", argv);
+        int status = viz.await(30);
+        String err = viz.stderr();
+        assertEquals(2, status, err);
+        assertTrue(err.startsWith("viz: "), "a one-line error first: " + err);
+        assertTrue(err.contains(expected), "says what is wrong (" + expected + "): " + err);
+        assertTrue(err.contains("Usage: viz"), "then the usage: " + err);
+    }
+
+    @Test
+    void shouldPrintUsageForHelpInEveryFormAndExit0() throws Exception {
+        for (String[] argv : new String[][] {{"-h"}, {"--help"}, {"help"}}) {
+            CliProcess viz = CliProcess.start(home, "help", argv);
+            assertEquals(0, viz.await(30), String.join(" ", argv));
+            assertTrue(viz.stdout().contains("Usage: viz"), viz.stdout());
+            assertTrue(viz.stdout().contains("-s, --listen=PORT"), viz.stdout());
+        }
+    }
+
+    @Test
+    void shouldPrintTheVersion() throws Exception {
+        CliProcess viz = CliProcess.start(home, "version", "-V");
+        assertEquals(0, viz.await(30));
+        assertTrue(viz.stdout().startsWith("viz "), viz.stdout());
+    }
+}

@@ -1,0 +1,26 @@
+package dev.viz.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.viz.core.SessionStats;
+import dev.viz.core.testing.SpeechComparison;
+import dev.viz.core.testing.TestAudio;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class LoopbackCallTest {
+    @Test
+    @Timeout(60)
+    void shouldRunTheLoopbackCallExampleEndToEnd(@TempDir Path dir) throws Exception {
+        Path speech = TestAudio.copyTo(TestAudio.SPEECH, dir);
+        Path heard = dir.resolve("heard.wav");
+        SessionStats stats = LoopbackCall.call(speech, heard);
+        assertEquals(250, stats.framesPlayed());
+        SpeechComparison.Result match = SpeechComparison.compare(TestAudio.samples(TestAudio.SPEECH),
+                TestAudio.samples(heard), 48_000, 1000);
+        assertTrue(match.correlation() >= 0.9, match.toString());
+    }
+}

@@ -1,0 +1,305 @@
+package dev.viz.transport.udp;
+
+import dev.viz.core.Transport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.Objects;
+
+/**
+ * Plain UDP to one peer over a non-blocking {@link DatagramChannel}.
+ *
+ * <p>{@link #connect} sends to a known address and accepts datagrams only from it.
+ * {@link #listen} waits for the peer: it delivers datagrams from anyone until the session, having
+ * found one valid, calls {@link #acceptPeer()}, which binds the transport to that datagram's source
+ * (and later moves it there when the peer's NAT rebinds). Wrap it in the secure layer for a real
+ * call: plain UDP is readable and forgeable by anyone on the path.
+ *
+ * <p>Network thread only, except {@link #close()}. Sending and receiving allocate nothing in steady
+ * state: the byte arrays the session passes are wrapped once and reused.
+ */
+public final class UdpTransport implements Transport {
+    /** The largest UDP payload by default: fits common tunnels and an IPv6 path MTU of 1500 with room. */
+    public static final int DEFAULT_MAX_DATAGRAM_BYTES = 1400;
+    /** The smallest limit accepted: a batch must still hold one large Opus frame with every header. */
+    public static final int MIN_MAX_DATAGRAM_BYTES = 1350;
+    public static final int MAX_MAX_DATAGRAM_BYTES = 65_507;
+    private static final int SOCKET_BUFFER_BYTES = 1 << 20;
+
+    private final boolean listening;
+    private final InetSocketAddress bindAddress;
+    private final String host;
+    private final int port;
+    private final int maxDatagramBytes;
+
+    private DatagramChannel channel;
+    private Events events;
+    private InetSocketAddress peer;
+    private String peerText;
+    private SocketAddress lastSource;
+    private byte[] sendArray;
+    private ByteBuffer sendView;
+    private byte[] receiveArray;
+    private ByteBuffer receiveView;
+    private volatile long wireBytesSent;
+    private volatile long wireBytesReceived;
+    private volatile boolean closed;
+
+    private UdpTransport(boolean listening, InetSocketAddress bindAddress, String host, int port, int maxDatagramBytes) {
+        this.listening = listening;
+        this.bindAddress = bindAddress;
+        this.host = host;
+        this.port = port;
+        this.maxDatagramBytes = maxDatagramBytes;
+    }
+
+    /** Listens on {@code port} on every interface (0 picks a free port: see {@link #localPort()}). */
+    public static UdpTransport listen(int port) {
+        return listen(new InetSocketAddress(checkPort(port, true)), DEFAULT_MAX_DATAGRAM_BYTES);
+    }
+
+    /** Listens on {@code bindAddress} with a datagram size limit. */
+    public static UdpTransport listen(InetSocketAddress bindAddress, int maxDatagramBytes) {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        return new UdpTransport(true, bindAddress, null, 0, checkLimit(maxDatagramBytes));
+    }
+
+    /** Calls {@code host:port}; the name is resolved when the transport opens. */
+    public static UdpTransport connect(String host, int port) {
+        return connect(host, port, DEFAULT_MAX_DATAGRAM_BYTES);
+    }
+
+    /** Calls {@code host:port} with a datagram size limit. */
+    public static UdpTransport connect(String host, int port, int maxDatagramBytes) {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("host must not be empty");
+        }
+        return new UdpTransport(false, new InetSocketAddress(0), host, checkPort(port, false), checkLimit(maxDatagramBytes));
+    }
+
+    /**
+     * Calls {@code HOST:PORT} ({@code [v6addr]:PORT} for IPv6 literals).
+     *
+     * @throws IllegalArgumentException with a message that shows the expected form
+     */
+    public static UdpTransport connect(String hostAndPort) {
+        HostPort target = HostPort.parse(hostAndPort);
+        return connect(target.host(), target.port());
+    }
+
+    /** A peer's address as the user wrote it: a host name or address literal, and a port. */
+    public record HostPort(String host, int port) {
+        /**
+         * Parses {@code HOST:PORT} or {@code [v6addr]:PORT}.
+         *
+         * @throws IllegalArgumentException with a message that shows the expected form
+         */
+        public static HostPort parse(String hostAndPort) {
+            String s = Objects.requireNonNull(hostAndPort, "hostAndPort").trim();
+            int colon = s.lastIndexOf(':');
+            if (colon <= 0 || colon == s.length() - 1) {
+                throw new IllegalArgumentException("'" + hostAndPort + "' is not HOST:PORT (for example example.net:8443)");
+            }
+            String h = s.substring(0, colon);
+            if (h.startsWith("[") && h.endsWith("]")) {
+                h = h.substring(1, h.length() - 1);
+            } else if (h.indexOf(':') >= 0) {
+                throw new IllegalArgumentException("'" + hostAndPort + "': write an IPv6 address in brackets, as [::1]:8443");
+            }
+            int p;
+            try {
+                p = Integer.parseInt(s.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + hostAndPort + "': the port must be a number from 1 to 65535");
+            }
+            return new HostPort(h, checkPort(p, false));
+        }
+    }
+
+    private static int checkPort(int port, boolean zeroAllowed) {
+        if (port < (zeroAllowed ? 0 : 1) || port > 65_535) {
+            throw new IllegalArgumentException("port " + port + ": use 1 to 65535");
+        }
+        return port;
+    }
+
+    private static int checkLimit(int maxDatagramBytes) {
+        if (maxDatagramBytes < MIN_MAX_DATAGRAM_BYTES || maxDatagramBytes > MAX_MAX_DATAGRAM_BYTES) {
+            throw new IllegalArgumentException("datagram size limit " + maxDatagramBytes + ": use "
+                    + MIN_MAX_DATAGRAM_BYTES + " to " + MAX_MAX_DATAGRAM_BYTES);
+        }
+        return maxDatagramBytes;
+    }
+
+    @Override
+    public String name() {
+        return listening ? "udp listen " + bindAddress.getPort() : "udp connect " + host + ":" + port;
+    }
+
+    @Override
+    public void open(Events events) throws IOException {
+        if (channel != null) {
+            throw new IllegalStateException("already open");
+        }
+        this.events = Objects.requireNonNull(events, "events");
+        InetSocketAddress target = null;
+        if (!listening) {
+            target = new InetSocketAddress(host, port);
+            if (target.isUnresolved()) {
+                throw new IOException("cannot resolve host '" + host + "'");
+            }
+        }
+        DatagramChannel ch = DatagramChannel.open();
+        try {
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER_BYTES);
+            ch.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER_BYTES);
+            ch.configureBlocking(false);
+            ch.bind(bindAddress);
+        } catch (IOException e) {
+            ch.close();
+            throw new IOException("cannot bind UDP " + describe(bindAddress) + ": " + e.getMessage()
+                    + (listening ? " (is another program using the port? choose another with -s PORT)" : ""), e);
+        }
+        channel = ch;
+        if (target != null) {
+            setPeer(target);
+            events.onReady(peerText);
+        }
+    }
+
+    private static String describe(InetSocketAddress a) {
+        return (a.getAddress() == null || a.getAddress().isAnyLocalAddress() ? "" : a.getAddress().getHostAddress())
+                + ":" + a.getPort();
+    }
+
+    /** The bound local port (after {@link #open}); useful with port 0. */
+    public int localPort() {
+        try {
+            return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("not open", e);
+        }
+    }
+
+    @Override
+    public int maxPayloadBytes() {
+        return maxDatagramBytes;
+    }
+
+    @Override
+    public boolean isReady() {
+        return peer != null && !closed;
+    }
+
+    @Override
+    public int send(byte[] buffer, int offset, int length) {
+        if (length > maxDatagramBytes) {
+            return ERROR_TOO_LARGE;
+        }
+        InetSocketAddress to = peer;
+        if (to == null || closed) {
+            return NOT_READY;
+        }
+        if (buffer != sendArray) {
+            sendArray = buffer;
+            sendView = ByteBuffer.wrap(buffer);
+        }
+        sendView.limit(offset + length).position(offset);
+        try {
+            int sent = channel.send(sendView, to);
+            if (sent != length) {
+                return ERROR_IO;
+            }
+            wireBytesSent += sent;
+            return sent;
+        } catch (IOException | RuntimeException e) {
+            return ERROR_IO;
+        }
+    }
+
+    @Override
+    public int receive(byte[] buffer, int offset, int capacity) {
+        if (closed) {
+            return 0;
+        }
+        if (buffer != receiveArray) {
+            receiveArray = buffer;
+            receiveView = ByteBuffer.wrap(buffer);
+        }
+        while (true) {
+            receiveView.limit(offset + capacity).position(offset);
+            SocketAddress source;
+            try {
+                source = channel.receive(receiveView);
+            } catch (IOException | RuntimeException e) {
+                // An ICMP error from an earlier send, or a closed channel: nothing to deliver.
+                return 0;
+            }
+            if (source == null) {
+                return 0;
+            }
+            int length = receiveView.position() - offset;
+            wireBytesReceived += length;
+            if (!listening && !source.equals(peer)) {
+                events.onRejected(Rejection.UNKNOWN_SOURCE);
+                continue;
+            }
+            lastSource = source;
+            return length;
+        }
+    }
+
+    @Override
+    public void acceptPeer() {
+        if (listening && lastSource instanceof InetSocketAddress source && !source.equals(peer)) {
+            boolean first = peer == null;
+            setPeer(source);
+            if (first) {
+                events.onReady(peerText);
+            } else {
+                events.onPeerMoved(peerText);
+            }
+        }
+    }
+
+    private void setPeer(InetSocketAddress address) {
+        peer = address;
+        peerText = address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+
+    @Override
+    public String peer() {
+        return peerText;
+    }
+
+    @Override
+    public long wireBytesSent() {
+        return wireBytesSent;
+    }
+
+    @Override
+    public long wireBytesReceived() {
+        return wireBytesReceived;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        DatagramChannel ch = channel;
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // Closing a datagram channel has nothing left to flush.
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}
