@@ -137,12 +137,12 @@ public final class PortAudioBackend {
      *     lists the inputs there are
      */
     public static PortAudioDevice input(String spec) throws IOException {
-        return create(spec, true, PortAudioDevice.SampleFormat.INT16, PortAudioDevice.LATENCY_ONE_FRAME);
+        return create(spec, true, PortAudioDevice.SampleFormat.INT16, PortAudioDevice.LATENCY_AUTO);
     }
 
     /** Like {@link #input(String)}, for an output (speaker). */
     public static PortAudioDevice output(String spec) throws IOException {
-        return create(spec, false, PortAudioDevice.SampleFormat.INT16, PortAudioDevice.LATENCY_ONE_FRAME);
+        return create(spec, false, PortAudioDevice.SampleFormat.INT16, PortAudioDevice.LATENCY_AUTO);
     }
 
     /**
@@ -152,19 +152,20 @@ public final class PortAudioBackend {
      */
     public static PortAudioDevice device(String spec, boolean input, PortAudioDevice.SampleFormat format)
             throws IOException {
-        return create(spec, input, format, PortAudioDevice.LATENCY_ONE_FRAME);
+        return create(spec, input, format, PortAudioDevice.LATENCY_AUTO);
     }
 
     /**
      * Like {@link #device(String, boolean, PortAudioDevice.SampleFormat)}, asking the host API for
-     * {@code latencyMs} of buffering instead of one frame (the default,
-     * {@link PortAudioDevice#LATENCY_ONE_FRAME}): less is lower latency and more underflows on a busy
-     * machine; docs/audio.md has measurements.
+     * {@code latencyMs} of buffering instead of the defaults ({@link PortAudioDevice#LATENCY_AUTO}:
+     * one frame for an output, {@value PortAudioDevice#INPUT_BUFFER_MS} ms for an input). Less
+     * output buffering is lower latency and more underflows on a busy machine; docs/audio.md has
+     * measurements.
      */
     public static PortAudioDevice device(String spec, boolean input, PortAudioDevice.SampleFormat format,
             int latencyMs) throws IOException {
         if (latencyMs < 0 || latencyMs > 1000) {
-            throw new IllegalArgumentException("latency " + latencyMs + " ms: use 1 to 1000, or 0 for one frame");
+            throw new IllegalArgumentException("latency " + latencyMs + " ms: use 1 to 1000, or 0 for the default");
         }
         return create(spec, input, format, latencyMs);
     }

@@ -25,12 +25,18 @@ import org.slf4j.LoggerFactory;
  * {@value #FOLLOW_DEFAULT_AFTER_FAILURES} times in a row, the device follows the system default
  * instead (logged once, counted in {@link #defaultsFollowed()}), so the call goes on.
  *
- * <p><b>Latency.</b> The stream asks the host API for one frame of buffering (40 ms with 40 ms
- * frames), or its own low-latency suggestion when that is more, or what
- * {@link PortAudioBackend#device(String, boolean, SampleFormat, int)} was given: after a frame is
- * written in one burst the playback thread has a whole frame's time to come back before the device
- * runs dry, and one frame is the least the capture side must hold anyway; {@link #reportedLatencyMs()} is what PortAudio reports for the open stream, and
- * docs/audio.md has the measured figure.
+ * <p><b>Latency.</b> An output asks the host API for one frame of buffering (40 ms with 40 ms
+ * frames): after a frame is written in one burst, the playback thread has a frame's time to come
+ * back before the device runs dry. More costs more than it buys: behind PulseAudio's ALSA plugin
+ * the server queues as much again, so 60 ms of buffer measured twice the latency of 40 ms. An
+ * input asks for {@value #INPUT_BUFFER_MS} ms: a
+ * blocking read returns as soon as its frame has arrived, so a deeper capture buffer adds no
+ * latency while the capture thread keeps up (measured), and it keeps a stalled capture thread from
+ * losing audio on a sound card. The host API's
+ * own low-latency suggestion wins when it is larger, and
+ * {@link PortAudioBackend#device(String, boolean, SampleFormat, int)} sets another figure.
+ * {@link #reportedLatencyMs()} is what PortAudio reports for the open stream; docs/audio.md has
+ * the measured figures.
  *
  * <p><b>Threads.</b> {@link #open}, {@link #read}/{@link #write} from the one thread that uses the
  * device (the session's capture or playback thread); {@link #close()} and the counters from any
@@ -57,8 +63,10 @@ public final class PortAudioDevice implements AudioDevice {
 
     /** Failed reopens of a named device after which the system default is followed instead. */
     public static final int FOLLOW_DEFAULT_AFTER_FAILURES = 5;
-    /** Latency setting meaning one frame (the default). */
-    public static final int LATENCY_ONE_FRAME = 0;
+    /** Latency setting meaning the defaults: one frame for an output, {@value #INPUT_BUFFER_MS} ms for an input. */
+    public static final int LATENCY_AUTO = 0;
+    /** What an input buffers by default: room for the capture thread to stall without losing audio. */
+    public static final int INPUT_BUFFER_MS = 200;
 
     private static final Logger LOG = LoggerFactory.getLogger(PortAudioDevice.class);
 
@@ -145,11 +153,13 @@ public final class PortAudioDevice implements AudioDevice {
         stream = opened;
     }
 
+    /** One frame of native memory for the stream's samples, kept across reopens. */
     private void ensureBuffer(int frames) {
-        if (buffer == null || bufferFrames < frames) {
-            buffer = new Memory((long) frames * channels * sampleFormat.bytesPerSample);
-            bufferFrames = frames;
+        long bytes = (long) frames * channels * sampleFormat.bytesPerSample;
+        if (buffer == null || buffer.size() < bytes) {
+            buffer = new Memory(bytes);
         }
+        bufferFrames = frames;
     }
 
     private Stream openTarget(PortAudioBackend.Target target, AudioFormat format) throws IOException {
@@ -157,7 +167,8 @@ public final class PortAudioDevice implements AudioDevice {
         params.device = target.index();
         params.channelCount = format.channels();
         params.sampleFormat = new NativeLong(sampleFormat.paFormat);
-        int wantedMs = latencyMs == LATENCY_ONE_FRAME ? format.frameMs() : latencyMs;
+        int wantedMs = latencyMs != LATENCY_AUTO ? latencyMs
+                : input ? Math.max(format.frameMs(), INPUT_BUFFER_MS) : format.frameMs();
         params.suggestedLatency = Math.max(target.suggestedLatencyS(), wantedMs / 1000.0);
         PortAudioNative.AlsaStreamInfo alsa = null;
         if (target.alsaDevice() != null) {

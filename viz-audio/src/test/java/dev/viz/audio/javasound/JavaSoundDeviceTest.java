@@ -8,6 +8,7 @@ import dev.viz.audio.portaudio.PlayAndCapture;
 import dev.viz.audio.portaudio.SoundServer;
 import dev.viz.audio.portaudio.ToneDetector;
 import dev.viz.core.AudioDevice;
+import dev.viz.core.AudioFormat;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -131,6 +132,22 @@ class JavaSoundDeviceTest {
             assertEquals(1, out.xruns());
         } finally {
             out.close();
+        }
+    }
+
+    @Test
+    void shouldReadAndWriteWithoutAllocatingOnceWarm() throws Exception {
+        AudioDevice out = JavaSoundBackend.defaultOutput();
+        AudioDevice in = JavaSoundBackend.defaultInput();
+        in.open(AudioDevice.Direction.INPUT, AudioFormat.mono48k(10));
+        out.open(AudioDevice.Direction.OUTPUT, AudioFormat.mono48k(10));
+        try {
+            long[] bytes = PlayAndCapture.allocatedBytesPerRound(out, in, 4);
+            System.out.println("Java Sound bytes allocated per 100 writes and reads: " + Arrays.toString(bytes));
+            assertEquals(0, bytes[3], "the last round, once warm: " + Arrays.toString(bytes));
+        } finally {
+            out.close();
+            in.close();
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *       -Dexec.mainClass=dev.viz.audio.portaudio.DeviceLatencyHarness [-Dexec.args="portaudio 20 javasound 60"]
  * </pre>
  * Arguments: pairs of backend and buffer (PortAudio's suggested latency, Java Sound's line
- * buffer, in ms; 0 for the default). It prints the median, spread and xruns of 25 clicks per configuration.
+ * buffer, in ms; 0 for the default), as {@code MS} for both directions or {@code OUT/IN}. It prints the median, spread and xruns of 25 clicks per configuration.
  */
 public final class DeviceLatencyHarness {
     private static final AudioFormat FORMAT = AudioFormat.mono48k(40);
@@ -43,15 +43,18 @@ public final class DeviceLatencyHarness {
         System.out.println("backend     buffer  median  min     p90     max     (ms)  xruns out/in  reported");
         for (int i = 0; i + 1 < plan.length; i += 2) {
             String backend = plan[i];
-            int bufferMs = Integer.parseInt(plan[i + 1]);
+            String buffers = plan[i + 1];
+            int slash = buffers.indexOf('/');
+            int outMs = Integer.parseInt(slash < 0 ? buffers : buffers.substring(0, slash));
+            int inMs = slash < 0 ? outMs : Integer.parseInt(buffers.substring(slash + 1));
             AudioDevice out;
             AudioDevice in;
             if (backend.equals("portaudio")) {
-                out = PortAudioBackend.device("viz_speaker", false, PortAudioDevice.SampleFormat.INT16, bufferMs);
-                in = PortAudioBackend.device("viz_loopback", true, PortAudioDevice.SampleFormat.INT16, bufferMs);
+                out = PortAudioBackend.device("viz_speaker", false, PortAudioDevice.SampleFormat.INT16, outMs);
+                in = PortAudioBackend.device("viz_loopback", true, PortAudioDevice.SampleFormat.INT16, inMs);
             } else {
-                out = JavaSoundBackend.device("default", false, bufferMs);
-                in = JavaSoundBackend.device("default", true, bufferMs);
+                out = JavaSoundBackend.device("default", false, outMs);
+                in = JavaSoundBackend.device("default", true, inMs);
             }
             double[] latenciesMs = measure(out, in);
             Arrays.sort(latenciesMs);
@@ -60,8 +63,8 @@ public final class DeviceLatencyHarness {
                             ((PortAudioDevice) in).reportedLatencyMs())
                     : String.format("line buffers out %d, in %d ms", ((JavaSoundDevice) out).lineBufferMs(),
                             ((JavaSoundDevice) in).lineBufferMs());
-            System.out.printf("%-11s %4d    %6.1f  %6.1f  %6.1f  %6.1f        %d/%d       %s (%d clicks)%n", backend,
-                    bufferMs, percentile(latenciesMs, 50), latenciesMs[0], percentile(latenciesMs, 90),
+            System.out.printf("%-11s %7s %6.1f  %6.1f  %6.1f  %6.1f        %d/%d       %s (%d clicks)%n", backend,
+                    buffers, percentile(latenciesMs, 50), latenciesMs[0], percentile(latenciesMs, 90),
                     latenciesMs[latenciesMs.length - 1], out.xruns(), in.xruns(), reported, latenciesMs.length);
         }
     }

@@ -159,4 +159,25 @@ public final class PlayAndCapture {
             }
         }
     }
+
+    /**
+     * Bytes the calling thread allocated in each of {@code rounds} rounds of 100 writes and 100
+     * reads of 10 ms frames on open devices (a call's steady state, sped up). Not a timing.
+     */
+    public static long[] allocatedBytesPerRound(AudioDevice output, AudioDevice input, int rounds) throws IOException {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        short[] pcm = new short[480];
+        long[] bytes = new long[rounds];
+        for (int r = 0; r < rounds; r++) {
+            long before = threads.getThreadAllocatedBytes(thread);
+            for (int i = 0; i < 100; i++) {
+                output.write(pcm, 0, pcm.length);
+                input.read(pcm, 0, pcm.length);
+            }
+            bytes[r] = threads.getThreadAllocatedBytes(thread) - before;
+        }
+        return bytes;
+    }
 }

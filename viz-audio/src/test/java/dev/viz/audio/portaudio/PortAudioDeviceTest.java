@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.viz.core.AudioDevice;
+import dev.viz.core.AudioFormat;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Assumptions;
@@ -179,6 +181,22 @@ class PortAudioDeviceTest {
             if (!unloaded) {
                 SoundServer.pactl("unload-module", Integer.toString(module));
             }
+        }
+    }
+
+    @Test
+    void shouldReadAndWriteWithoutAllocatingOnceWarm() throws Exception {
+        AudioDevice out = PortAudioBackend.output("viz_speaker");
+        AudioDevice in = PortAudioBackend.input("viz_loopback");
+        in.open(AudioDevice.Direction.INPUT, AudioFormat.mono48k(10));
+        out.open(AudioDevice.Direction.OUTPUT, AudioFormat.mono48k(10));
+        try {
+            long[] bytes = PlayAndCapture.allocatedBytesPerRound(out, in, 4);
+            System.out.println("PortAudio bytes allocated per 100 writes and reads: " + Arrays.toString(bytes));
+            assertEquals(0, bytes[3], "the last round, once warm: " + Arrays.toString(bytes));
+        } finally {
+            out.close();
+            in.close();
         }
     }
 
