@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
             "  viz -c host:8443 --input wav:a.wav --output wav:heard.wav --stats s.json",
             "  viz demo                             a whole call on this machine",
         },
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
 final class VizCommand implements Callable<Integer> {
 
     @Spec
@@ -60,11 +60,13 @@ final class VizCommand implements Callable<Integer> {
     boolean debug;
 
     @Option(names = "--input", paramLabel = "SPEC", defaultValue = "default",
-            description = "Where your voice comes from: wav:FILE, tone:HZ, silence or default (default: ${DEFAULT-VALUE}).")
+            description = "Where your voice comes from: wav:FILE, tone:HZ, silence, portaudio:NAME, javasound:NAME,"
+                    + " monitor or default (default: ${DEFAULT-VALUE}; viz devices lists the names).")
     String input;
 
     @Option(names = "--output", paramLabel = "SPEC", defaultValue = "default",
-            description = "Where the peer's voice goes: wav:FILE, null or default (default: ${DEFAULT-VALUE}).")
+            description = "Where the peer's voice goes: wav:FILE, null, portaudio:NAME, javasound:NAME or default"
+                    + " (default: ${DEFAULT-VALUE}).")
     String output;
 
     @Option(names = "--frame-ms", paramLabel = "MS", defaultValue = "40",
