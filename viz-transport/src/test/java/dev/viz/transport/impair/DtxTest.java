@@ -40,7 +40,7 @@ class DtxTest {
         SessionStats said = r.talker;
         long datagrams = said.get(Stat.DATAGRAMS_SENT);
         long wire = said.get(Stat.WIRE_BYTES_SENT) + RealtimeMatrixTest.SECURE_OVERHEAD_BYTES * datagrams;
-        return new Outcome(wire, datagrams, r.listener, SpeechComparison.compareSegments(speech, r.played, 48_000, 2_000, 2_500));
+        return new Outcome(wire, datagrams, r.listener, SpeechComparison.compareSegments(speech, r.played, 48_000, 2_500));
     }
 
     private static void assertDtxPays(Profile profile) {

@@ -79,7 +79,7 @@ class RealtimeMatrixTest {
                     cells.add(new Cell(profile, "loss=" + loss + "%,jitter=" + jitterMs + "ms"));
                 }
             }
-            cells.add(new Cell(profile, "loss=5%,burst=3,jitter=40ms"));
+            cells.add(new Cell(profile, "loss=10%,burst=3,jitter=40ms"));
             cells.add(new Cell(profile, "loss=2%,reorder=5%,jitter=40ms"));
             cells.add(new Cell(profile, "loss=2%,duplicate=5%,jitter=40ms"));
         }
@@ -112,7 +112,7 @@ class RealtimeMatrixTest {
         long dtx = heard.get(Stat.FRAMES_DTX);
         long audible = played + recovered + concealed;
         long expected = heard.framesReceived() + heard.framesLost();
-        double correlation = SpeechComparison.compareSegments(speech, r.played, 48_000, 2_000, 2_500);
+        double correlation = SpeechComparison.compareSegments(speech, r.played, 48_000, 2_500);
         double global = SpeechComparison.compare(speech, r.played, 48_000, 2_500).correlation();
         double seconds = r.simulatedNs / 1e9;
         return new Row(cell, percent(heard.framesLost(), expected), percent(played, audible),
