@@ -33,8 +33,8 @@ class BadArgumentsTest {
         "--no-such-flag                             | Unknown option",
         "-s 9 --profile fast                        | profile 'fast': use tunnel or low-latency",
         "-s 9 --redundancy maybe                    | --redundancy maybe: use auto, on or off",
-        "-s 9 --codec mp3                           | codec 'mp3'",
-        "-s 9 --simulate loss=abc                   | loss",
+        "-s 9 --input silence --output null --codec mp3 | codec 'mp3'",
+        "-s 9 --input silence --output null --simulate loss=abc | loss",
     })
     void shouldExplainBadArgumentsAndExitWithStatus2(String args, String expected) throws Exception {
         String[] argv = args.isBlank() ? new String[0] : args.trim().split("\\s+");

@@ -193,7 +193,7 @@ class CallThroughDevicesTest {
             SoundServer.pactl("set-default-source", previousSource);
         }
 
-        SpeechComparison.Result result = SpeechComparison.compare(speech, heard, 48_000, 4_000);
+        SpeechComparison.Result result = SpeechComparison.best(speech, heard, 48_000, 4_000);
         System.out.println(backend + " virtual microphone -> call -> null sink: " + result + "; recorded "
                 + heard.length / 48 + " ms; xruns microphone " + microphone.xruns() + ", speaker "
                 + speaker.xruns() + "; listener " + stats.toJson().replaceAll("\\s+", " "));
