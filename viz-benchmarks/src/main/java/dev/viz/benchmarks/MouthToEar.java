@@ -1,0 +1,322 @@
+package dev.viz.benchmarks;
+
+import dev.viz.audio.AudioDevices;
+import dev.viz.audio.portaudio.PortAudioBackend;
+import dev.viz.audio.portaudio.PortAudioDevice;
+import dev.viz.core.AudioDevice;
+import dev.viz.core.AudioFormat;
+import dev.viz.core.Profile;
+import dev.viz.core.SessionState;
+import dev.viz.core.SessionStats;
+import dev.viz.core.Stat;
+import dev.viz.core.VoiceSession;
+import dev.viz.transport.secure.Identity;
+import dev.viz.transport.secure.SecureTransport;
+import dev.viz.transport.udp.UdpTransport;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Mouth-to-ear latency on this machine, per profile: a train of chirps is played into the virtual
+ * microphone (the null sink {@code viz_mic}, with {@code paplay}); the talking session captures it
+ * from {@code viz_mic.monitor} through a real input device, sends it over real UDP on loopback with
+ * the secure transport, and the listening session plays it through a real output device into the
+ * sink {@code viz_out}. Two instrument recorders (PortAudio inputs with 10 ms buffers, in this
+ * process) capture {@code viz_mic.monitor} and {@code viz_out.monitor} at the same time; each
+ * recorder's samples are placed on the {@code System.nanoTime()} clock (the earliest
+ * read-return time less the samples delivered so far). Each chirp is located in both recordings by
+ * normalised cross-correlation against the chirp template, and the difference of the two times is
+ * one mouth-to-ear sample: input device, capture, encode, batch, compress, encrypt, UDP, decrypt,
+ * jitter buffer, decode, output device. The recorders' own capture latency is the same on both
+ * sides and cancels; the air and a real card's converters are not in it.
+ *
+ * <p>Not a test (no timing in {@code mvn verify}): run it by hand against the test sound server,
+ * <pre>
+ *   .ci/sound-server.sh start /tmp/viz-lat &amp;&amp; source /tmp/viz-lat/env.sh
+ *   mvn -q -o package -pl viz-benchmarks -am -DskipTests
+ *   java -cp viz-benchmarks/target/benchmarks.jar dev.viz.benchmarks.MouthToEar [CLICKS [INPUT OUTPUT]]
+ *   .ci/sound-server.sh stop /tmp/viz-lat
+ * </pre>
+ * CLICKS defaults to 20 (one every 2 s), INPUT to {@code portaudio:viz_mic} (ALSA {@code viz_mic} = the source
+ * {@code viz_mic.monitor}), OUTPUT to {@code portaudio:viz_speaker} (ALSA {@code viz_speaker} = the
+ * sink {@code viz_out}); any {@code --input}/{@code --output} spec of the CLI works. It prints the
+ * median, p99, max and count (HdrHistogram) per profile.
+ */
+public final class MouthToEar {
+    private static final int RATE_HZ = 48_000;
+    private static final AudioFormat RECORDER_FORMAT = AudioFormat.mono48k(10);
+    private static final int RECORDER_BUFFER_MS = 10;
+    private static final int CHIRP_SAMPLES = RATE_HZ / 100; // 10 ms
+    private static final int CLICK_INTERVAL_SAMPLES = 2 * RATE_HZ; // one chirp every 2 s: no chirp is mistaken for the next
+    private static final int LEAD_SAMPLES = RATE_HZ / 2;
+    /** Normalised correlation a chirp must reach to count as found in the microphone recording. */
+    private static final double MIN_CORRELATION = 0.5;
+    /** The same at the speaker, after Opus (which keeps the chirp's timing, not its exact waveform). */
+    private static final double MIN_DECODED_CORRELATION = 0.3;
+    private static final long MAX_LATENCY_SAMPLES = CLICK_INTERVAL_SAMPLES * 95L / 100;
+
+    private MouthToEar() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int clicks = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        String inputSpec = args.length > 2 ? args[1] : "portaudio:viz_mic";
+        String outputSpec = args.length > 2 ? args[2] : "portaudio:viz_speaker";
+        PortAudioBackend.ensureAvailable();
+        short[] chirp = chirp();
+        Path wav = Files.createTempFile("viz-mouth-to-ear", ".wav");
+        try {
+            writeWav(wav, clickTrain(chirp, clicks));
+            List<String> lines = new ArrayList<>();
+            for (Profile profile : Profile.values()) {
+                Histogram histogram = measure(profile, clicks, wav, chirp, inputSpec, outputSpec);
+                lines.add(String.format("%-11s median %6.1f  p99 %6.1f  max %6.1f  min %6.1f  mean %6.1f ms  (%d of %d chirps)",
+                        profile.cliName(), histogram.getValueAtPercentile(50) / 1000.0,
+                        histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0,
+                        histogram.getMinValue() / 1000.0, histogram.getMean() / 1000.0,
+                        histogram.getTotalCount(), clicks));
+            }
+            System.out.println("mouth-to-ear, " + inputSpec + " -> call over UDP loopback -> " + outputSpec);
+            lines.forEach(System.out::println);
+        } finally {
+            Files.deleteIfExists(wav);
+        }
+    }
+
+    private static Histogram measure(Profile profile, int clicks, Path wav, short[] chirp, String inputSpec,
+            String outputSpec) throws Exception {
+        int recordSamples = LEAD_SAMPLES + (clicks + 6) * CLICK_INTERVAL_SAMPLES;
+        Recorder micRecorder = new Recorder("viz_mic", recordSamples);
+        Recorder outRecorder = new Recorder("viz_loopback", recordSamples);
+        micRecorder.start();
+        outRecorder.start();
+        SessionStats stats;
+        AudioDevice input = AudioDevices.parseInput(inputSpec);
+        AudioDevice output = AudioDevices.parseOutput(outputSpec);
+        InetAddress loopback = InetAddress.getLoopbackAddress();
+        UdpTransport listenSide = UdpTransport.listen(new InetSocketAddress(loopback, 0),
+                UdpTransport.DEFAULT_MAX_DATAGRAM_BYTES);
+        try (VoiceSession listener = VoiceSession.builder().profile(profile)
+                .transport(SecureTransport.wrap(listenSide).identity(Identity.generate()).build())
+                .input(AudioDevices.silence()).output(output).build()) {
+            listener.start();
+            try (VoiceSession talker = VoiceSession.builder().profile(profile)
+                    .transport(SecureTransport.wrap(UdpTransport.connect(loopback.getHostAddress(),
+                            listenSide.localPort())).identity(Identity.generate()).build())
+                    .input(input).output(AudioDevices.nullOutput()).build()) {
+                talker.start();
+                await(() -> listener.state() == SessionState.CONNECTED && talker.state() == SessionState.CONNECTED,
+                        10_000, "both sides connected");
+                long warm = slotsPlayed(listener);
+                await(() -> slotsPlayed(listener) > warm + 50, 15_000, "audio flowing (50 frame slots played)");
+                Process paplay = new ProcessBuilder("paplay", "-d", "viz_mic", wav.toString())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!paplay.waitFor(clicks + 30L, TimeUnit.SECONDS) || paplay.exitValue() != 0) {
+                    paplay.destroyForcibly();
+                    throw new IllegalStateException("paplay -d viz_mic failed or hung");
+                }
+                int after = outRecorder.samples() + 2 * RATE_HZ;
+                await(() -> outRecorder.samples() >= Math.min(after, recordSamples), 10_000, "2 s more recorded");
+                stats = listener.stats();
+            }
+        } finally {
+            micRecorder.stop();
+            outRecorder.stop();
+        }
+        long[] micAt = find(micRecorder.pcm, micRecorder.count, chirp);
+        Histogram histogram = new Histogram(10_000_000L, 3); // microseconds, up to 10 s
+        long missed = 0;
+        for (long micSample : micAt) {
+            double micNs = micRecorder.anchorNs + micSample * 1e9 / RATE_HZ;
+            // where the chirp could be in the other recording, on the shared clock
+            long from = Math.max(0, Math.round((micNs - outRecorder.anchorNs) * RATE_HZ / 1e9));
+            Peak peak = best(outRecorder.pcm, outRecorder.count, chirp, from, from + MAX_LATENCY_SAMPLES);
+            if (peak.correlation < MIN_DECODED_CORRELATION) {
+                missed++;
+                continue;
+            }
+            double outNs = outRecorder.anchorNs + peak.sample * 1e9 / RATE_HZ;
+            histogram.recordValue(Math.max(0, Math.round((outNs - micNs) / 1000)));
+        }
+        System.out.printf("%s: %d chirps in the microphone recording, %d found at the speaker, %d missed;"
+                + " listener played %d, concealed %d, late %d; xruns in %d out %d; recorders' anchors differ"
+                + " by %.1f ms%n", profile.cliName(), micAt.length, histogram.getTotalCount(), missed,
+                stats.framesPlayed(), stats.framesConcealed(), stats.framesLate(), input.xruns(), output.xruns(),
+                (outRecorder.anchorNs - micRecorder.anchorNs) / 1e6);
+        return histogram;
+    }
+
+    /** Frame slots the listener's playout has filled: decoded, concealed, rebuilt or silent (DTX). */
+    private static long slotsPlayed(VoiceSession listener) {
+        SessionStats stats = listener.stats();
+        return stats.framesPlayed() + stats.framesConcealed() + stats.get(Stat.FRAMES_RECOVERED)
+                + stats.get(Stat.FRAMES_DTX);
+    }
+
+    /** A Hann-windowed linear chirp, 1 to 4 kHz in 10 ms, at half of full scale. */
+    private static short[] chirp() {
+        short[] chirp = new short[CHIRP_SAMPLES];
+        double f0 = 1000;
+        double f1 = 4000;
+        double durationS = CHIRP_SAMPLES / (double) RATE_HZ;
+        for (int i = 0; i < CHIRP_SAMPLES; i++) {
+            double t = i / (double) RATE_HZ;
+            double phase = 2 * Math.PI * (f0 * t + (f1 - f0) * t * t / (2 * durationS));
+            double window = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / (CHIRP_SAMPLES - 1));
+            chirp[i] = (short) Math.round(16_000 * window * Math.sin(phase));
+        }
+        return chirp;
+    }
+
+    private static short[] clickTrain(short[] chirp, int clicks) {
+        short[] pcm = new short[LEAD_SAMPLES + clicks * CLICK_INTERVAL_SAMPLES];
+        for (int k = 0; k < clicks; k++) {
+            System.arraycopy(chirp, 0, pcm, LEAD_SAMPLES + k * CLICK_INTERVAL_SAMPLES, chirp.length);
+        }
+        return pcm;
+    }
+
+    private static void writeWav(Path file, short[] pcm) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(44 + pcm.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(36 + pcm.length * 2)
+                .put("WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16)
+                .putShort((short) 1).putShort((short) 1).putInt(RATE_HZ).putInt(RATE_HZ * 2)
+                .putShort((short) 2).putShort((short) 16)
+                .put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(pcm.length * 2);
+        for (short s : pcm) {
+            b.putShort(s);
+        }
+        Files.write(file, b.array());
+    }
+
+    private record Peak(long sample, double correlation) {
+    }
+
+    /** The chirps in {@code pcm}: peaks of normalised correlation, at least half an interval apart. */
+    private static long[] find(short[] pcm, int count, short[] template) {
+        List<Long> found = new ArrayList<>();
+        long from = 0;
+        while (true) {
+            // the next sample where the correlation is high, then the best one within the chirp's span after it
+            long hit = -1;
+            for (long i = from; i + template.length <= count; i++) {
+                if (pcm[(int) i] != 0 && correlation(pcm, (int) i, template) >= MIN_CORRELATION) {
+                    hit = i;
+                    break;
+                }
+            }
+            if (hit < 0) {
+                break;
+            }
+            Peak peak = best(pcm, count, template, hit, hit + template.length);
+            found.add(peak.sample);
+            from = peak.sample + CLICK_INTERVAL_SAMPLES / 2;
+        }
+        return found.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static Peak best(short[] pcm, int count, short[] template, long from, long to) {
+        long bestSample = -1;
+        double best = -1;
+        for (long i = from; i < to && i + template.length <= count; i++) {
+            double c = correlation(pcm, (int) i, template);
+            if (c > best) {
+                best = c;
+                bestSample = i;
+            }
+        }
+        return new Peak(bestSample, best);
+    }
+
+    private static double correlation(short[] pcm, int at, short[] template) {
+        double dot = 0;
+        double energy = 0;
+        double templateEnergy = 0;
+        for (int j = 0; j < template.length; j++) {
+            double x = pcm[at + j];
+            dot += x * template[j];
+            energy += x * x;
+            templateEnergy += (double) template[j] * template[j];
+        }
+        return energy == 0 ? 0 : dot / Math.sqrt(energy * templateEnergy);
+    }
+
+    private static void await(BooleanSupplier condition, long timeoutMs, String what) throws InterruptedException {
+        long deadlineNs = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadlineNs) {
+                throw new IllegalStateException("timed out after " + timeoutMs + " ms waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Records one ALSA source through PortAudio into memory, placing its samples on the
+     * {@code System.nanoTime()} clock: {@link #anchorNs} is the time of sample 0, the smallest
+     * (read-return time less the duration of the samples delivered so far) over all reads.
+     */
+    private static final class Recorder {
+        final short[] pcm;
+        final PortAudioDevice device;
+        final Thread thread;
+        volatile int count;
+        volatile boolean running = true;
+        volatile long anchorNs = Long.MAX_VALUE;
+        volatile Exception failure;
+
+        Recorder(String alsaName, int samples) throws IOException {
+            pcm = new short[samples];
+            device = PortAudioBackend.device(alsaName, true, PortAudioDevice.SampleFormat.INT16, RECORDER_BUFFER_MS);
+            device.open(AudioDevice.Direction.INPUT, RECORDER_FORMAT);
+            thread = new Thread(this::run, "recorder-" + alsaName);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        private void run() {
+            int frame = RECORDER_FORMAT.frameSamples();
+            try {
+                while (running && count + frame <= pcm.length) {
+                    int n = device.read(pcm, count, frame);
+                    long returnedNs = System.nanoTime();
+                    if (n <= 0) {
+                        break;
+                    }
+                    count += n;
+                    long startNs = returnedNs - count * 1_000_000_000L / RATE_HZ;
+                    if (startNs < anchorNs) {
+                        anchorNs = startNs;
+                    }
+                }
+            } catch (Exception e) {
+                failure = e;
+            }
+        }
+
+        int samples() {
+            return count;
+        }
+
+        void stop() throws Exception {
+            running = false;
+            thread.join(5_000);
+            device.close();
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+}
