@@ -168,6 +168,23 @@ public final class OpusCodec implements Codec {
     }
 
     /**
+     * Capture thread. Changes the encoder's bitrate from the next frame on (clamped to 6000 to
+     * 510000 bit/s); the session lowers it while redundant copies share the datagram and restores
+     * it after. Before {@link #open} there is no encoder to change.
+     *
+     * @return whether the encoder took it
+     */
+    @Override
+    public boolean targetBitrate(int bitrateBps) {
+        Coder c = coder;
+        if (c == null) {
+            return false;
+        }
+        c.encoder.setBitrate(Math.max(6_000, Math.min(510_000, bitrateBps)));
+        return true;
+    }
+
+    /**
      * Any thread, after {@link #open}: encodes and decodes {@link Builder#warmUpMs} of synthetic
      * speech-like sound (voiced syllables, fricative noise and pauses, so the speech, DTX, FEC and
      * concealment paths all run) with a separate encoder and decoder built with the same settings.

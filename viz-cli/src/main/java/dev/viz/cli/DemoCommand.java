@@ -4,6 +4,8 @@ import dev.viz.audio.AudioDevices;
 import dev.viz.core.SessionStats;
 import dev.viz.core.Stat;
 import dev.viz.core.VoiceSession;
+import dev.viz.transport.secure.Identity;
+import dev.viz.transport.secure.SecureTransport;
 import dev.viz.transport.udp.UdpTransport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,8 +79,9 @@ final class DemoCommand implements Callable<Integer> {
     private int run(Path clip, PrintWriter err) throws IOException, InterruptedException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         UdpTransport listenSide = UdpTransport.listen(new InetSocketAddress(loopback, 0), UdpTransport.DEFAULT_MAX_DATAGRAM_BYTES);
+        // Each side gets a fresh key pair: the demo never touches the user's own identity.
         VoiceSession listener = VoiceSession.builder()
-                .transport(listenSide)
+                .transport(SecureTransport.wrap(listenSide).identity(Identity.generate()).build())
                 .input(AudioDevices.silence())
                 .output(AudioDevices.wavOutput(out))
                 .frameMs(frameMs).framesPerBatch(framesPerBatch).bitrateBps(bitrateBps)
@@ -88,7 +91,8 @@ final class DemoCommand implements Callable<Integer> {
             listener.start();
             int port = listenSide.localPort();
             VoiceSession caller = VoiceSession.builder()
-                    .transport(UdpTransport.connect(loopback.getHostAddress(), port))
+                    .transport(SecureTransport.wrap(UdpTransport.connect(loopback.getHostAddress(), port))
+                            .identity(Identity.generate()).build())
                     .input(AudioDevices.wav(clip))
                     .output(AudioDevices.nullOutput())
                     .frameMs(frameMs).framesPerBatch(framesPerBatch).bitrateBps(bitrateBps)

@@ -3,9 +3,15 @@ package dev.viz.cli;
 import dev.viz.audio.AudioDevices;
 import dev.viz.core.AudioDevice;
 import dev.viz.core.AudioFormat;
+import dev.viz.core.Profile;
+import dev.viz.core.Redundancy;
 import dev.viz.core.SessionListener;
 import dev.viz.core.Transport;
 import dev.viz.core.VoiceSession;
+import dev.viz.transport.impair.ImpairmentSpec;
+import dev.viz.transport.secure.Identity;
+import dev.viz.transport.secure.KnownPeers;
+import dev.viz.transport.secure.SecureTransport;
 import dev.viz.transport.udp.UdpTransport;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -41,7 +47,7 @@ import picocli.CommandLine.Spec;
             "  viz -c host:8443 --input wav:a.wav --output wav:heard.wav --stats s.json",
             "  viz demo                             a whole call on this machine",
         },
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
 final class VizCommand implements Callable<Integer> {
 
     @Spec
@@ -57,24 +63,49 @@ final class VizCommand implements Callable<Integer> {
     boolean debug;
 
     @Option(names = "--input", paramLabel = "SPEC", defaultValue = "default",
-            description = "Where your voice comes from: wav:FILE, tone:HZ, silence or default (default: ${DEFAULT-VALUE}).")
+            description = "Where your voice comes from: wav:FILE, tone:HZ, silence, portaudio:NAME, javasound:NAME,"
+                    + " monitor or default (default: ${DEFAULT-VALUE}; viz devices lists the names).")
     String input;
 
     @Option(names = "--output", paramLabel = "SPEC", defaultValue = "default",
-            description = "Where the peer's voice goes: wav:FILE, null or default (default: ${DEFAULT-VALUE}).")
+            description = "Where the peer's voice goes: wav:FILE, null, portaudio:NAME, javasound:NAME or default"
+                    + " (default: ${DEFAULT-VALUE}).")
     String output;
 
-    @Option(names = "--frame-ms", paramLabel = "MS", defaultValue = "40",
-            description = "Opus frame duration: 10, 20, 40 or 60 ms (default: ${DEFAULT-VALUE}).")
-    int frameMs;
+    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "tunnel",
+            description = "tunnel (40 ms frames, 8 per datagram: few packets for tunnels) or low-latency (20 ms"
+                    + " frames, one per datagram, for direct paths) (default: ${DEFAULT-VALUE}).")
+    String profileName;
 
-    @Option(names = "--batch", paramLabel = "FRAMES", defaultValue = "8",
-            description = "Frames per datagram, 1 to 32 (default: ${DEFAULT-VALUE}): fewer packets for tunnels.")
+    @Option(names = "--frame-ms", paramLabel = "MS",
+            description = "Opus frame duration: 10, 20, 40 or 60 ms (default: the profile's).")
+    Integer frameMsOption;
+
+    @Option(names = "--batch", paramLabel = "FRAMES",
+            description = "Frames per datagram, 1 to 32 (default: the profile's).")
+    Integer framesPerBatchOption;
+
+    @Option(names = "--redundancy", paramLabel = "MODE", defaultValue = "auto",
+            description = "Low-bitrate copies of earlier frames to rebuild a lost datagram: auto (when the peer"
+                    + " reports loss), on or off (default: ${DEFAULT-VALUE}).")
+    String redundancyName;
+
+    @Option(names = "--simulate", paramLabel = "IMPAIRMENTS",
+            description = "Impair this side's network for a demonstration, e.g. loss=5%,jitter=40ms"
+                    + " (see docs/realtime.md for every setting).")
+    String simulate;
+
+    int frameMs;
     int framesPerBatch;
 
     @Option(names = "--bitrate", paramLabel = "BPS", defaultValue = "32000",
             description = "Opus bitrate in bit/s, 6000 to 510000 (default: ${DEFAULT-VALUE}).")
     int bitrateBps;
+
+    @Option(names = "--codec", paramLabel = "CODEC", defaultValue = "auto",
+            description = "Opus implementation: auto (native libopus where installed, else Concentus), native or"
+                    + " concentus (default: ${DEFAULT-VALUE}).")
+    String codec;
 
     @Option(names = "--duration", paramLabel = "SECONDS",
             description = "End the call this many seconds after it connects.")
@@ -86,6 +117,24 @@ final class VizCommand implements Callable<Integer> {
     @Option(names = "--max-datagram", paramLabel = "BYTES", defaultValue = "1400",
             description = "Largest UDP payload, " + UdpTransport.MIN_MAX_DATAGRAM_BYTES + " to 65507 (default: ${DEFAULT-VALUE}).")
     int maxDatagramBytes;
+
+    @Option(names = "--identity", paramLabel = "FILE",
+            description = "Your long-term key pair (created, mode 0600, if missing). Default: viz/identity in your"
+                    + " config directory ($XDG_CONFIG_HOME or ~/.config).")
+    Path identityFile;
+
+    @Option(names = "--peer-key", paramLabel = "FINGERPRINT",
+            description = "Accept only the peer with this key fingerprint (the listening side prints its own at start).")
+    String peerKey;
+
+    @Option(names = "--secret", paramLabel = "SECRET",
+            description = "A secret both sides know, mixed into the handshake (Argon2id): a peer without it cannot"
+                    + " connect. Prefer the environment variable VIZ_SECRET, which does not show in ps.")
+    String secret;
+
+    @Option(names = "--no-known-peers",
+            description = "Do not remember the listener's key for this address (viz/known_peers in your config directory).")
+    boolean noKnownPeers;
 
     @Option(names = "--insecure-plaintext",
             description = "Send audio UNENCRYPTED and unauthenticated: anyone on the path can listen. For tests only.")
@@ -126,6 +175,21 @@ final class VizCommand implements Callable<Integer> {
         if (listenPort != null && connectTo != null) {
             throw usage("use -s PORT or -c HOST:PORT, not both");
         }
+        Profile profile;
+        Redundancy redundancy;
+        ImpairmentSpec impairment = null;
+        try {
+            profile = Profile.parse(profileName);
+            redundancy = Redundancy.valueOf(redundancyName.trim().toUpperCase(java.util.Locale.ROOT));
+            if (simulate != null) {
+                impairment = ImpairmentSpec.parse(simulate);
+            }
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage().startsWith("No enum constant")
+                    ? "--redundancy " + redundancyName + ": use auto, on or off" : e.getMessage());
+        }
+        frameMs = frameMsOption != null ? frameMsOption : profile.frameMs();
+        framesPerBatch = framesPerBatchOption != null ? framesPerBatchOption : profile.framesPerBatch();
         if (listenPort != null && (listenPort < 1 || listenPort > 65_535)) {
             throw usage("-s " + listenPort + ": the port must be 1 to 65535");
         }
@@ -149,8 +213,37 @@ final class VizCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("viz: " + e.getMessage());
             return Main.EXIT_FAILURE;
         }
+        dev.viz.core.Codec selectedCodec;
+        try {
+            selectedCodec = dev.viz.audio.Codecs.select(codec, bitrateBps);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        if (impairment != null) {
+            transport = impairment.wrap(transport);
+            err.println("viz: simulating an impaired network on this side: " + simulate);
+        }
+        if (plaintext) {
+            if (peerKey != null || secret != null || identityFile != null) {
+                throw usage("--insecure-plaintext cannot be combined with --identity, --peer-key or --secret");
+            }
+        } else {
+            try {
+                transport = secure(transport, err);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            } catch (IOException | IllegalStateException e) {
+                err.println("viz: " + describe(e));
+                return Main.EXIT_FAILURE;
+            }
+        }
         VoiceSession.Builder builder = VoiceSession.builder()
+                .profile(profile)
                 .transport(transport)
+                .codec(selectedCodec)
+                .redundancy(redundancy)
+                .redundancyCodec(dev.viz.audio.Codecs.select(codec, VoiceSession.Builder.REDUNDANT_BITRATE_BPS))
                 .input(in)
                 .output(out)
                 .frameMs(frameMs)
@@ -162,11 +255,33 @@ final class VizCommand implements Callable<Integer> {
             builder.duration(Duration.ofMillis(Math.round(durationS * 1000)));
         }
         if (plaintext) {
-            spec.commandLine().getErr().println("viz: WARNING: --insecure-plaintext: this call is NOT encrypted;"
+            err.println("viz: WARNING: --insecure-plaintext: this call is NOT encrypted;"
                     + " anyone on the path can listen and inject audio");
         }
-        return runCall(builder, listenPort != null ? "listening on UDP port " + listenPort
-                : "calling " + connectTo, statsFile, spec.commandLine().getErr());
+        return runCall(builder, (listenPort != null ? "listening on UDP port " + listenPort
+                : "calling " + connectTo) + ", codec " + selectedCodec.name(), statsFile, spec.commandLine().getErr());
+    }
+
+    /** Wraps the UDP transport in the Noise secure layer with the user's identity and chosen authentication. */
+    private Transport secure(Transport udp, PrintWriter err) throws IOException {
+        Identity identity = identityFile != null ? Identity.loadOrCreate(identityFile) : Identity.loadOrCreateDefault();
+        SecureTransport.Builder secure = SecureTransport.wrap(udp).identity(identity);
+        if (peerKey != null) {
+            secure.peerKey(peerKey);
+        }
+        String sharedSecret = secret != null ? secret : System.getenv("VIZ_SECRET");
+        if (sharedSecret != null && !sharedSecret.isEmpty()) {
+            secure.secret(sharedSecret.toCharArray());
+        }
+        if (connectTo != null && !noKnownPeers) {
+            secure.knownPeers(KnownPeers.openDefault(), connectTo);
+        }
+        err.println("viz: your key fingerprint " + identity.fingerprint());
+        if (sharedSecret != null && !sharedSecret.isEmpty()) {
+            err.println("viz: a shared secret is required of the peer");
+        }
+        err.flush();
+        return secure.build();
     }
 
     private static UdpTransport connect(UdpTransport.HostPort target, int maxDatagramBytes) {

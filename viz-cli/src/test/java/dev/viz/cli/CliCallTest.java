@@ -46,21 +46,53 @@ class CliCallTest {
         long sent = jsonLong(callerJson, "framesSent");
         assertEquals(250, sent, "10 s of 40 ms frames");
         assertEquals(sent, jsonLong(listenerJson, "framesReceived"), "every frame sent arrived");
-        assertEquals(sent, jsonLong(listenerJson, "framesPlayed"), "every frame arrived was played");
-        assertEquals(0, jsonLong(listenerJson, "framesConcealed"), "none concealed");
+        assertEquals(0, jsonLong(listenerJson, "framesLost"), "no frame lost");
+        assertEquals(sent, jsonLong(listenerJson, "framesPlayed") + jsonLong(listenerJson, "framesDtx")
+                + jsonLong(listenerJson, "framesLate"),
+                "every frame that arrived was played, or counted late when the loaded machine delayed it");
         assertEquals(0, jsonLong(listenerJson, "datagramsMalformed"));
         assertTrue(jsonLong(listenerJson, "datagramsReceived") <= jsonLong(callerJson, "datagramsSent"));
-        assertEquals(jsonLong(callerJson, "wireBytesSent"), jsonLong(listenerJson, "wireBytesReceived"),
-                "the bytes one side put on the wire are the bytes the other took off it");
+        long wireSent = jsonLong(callerJson, "wireBytesSent");
+        long wireReceived = jsonLong(listenerJson, "wireBytesReceived");
+        assertTrue(wireReceived <= wireSent && wireSent - wireReceived <= 4 * 110,
+                "the listener took off the wire what the caller put on it, less handshake attempts sent before the"
+                        + " listener was up: sent " + wireSent + ", received " + wireReceived);
 
         short[] sentPcm = TestAudio.samples(TestAudio.SPEECH);
         short[] heardPcm = TestAudio.samples(heard);
-        SpeechComparison.Result match = SpeechComparison.compare(sentPcm, heardPcm, 48_000, 1000);
+        SpeechComparison.Result match = SpeechComparison.best(sentPcm, heardPcm, 48_000, 1000);
         System.out.println("CLI call: " + match + ", heard " + heardPcm.length / 48 + " ms of " + sentPcm.length / 48);
         assertTrue(match.correlation() >= 0.9, match.toString());
         assertTrue(Math.abs(heardPcm.length - sentPcm.length) <= 48 * 320, "length within one batch");
         String err = listener.stderr();
         assertTrue(err.contains("listening on UDP port " + port), err);
         assertTrue(err.contains("call ended"), err);
+    }
+
+    @Test
+    void shouldStillCarryTheSpeechThroughFivePercentSimulatedLoss() throws Exception {
+        Path speech = TestAudio.copyTo(TestAudio.SPEECH, home);
+        Path heard = home.resolve("heard-lossy.wav");
+        Path listenerStats = home.resolve("listener-lossy.json");
+        int port = CliProcess.freeUdpPort();
+
+        CliProcess listener = CliProcess.start(home.resolve("alice"), "listener-lossy", "-s", String.valueOf(port),
+                "--input", "silence", "--output", "wav:" + heard, "--stats", listenerStats.toString(), "--duration", "40");
+        CliProcess caller = CliProcess.start(home.resolve("bob"), "caller-lossy", "-c", "127.0.0.1:" + port,
+                "--input", "wav:" + speech, "--output", "null", "--simulate", "loss=5%,seed=1,direction=out",
+                "--duration", "40");
+        assertEquals(0, caller.await(60), "caller: " + caller.stderr());
+        assertEquals(0, listener.await(30), "listener: " + listener.stderr());
+
+        String json = Files.readString(listenerStats);
+        SpeechComparison.Result match = SpeechComparison.best(TestAudio.samples(TestAudio.SPEECH),
+                TestAudio.samples(heard), 48_000, 2000);
+        System.out.println("CLI call through 5 % simulated loss (the caller drops 5 % of what it sends, seed 1): " + match + "; frames received "
+                + jsonLong(json, "framesReceived") + ", rebuilt " + jsonLong(json, "framesRecovered")
+                + ", concealed " + jsonLong(json, "framesConcealed") + ", loss " + jsonLong(json, "lossPpm") / 10_000.0
+                + " %");
+        assertTrue(jsonLong(json, "framesReceived") < 250, "the simulation really lost audio datagrams");
+        assertTrue(match.correlation() >= 0.8, match.toString());
+        assertTrue(caller.stderr().contains("simulating an impaired network"), caller.stderr());
     }
 }

@@ -37,12 +37,20 @@ public interface Batcher {
     @FunctionalInterface
     interface FrameHandler {
         void onFrame(long sequence, byte[] buffer, int offset, int length);
+
+        /**
+         * A redundant copy of frame {@code sequence}, carried after the frames for a receiver that lost
+         * the datagram with the frame itself; called before the {@link #onFrame} calls of the batch, oldest
+         * copy first. A copy of length 0 stands for an empty (silent) frame. The default ignores copies.
+         */
+        default void onRedundantFrame(long sequence, byte[] buffer, int offset, int length) {
+        }
     }
 
     /**
      * Prepares the batcher. Called once before any other method.
      *
-     * @param framesPerBatch the frames in a complete batch (8 by default)
+     * @param framesPerBatch the most frames a batch holds (8 by default)
      * @param maxPayloadBytes the largest payload {@link #flush} may write
      */
     void open(AudioFormat format, int framesPerBatch, int maxPayloadBytes, Compressor compressor);
@@ -54,6 +62,20 @@ public interface Batcher {
      * @throws IllegalArgumentException if a single frame could never fit in a payload
      */
     int append(long sequence, byte[] frame, int offset, int length);
+
+    /**
+     * Adds a redundant copy (typically a low-bitrate encoding) of an earlier frame to the pending
+     * batch, for a receiver that lost the datagram that carried the frame. Call after the batch's
+     * frames are appended and before {@link #flush}. Copies go newest first: the first is of the
+     * frame just before the batch's first frame, each next one of the frame before the previous copy.
+     * Copies never push the batch over the payload limit.
+     *
+     * @return {@link #APPENDED}, or {@link #FLUSH_FIRST} when the copy would not fit or does not
+     *     follow: add no more copies and flush. The default carries no copies.
+     */
+    default int appendRedundant(long sequence, byte[] copy, int offset, int length) {
+        return FLUSH_FIRST;
+    }
 
     /** Frames in the pending batch. */
     int pendingFrames();

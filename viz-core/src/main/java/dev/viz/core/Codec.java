@@ -30,7 +30,9 @@ public interface Codec extends AutoCloseable {
      * Capture thread. Encodes one frame of {@code format.frameSamples()} samples starting at
      * {@code pcmOffset} into {@code out[outOffset ..]}, at most {@code maxBytes} bytes.
      *
-     * @return the encoded length (0 or a few bytes during DTX silence), or a negative error status
+     * @return the encoded length (0 or a few bytes during DTX silence: the session sends a frame of
+     *     2 bytes or less as an empty frame, as Opus allows, and the receiver renders it with
+     *     {@link #conceal}, which for Opus is its comfort noise), or a negative error status
      */
     int encode(short[] pcm, int pcmOffset, byte[] out, int outOffset, int maxBytes);
 
@@ -66,6 +68,18 @@ public interface Codec extends AutoCloseable {
      * forward error correction when they are needed and save them when they are not.
      */
     default void expectLoss(int lossPercent) {
+    }
+
+    /**
+     * Capture thread. Changes the encoder's bitrate from the next frame on (Opus allows this between
+     * any two frames): the session lowers it to make room in a datagram for redundant copies of
+     * earlier frames when the peer reports loss, and restores it when the loss is gone.
+     *
+     * @return whether the codec applied it; the default applies nothing and returns false, and the
+     *     session then carries only the copies that fit
+     */
+    default boolean targetBitrate(int bitrateBps) {
+        return false;
     }
 
     /**

@@ -30,6 +30,14 @@ public interface SessionListener {
     default void onError(VoiceSession session, String message, Throwable cause) {
     }
 
+    /**
+     * A fresh snapshot of the session's figures, about once a second while the call is connected
+     * (round-trip time, loss, jitter, playout delay, bitrates each way, ...). Runs on the network
+     * thread: keep it short.
+     */
+    default void onStats(VoiceSession session, SessionStats stats) {
+    }
+
     /** A listener that does nothing. */
     SessionListener NONE = new SessionListener() {
     };

@@ -64,6 +64,61 @@ public final class SessionStats {
         return get(Stat.DATAGRAMS_MALFORMED);
     }
 
+    /** Lost or late frames rebuilt from a redundant copy or in-band FEC. */
+    public long framesRecovered() {
+        return get(Stat.FRAMES_RECOVERED);
+    }
+
+    /** Frames that arrived after their playout time. */
+    public long framesLate() {
+        return get(Stat.FRAMES_LATE);
+    }
+
+    /** Frames of the peer's stream that never arrived. */
+    public long framesLost() {
+        return get(Stat.FRAMES_LOST);
+    }
+
+    /** Milliseconds of concealment played. */
+    public long concealedMs() {
+        return get(Stat.CONCEALED_MS);
+    }
+
+    /** Round-trip time in milliseconds, or 0 before it is measured. */
+    public double rttMs() {
+        return get(Stat.RTT_US) / 1000.0;
+    }
+
+    /** Interarrival jitter of received datagrams, milliseconds. */
+    public double jitterMs() {
+        return get(Stat.JITTER_US) / 1000.0;
+    }
+
+    /** Share of the peer's frames lost over the last 10 s, percent. */
+    public double lossPercent() {
+        return get(Stat.LOSS_PPM) / 10_000.0;
+    }
+
+    /** Share of our frames the peer reports lost, percent. */
+    public double peerLossPercent() {
+        return get(Stat.PEER_LOSS_PPM) / 10_000.0;
+    }
+
+    /** The current playout delay, milliseconds. */
+    public long playoutDelayMs() {
+        return get(Stat.PLAYOUT_DELAY_MS);
+    }
+
+    /** Bits per second sent on the wire over the last second. */
+    public long sendBitrateBps() {
+        return get(Stat.SEND_BITRATE_BPS);
+    }
+
+    /** Bits per second received from the wire over the last second. */
+    public long receiveBitrateBps() {
+        return get(Stat.RECEIVE_BITRATE_BPS);
+    }
+
     /** One JSON object with every figure, plus {@code state}, {@code peer} and {@code verificationCode}. */
     public String toJson() {
         StringBuilder json = new StringBuilder(1024).append("{\n");

@@ -2,7 +2,10 @@ package dev.viz.core;
 
 /**
  * The figures a session keeps: counters (only ever grow) and gauges (current values). Read them
- * through a {@link SessionStats} snapshot.
+ * through a {@link SessionStats} snapshot. Units are in the names.
+ *
+ * <p>Every sequence number the playout passes is exactly one of {@link #FRAMES_PLAYED},
+ * {@link #FRAMES_RECOVERED}, {@link #FRAMES_CONCEALED} or {@link #FRAMES_DTX}.
  */
 public enum Stat {
     /** Frames read from the input device. */
@@ -13,20 +16,32 @@ public enum Stat {
     FRAMES_SENT("framesSent", false),
     /** Frames dropped before sending: no peer yet, or the network thread fell behind. */
     FRAMES_NOT_SENT("framesNotSent", false),
-    /** Frames taken out of received batches. */
+    /** Frames taken out of received batches, each sequence number once (duplicates not included). */
     FRAMES_RECEIVED("framesReceived", false),
     /** Frames decoded from received data and played. */
     FRAMES_PLAYED("framesPlayed", false),
-    /** Frames that never arrived in time and were concealed (Opus packet loss concealment). */
+    /** Frames that never arrived in time and were concealed (Opus packet loss concealment) or skipped. */
     FRAMES_CONCEALED("framesConcealed", false),
-    /** Lost frames rebuilt from forward error correction carried in the next frame. */
+    /** Frames that never arrived in time and were rebuilt: from a redundant copy or from in-band FEC. */
     FRAMES_RECOVERED("framesRecovered", false),
+    /** Of {@link #FRAMES_RECOVERED}, those rebuilt from the next frame's in-band FEC. */
+    FRAMES_RECOVERED_FEC("framesRecoveredFec", false),
     /** Frames that arrived after their playout time and were dropped. */
     FRAMES_LATE("framesLate", false),
     /** Frames received twice; the copy was ignored. */
     FRAMES_DUPLICATE("framesDuplicate", false),
     /** Frames dropped because the playout buffer was full. */
     FRAMES_OVERFLOW("framesOverflow", false),
+    /** Frames the peer did not send because it was silent (DTX), played as comfort noise: neither lost nor concealed. */
+    FRAMES_DTX("framesDtx", false),
+    /** Frames of the peer's stream that never arrived (sequence numbers missing), whatever the playout made of them. */
+    FRAMES_LOST("framesLost", false),
+    /** Milliseconds of concealment played: for lost frames, and while waiting for late ones. */
+    CONCEALED_MS("concealedMs", false),
+    /** Milliseconds the playout added (stretched speech, doubled quiet frames) to grow its delay or follow a slow sender. */
+    STRETCHED_MS("stretchedMs", false),
+    /** Milliseconds the playout removed (shortened speech, dropped quiet frames) to cut its delay or follow a fast sender. */
+    SHRUNK_MS("shrunkMs", false),
     /** Datagrams handed to the transport and sent. */
     DATAGRAMS_SENT("datagramsSent", false),
     /** Datagram payloads received from the transport. */
@@ -35,6 +50,10 @@ public enum Stat {
     DATAGRAMS_MALFORMED("datagramsMalformed", false),
     /** Received datagrams the transport dropped (failed authentication, replays, strangers, rate limits). */
     DATAGRAMS_REJECTED("datagramsRejected", false),
+    /** Receiver reports sent to the peer (most ride in a datagram with audio). */
+    REPORTS_SENT("reportsSent", false),
+    /** Receiver reports received from the peer. */
+    REPORTS_RECEIVED("reportsReceived", false),
     /** Payload bytes handed to the transport (audio, keepalives, reports). */
     PAYLOAD_BYTES_SENT("payloadBytesSent", false),
     /** Payload bytes received from the transport. */
@@ -50,7 +69,33 @@ public enum Stat {
     /** Device read or write failures (the device was reopened). */
     DEVICE_ERRORS("deviceErrors", false),
     /** Nanoseconds since the session connected (0 before). */
-    CONNECTED_NS("connectedNs", true);
+    CONNECTED_NS("connectedNs", true),
+    /** Round-trip time to the peer from the last receiver report, microseconds (0 until measured). */
+    RTT_US("rttUs", true),
+    /** Interarrival jitter of the peer's datagrams (RFC 3550 estimator), microseconds. */
+    JITTER_US("jitterUs", true),
+    /** Share of the peer's frames lost over the last 10 s, parts per million (10 000 = 1 %). */
+    LOSS_PPM("lossPpm", true),
+    /** Share of our frames the peer reports lost over its last 10 s, parts per million. */
+    PEER_LOSS_PPM("peerLossPpm", true),
+    /** Interarrival jitter the peer measures on our datagrams, microseconds. */
+    PEER_JITTER_US("peerJitterUs", true),
+    /** How long received audio waits before it is played, above the quickest frame's wait, milliseconds. */
+    PLAYOUT_DELAY_MS("playoutDelayMs", true),
+    /** What the adaptive playout delay aims at now, milliseconds. */
+    PLAYOUT_TARGET_MS("playoutTargetMs", true),
+    /** The highest playout delay since the call began, milliseconds. */
+    PLAYOUT_DELAY_MAX_MS("playoutDelayMaxMs", true),
+    /** Bits per second put on the wire over the last second. */
+    SEND_BITRATE_BPS("sendBitrateBps", true),
+    /** Bits per second taken off the wire over the last second. */
+    RECEIVE_BITRATE_BPS("receiveBitrateBps", true),
+    /** The bitrate the encoder runs at now: the configured one, or less to make room for redundant copies. */
+    ENCODER_BITRATE_BPS("encoderBitrateBps", true),
+    /** The loss the encoder is told to expect (in-band FEC), percent: 0 on a clean path. */
+    FEC_LOSS_PERCENT("fecLossPercent", true),
+    /** Redundant copies of earlier frames carried per batch now: 0 on a clean path. */
+    REDUNDANT_COPIES("redundantCopies", true);
 
     private final String jsonName;
     private final boolean gauge;

@@ -67,6 +67,13 @@ public interface Transport extends AutoCloseable {
         /** A received datagram was dropped. */
         default void onRejected(Rejection why) {
         }
+
+        /**
+         * Something the user should hear about that does not end the call: a handshake refused
+         * (wrong secret, a key other than the pinned one), or a remembered peer whose key changed.
+         */
+        default void onWarning(String message) {
+        }
     }
 
     /** A short description, for example {@code udp connect 192.0.2.1:8443}. */
@@ -116,6 +123,28 @@ public interface Transport extends AutoCloseable {
      * moves there; others ignore this.
      */
     default void acceptPeer() {
+    }
+
+    /**
+     * Sends one datagram to the source of the datagram {@link #receive} returned last, without making
+     * that source the peer: a secure listener answers a handshake this way before it knows who is
+     * calling, so a stranger's handshake cannot divert an established call. A transport with one
+     * fixed peer sends to it (the default).
+     *
+     * @return {@code length} when sent, or a negative status
+     */
+    default int reply(byte[] buffer, int offset, int length) {
+        return send(buffer, offset, length);
+    }
+
+    /**
+     * Identifies the host that sent the datagram {@link #receive} returned last (for UDP: the IPv4
+     * address, or the IPv6 /64 prefix; ports ignored), so that a secure layer can rate-limit
+     * handshakes per source. 0 when unknown (the default): then only an overall limit applies.
+     * Called only for handshake messages; may allocate.
+     */
+    default long lastSourceKey() {
+        return 0;
     }
 
     /** Bytes this transport (or the one it wraps) put on the wire: UDP payloads, every layer included. */

@@ -1,6 +1,7 @@
 package dev.viz.core;
 
 import dev.viz.core.batch.FrameBatcher;
+import dev.viz.core.internal.RealtimeSettings;
 import dev.viz.core.internal.SessionEngine;
 import dev.viz.core.spi.AudioDeviceProvider;
 import dev.viz.core.spi.CodecProvider;
@@ -34,7 +35,9 @@ public final class VoiceSession implements AutoCloseable {
     private VoiceSession(Builder b) {
         this.engine = new SessionEngine(this, b.format, b.framesPerBatch, b.input, b.output, b.codec,
                 b.compressor, b.batcher, b.transport, b.listener, b.durationNs, b.idleTimeoutNs,
-                b.keepaliveIntervalNs, b.endWhenInputEnds);
+                b.keepaliveIntervalNs, b.endWhenInputEnds,
+                new RealtimeSettings(b.profile.playoutMargin().toNanos(), b.maxPlayoutDelayNs, b.redundancy,
+                        b.redundancyCodec, b.bitrateBps, Builder.REDUNDANT_BITRATE_BPS));
     }
 
     public static Builder builder() {
@@ -124,6 +127,8 @@ public final class VoiceSession implements AutoCloseable {
         public static final Duration DEFAULT_KEEPALIVE_INTERVAL = Duration.ofSeconds(10);
         /** The most frames one batch may carry. */
         public static final int MAX_FRAMES_PER_BATCH = 32;
+        /** The bitrate of the redundant copies of earlier frames a batch carries under loss. */
+        public static final int REDUNDANT_BITRATE_BPS = 6_000;
 
         private AudioDevice input;
         private AudioDevice output;
@@ -132,8 +137,12 @@ public final class VoiceSession implements AutoCloseable {
         private Batcher batcher;
         private Transport transport;
         private SessionListener listener = SessionListener.NONE;
+        private Profile profile = Profile.TUNNEL;
         private int frameMs = DEFAULT_FRAME_MS;
         private int framesPerBatch = DEFAULT_FRAMES_PER_BATCH;
+        private long maxPlayoutDelayNs = Profile.TUNNEL.maxPlayoutDelay().toNanos();
+        private Redundancy redundancy = Redundancy.AUTO;
+        private Codec redundancyCodec;
         private int bitrateBps = DEFAULT_BITRATE_BPS;
         private long durationNs;
         private long idleTimeoutNs = DEFAULT_IDLE_TIMEOUT.toNanos();
@@ -183,6 +192,50 @@ public final class VoiceSession implements AutoCloseable {
 
         public Builder listener(SessionListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * The real-time profile: {@link Profile#TUNNEL} (the default: 40 ms frames, 8 per datagram) or
+         * {@link Profile#LOW_LATENCY} (20 ms frames, one per datagram). Sets the frame duration, the
+         * frames per datagram and the playout delay's bounds; call it before {@link #frameMs},
+         * {@link #framesPerBatch} or {@link #maxPlayoutDelay} to change one of them.
+         */
+        public Builder profile(Profile profile) {
+            this.profile = Objects.requireNonNull(profile, "profile");
+            this.frameMs = profile.frameMs();
+            this.framesPerBatch = profile.framesPerBatch();
+            this.maxPlayoutDelayNs = profile.maxPlayoutDelay().toNanos();
+            return this;
+        }
+
+        /**
+         * The most the adaptive playout delay may grow to, whatever the network does; the profile's
+         * (1.5 s for tunnel, 0.5 s for low-latency) by default.
+         */
+        public Builder maxPlayoutDelay(Duration maxPlayoutDelay) {
+            this.maxPlayoutDelayNs = maxPlayoutDelay.toNanos();
+            return this;
+        }
+
+        /**
+         * Whether batches carry redundant low-bitrate copies of earlier frames, to rebuild a batch whose
+         * datagram was lost: {@link Redundancy#AUTO} (the default) turns them on when the peer reports
+         * loss and off when it is gone.
+         */
+        public Builder redundancy(Redundancy redundancy) {
+            this.redundancy = Objects.requireNonNull(redundancy, "redundancy");
+            return this;
+        }
+
+        /**
+         * The encoder of the redundant copies, at a low bitrate ({@value #REDUNDANT_BITRATE_BPS} bit/s);
+         * its frames must decode with {@link #codec}'s decoder. By default the codec provider's, when
+         * the main codec is the provider's too; with a {@link #codec} of your own and none here, no
+         * copies are sent.
+         */
+        public Builder redundancyCodec(Codec redundancyCodec) {
+            this.redundancyCodec = redundancyCodec;
             return this;
         }
 
@@ -267,6 +320,10 @@ public final class VoiceSession implements AutoCloseable {
             if (idleTimeoutNs <= 0 || keepaliveIntervalNs <= 0 || keepaliveIntervalNs >= idleTimeoutNs) {
                 throw new IllegalArgumentException("keepalive interval must be positive and below the idle timeout");
             }
+            if (maxPlayoutDelayNs < 2 * format.frameNs() || maxPlayoutDelayNs > 10_000_000_000L) {
+                throw new IllegalArgumentException("max playout delay " + maxPlayoutDelayNs / 1_000_000 + " ms: use "
+                        + 2 * frameMs + " ms (two frames) to 10 s");
+            }
             if (!transport.isSecure() && !allowPlaintext) {
                 TransportSecurityProvider security =
                         Providers.best(TransportSecurityProvider.class, TransportSecurityProvider::priority);
@@ -287,6 +344,16 @@ public final class VoiceSession implements AutoCloseable {
                     throw new IllegalStateException("no codec: add dev.viz:viz-audio to the class path or call codec(...)");
                 }
                 codec = provider.newCodec(bitrateBps);
+                if (redundancy != Redundancy.OFF && redundancyCodec == null) {
+                    redundancyCodec = provider.newCodec(REDUNDANT_BITRATE_BPS);
+                }
+            }
+            if (redundancy == Redundancy.ON && redundancyCodec == null) {
+                throw new IllegalStateException("redundancy ON needs an encoder for the copies: call redundancyCodec(...)"
+                        + " with a low-bitrate codec whose frames your codec decodes");
+            }
+            if (redundancy == Redundancy.OFF) {
+                redundancyCodec = null;
             }
             if (compressor == null) {
                 CompressorProvider provider = Providers.best(CompressorProvider.class, CompressorProvider::priority);

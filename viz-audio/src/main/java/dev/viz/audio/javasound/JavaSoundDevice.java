@@ -205,27 +205,30 @@ public final class JavaSoundDevice implements AudioDevice {
         if (!(l instanceof SourceDataLine source)) {
             throw new IOException(name + " is not open for output");
         }
-        int length = samples * 2;
-        if (length > bytes.length) {
-            throw new IOException(name + ": write of " + samples + " samples is longer than a frame");
-        }
-        for (int i = 0; i < samples; i++) {
-            short s = pcm[offset + i];
-            bytes[2 * i] = (byte) s;
-            bytes[2 * i + 1] = (byte) (s >> 8);
-        }
-        long startNs = System.nanoTime();
-        if (lastWriteEndNs != 0 && startNs - lastWriteEndNs > lineBufferNs) {
-            xruns++;
-        }
-        int put = source.write(bytes, 0, length);
-        lastWriteEndNs = System.nanoTime();
-        if (put < length) {
-            if (line == null) {
-                throw new IOException(name + " was closed");
+        // The playout may hand over more or less than a frame (it stretches and shrinks audio to
+        // follow jitter and clock drift), so the samples go out in chunks of the line's buffer.
+        int chunkSamples = bytes.length / 2;
+        for (int done = 0; done < samples; done += chunkSamples) {
+            int n = Math.min(chunkSamples, samples - done);
+            for (int i = 0; i < n; i++) {
+                short s = pcm[offset + done + i];
+                bytes[2 * i] = (byte) s;
+                bytes[2 * i + 1] = (byte) (s >> 8);
             }
-            throw new IOException("Java Sound output " + openedMixer + " stopped taking audio (" + put + " of "
-                    + length + " bytes): the device is gone");
+            int length = n * 2;
+            long startNs = System.nanoTime();
+            if (lastWriteEndNs != 0 && startNs - lastWriteEndNs > lineBufferNs) {
+                xruns++;
+            }
+            int put = source.write(bytes, 0, length);
+            lastWriteEndNs = System.nanoTime();
+            if (put < length) {
+                if (line == null) {
+                    throw new IOException(name + " was closed");
+                }
+                throw new IOException("Java Sound output " + openedMixer + " stopped taking audio (" + put + " of "
+                        + length + " bytes): the device is gone");
+            }
         }
     }
 

@@ -10,20 +10,29 @@ import dev.viz.core.wire.PayloadHeader;
 
 /**
  * The default {@link Batcher}: consecutive frames with one sequence number for the batch, one
- * length for all frames when they are the same size (as constant-bitrate Opus makes them), and the
- * frames area run through the session's {@link Compressor}. The layout is in {@link AudioBatch}.
+ * length for all frames when they are the same size (as constant-bitrate Opus makes them), an
+ * optional block of redundant copies of the frames before the batch, and the frames area run
+ * through the session's {@link Compressor}. The layout is in {@link AudioBatch}.
  *
  * <p>Network thread only. Every buffer is allocated in {@link #open}; append, flush and read
  * allocate nothing.
  */
 public final class FrameBatcher implements Batcher {
     private static final int MAX_FRAMES = VoiceSession.Builder.MAX_FRAMES_PER_BATCH;
-    /** The largest raw frames area a batch can have. */
-    private static final int MAX_AREA = MAX_FRAMES * (AudioBatch.LENGTH_BYTES + Codec.MAX_ENCODED_BYTES);
+    /** The largest raw frames area a batch can have, without copies. */
+    private static final int MAX_PRIMARY_AREA = MAX_FRAMES * (AudioBatch.LENGTH_BYTES + Codec.MAX_ENCODED_BYTES);
+    /** The largest redundancy block. */
+    private static final int MAX_COPY_AREA =
+            AudioBatch.COPY_COUNT_BYTES + AudioBatch.MAX_COPIES * (AudioBatch.LENGTH_BYTES + Codec.MAX_ENCODED_BYTES);
+    /** The largest raw frames area a batch can have, copies included: what decompression may produce. */
+    private static final int MAX_AREA = MAX_PRIMARY_AREA + MAX_COPY_AREA;
 
     private final int[] frameOffsets = new int[MAX_FRAMES];
     private final int[] frameLengths = new int[MAX_FRAMES];
+    private final int[] copyOffsets = new int[AudioBatch.MAX_COPIES];
+    private final int[] copyLengths = new int[AudioBatch.MAX_COPIES];
     private byte[] staging;
+    private byte[] copyStaging;
     private byte[] area;
     private AudioFormat format;
     private Compressor compressor;
@@ -31,6 +40,8 @@ public final class FrameBatcher implements Batcher {
     private int maxPayloadBytes;
     private int pending;
     private int stagedBytes;
+    private int copies;
+    private int copyBytes;
     private long firstSequence;
 
     @Override
@@ -48,10 +59,23 @@ public final class FrameBatcher implements Batcher {
         this.framesPerBatch = framesPerBatch;
         this.maxPayloadBytes = maxPayloadBytes;
         this.compressor = compressor;
-        this.staging = new byte[MAX_AREA];
+        this.staging = new byte[MAX_PRIMARY_AREA];
+        this.copyStaging = new byte[Math.min(maxPayloadBytes, AudioBatch.MAX_COPIES * Codec.MAX_ENCODED_BYTES)];
         this.area = new byte[MAX_AREA];
         this.pending = 0;
         this.stagedBytes = 0;
+        this.copies = 0;
+        this.copyBytes = 0;
+    }
+
+    /** The most bytes a flush writes for {@code frames} frames of {@code frameBytes} in all and the given copies. */
+    private int worstCase(int frames, int frameBytes, int copyCount, int copyByteCount) {
+        int size = AudioBatch.HEADER_LENGTH + compressor.maxOverheadBytes()
+                + AudioBatch.LENGTH_BYTES * frames + frameBytes;
+        if (copyCount > 0) {
+            size += AudioBatch.COPY_COUNT_BYTES + AudioBatch.LENGTH_BYTES * copyCount + copyByteCount;
+        }
+        return size;
     }
 
     @Override
@@ -61,9 +85,8 @@ public final class FrameBatcher implements Batcher {
         }
         if (pending > 0) {
             boolean follows = ((firstSequence + pending) & 0xFFFF_FFFFL) == (sequence & 0xFFFF_FFFFL);
-            int worstCase = AudioBatch.HEADER_LENGTH + compressor.maxOverheadBytes()
-                    + AudioBatch.LENGTH_BYTES * (pending + 1) + stagedBytes + length;
-            if (!follows || pending == framesPerBatch || worstCase > maxPayloadBytes) {
+            if (!follows || pending == framesPerBatch || copies > 0
+                    || worstCase(pending + 1, stagedBytes + length, 0, 0) > maxPayloadBytes) {
                 return FLUSH_FIRST;
             }
         } else {
@@ -74,6 +97,26 @@ public final class FrameBatcher implements Batcher {
         frameLengths[pending] = length;
         stagedBytes += length;
         pending++;
+        return APPENDED;
+    }
+
+    @Override
+    public int appendRedundant(long sequence, byte[] copy, int offset, int length) {
+        if (pending == 0 || copies == AudioBatch.MAX_COPIES || length < 0 || length > Codec.MAX_ENCODED_BYTES) {
+            return FLUSH_FIRST;
+        }
+        if (((firstSequence - copies - 1) & 0xFFFF_FFFFL) != (sequence & 0xFFFF_FFFFL)) {
+            return FLUSH_FIRST;
+        }
+        if (copyBytes + length > copyStaging.length
+                || worstCase(pending, stagedBytes, copies + 1, copyBytes + length) > maxPayloadBytes) {
+            return FLUSH_FIRST;
+        }
+        System.arraycopy(copy, offset, copyStaging, copyBytes, length);
+        copyOffsets[copies] = copyBytes;
+        copyLengths[copies] = length;
+        copyBytes += length;
+        copies++;
         return APPENDED;
     }
 
@@ -112,8 +155,22 @@ public final class FrameBatcher implements Batcher {
             System.arraycopy(staging, 0, area, lengths, stagedBytes);
             areaLength = lengths + stagedBytes;
         }
+        if (copies > 0) {
+            // Staged newest first; written oldest first, so copy j is frame first - copies + j.
+            area[areaLength++] = (byte) copies;
+            for (int j = 0; j < copies; j++) {
+                PayloadHeader.putShort(area, areaLength, copyLengths[copies - 1 - j]);
+                areaLength += AudioBatch.LENGTH_BYTES;
+            }
+            for (int j = 0; j < copies; j++) {
+                int staged = copies - 1 - j;
+                System.arraycopy(copyStaging, copyOffsets[staged], area, areaLength, copyLengths[staged]);
+                areaLength += copyLengths[staged];
+            }
+        }
+        int flags = (uniform ? AudioBatch.FLAG_UNIFORM : 0) | (copies > 0 ? AudioBatch.FLAG_REDUNDANT : 0);
         dst[offset] = PayloadHeader.encode(PayloadHeader.KIND_AUDIO);
-        dst[offset + AudioBatch.FLAGS_OFFSET] = (byte) (uniform ? AudioBatch.FLAG_UNIFORM : 0);
+        dst[offset + AudioBatch.FLAGS_OFFSET] = (byte) flags;
         dst[offset + AudioBatch.COUNT_OFFSET] = (byte) pending;
         dst[offset + AudioBatch.FRAME_MS_OFFSET] = (byte) format.frameMs();
         PayloadHeader.putInt(dst, offset + AudioBatch.FIRST_SEQUENCE_OFFSET, (int) firstSequence);
@@ -121,6 +178,8 @@ public final class FrameBatcher implements Batcher {
                 maxPayloadBytes - AudioBatch.AREA_OFFSET);
         pending = 0;
         stagedBytes = 0;
+        copies = 0;
+        copyBytes = 0;
         if (compressed < 0) {
             // Cannot happen with a compressor that keeps its overhead bound; dropping is all that is left.
             return 0;
@@ -155,37 +214,77 @@ public final class FrameBatcher implements Batcher {
         if (areaLength < 0) {
             return ERROR_COMPRESSION;
         }
-        if ((flags & AudioBatch.FLAG_UNIFORM) != 0) {
+        boolean uniform = (flags & AudioBatch.FLAG_UNIFORM) != 0;
+        // Validate the whole area before handing out a single frame.
+        long primaryEnd;
+        int uniformLength = 0;
+        if (uniform) {
             if (areaLength < AudioBatch.LENGTH_BYTES) {
                 return ERROR_MALFORMED;
             }
-            int frameLength = PayloadHeader.getUnsignedShort(area, 0);
-            if (frameLength > Codec.MAX_ENCODED_BYTES
-                    || AudioBatch.LENGTH_BYTES + (long) frameLength * count != areaLength) {
+            uniformLength = PayloadHeader.getUnsignedShort(area, 0);
+            if (uniformLength > Codec.MAX_ENCODED_BYTES) {
                 return ERROR_MALFORMED;
             }
-            int at = AudioBatch.LENGTH_BYTES;
-            for (int i = 0; i < count; i++) {
-                handler.onFrame((first + i) & 0xFFFF_FFFFL, area, at, frameLength);
-                at += frameLength;
-            }
+            primaryEnd = AudioBatch.LENGTH_BYTES + (long) uniformLength * count;
         } else {
             int lengths = count * AudioBatch.LENGTH_BYTES;
             if (areaLength < lengths) {
                 return ERROR_MALFORMED;
             }
-            long total = lengths;
+            primaryEnd = lengths;
             for (int i = 0; i < count; i++) {
                 int frameLength = PayloadHeader.getUnsignedShort(area, i * AudioBatch.LENGTH_BYTES);
                 if (frameLength > Codec.MAX_ENCODED_BYTES) {
                     return ERROR_MALFORMED;
                 }
-                total += frameLength;
+                primaryEnd += frameLength;
             }
-            if (total != areaLength) {
+        }
+        int copyCount = 0;
+        if ((flags & AudioBatch.FLAG_REDUNDANT) == 0) {
+            if (primaryEnd != areaLength) {
                 return ERROR_MALFORMED;
             }
-            int at = lengths;
+        } else {
+            if (primaryEnd + AudioBatch.COPY_COUNT_BYTES > areaLength) {
+                return ERROR_MALFORMED;
+            }
+            copyCount = area[(int) primaryEnd] & 0xFF;
+            long copyLengthsAt = primaryEnd + AudioBatch.COPY_COUNT_BYTES;
+            if (copyCount < 1 || copyCount > AudioBatch.MAX_COPIES
+                    || copyLengthsAt + (long) copyCount * AudioBatch.LENGTH_BYTES > areaLength) {
+                return ERROR_MALFORMED;
+            }
+            long end = copyLengthsAt + (long) copyCount * AudioBatch.LENGTH_BYTES;
+            for (int j = 0; j < copyCount; j++) {
+                int copyLength = PayloadHeader.getUnsignedShort(area, (int) copyLengthsAt + j * AudioBatch.LENGTH_BYTES);
+                if (copyLength > Codec.MAX_ENCODED_BYTES) {
+                    return ERROR_MALFORMED;
+                }
+                end += copyLength;
+            }
+            if (end != areaLength) {
+                return ERROR_MALFORMED;
+            }
+        }
+        if (copyCount > 0) {
+            int lengthsAt = (int) primaryEnd + AudioBatch.COPY_COUNT_BYTES;
+            int at = lengthsAt + copyCount * AudioBatch.LENGTH_BYTES;
+            for (int j = 0; j < copyCount; j++) {
+                int copyLength = PayloadHeader.getUnsignedShort(area, lengthsAt + j * AudioBatch.LENGTH_BYTES);
+                handler.onRedundantFrame((first - copyCount + j) & 0xFFFF_FFFFL, area, at, copyLength);
+                at += copyLength;
+            }
+        }
+        if (uniform) {
+            int at = AudioBatch.LENGTH_BYTES;
+            for (int i = 0; i < count; i++) {
+                handler.onFrame((first + i) & 0xFFFF_FFFFL, area, at, uniformLength);
+                at += uniformLength;
+            }
+        } else {
+            int at = count * AudioBatch.LENGTH_BYTES;
             for (int i = 0; i < count; i++) {
                 int frameLength = PayloadHeader.getUnsignedShort(area, i * AudioBatch.LENGTH_BYTES);
                 handler.onFrame((first + i) & 0xFFFF_FFFFL, area, at, frameLength);

@@ -5,44 +5,52 @@ import dev.viz.core.AudioFormat;
 import dev.viz.core.Codec;
 import dev.viz.core.Stat;
 import java.io.IOException;
+import java.util.concurrent.locks.LockSupport;
 import org.jctools.queues.SpscArrayQueue;
 
 /**
- * The capture thread: reads a frame from the input device, encodes it into a pooled
- * {@link EncodedFrame} and hands it to the network thread. The device paces the loop.
+ * The capture thread: reads a frame from the input device, encodes it (and, while the network
+ * thread asks for them, a low-bitrate redundant copy of it) into a pooled {@link EncodedFrame} and
+ * hands it to the network thread. The device paces the loop. Applies what the network thread
+ * decides from the peer's reports (expected loss, bitrate) between two frames.
  */
 final class CaptureAgent implements Runnable {
+    /** Opus: "a packet of 2 bytes or less need not be transmitted" (DTX). Sent as an empty frame. */
+    static final int DTX_MAX_BYTES = 2;
+
     private final SessionEngine engine;
     private final AudioDevice input;
     private final Codec codec;
+    private final Codec copyCodec;
     private final AudioFormat format;
     private final SpscArrayQueue<EncodedFrame> toNetwork;
     private final SpscArrayQueue<EncodedFrame> freeFrames;
     private final Counters counters;
+    private final EncoderControl control;
     private final short[] pcm;
     private EncodedFrame spare;
     private long sequence;
+    private int appliedLossPercent;
+    private int appliedBitrateBps;
 
-    CaptureAgent(SessionEngine engine, AudioDevice input, Codec codec, AudioFormat format,
-            SpscArrayQueue<EncodedFrame> toNetwork, SpscArrayQueue<EncodedFrame> freeFrames, Counters counters) {
+    CaptureAgent(SessionEngine engine, AudioDevice input, Codec codec, Codec copyCodec, AudioFormat format,
+            SpscArrayQueue<EncodedFrame> toNetwork, SpscArrayQueue<EncodedFrame> freeFrames, Counters counters,
+            EncoderControl control) {
         this.engine = engine;
         this.input = input;
         this.codec = codec;
+        this.copyCodec = copyCodec;
         this.format = format;
         this.toNetwork = toNetwork;
         this.freeFrames = freeFrames;
         this.counters = counters;
+        this.control = control;
         this.pcm = new short[format.frameSamples()];
     }
 
     @Override
     public void run() {
-        try {
-            codec.warmUp();
-        } catch (RuntimeException e) {
-            engine.error("codec warm-up failed", e);
-        }
-        engine.markWarm();
+        warmUp();
         if (!engine.awaitConnectedOrEnd()) {
             return;
         }
@@ -51,45 +59,95 @@ final class CaptureAgent implements Runnable {
         }
         try {
             while (engine.isRunning()) {
-                int read;
-                try {
-                    read = input.read(pcm, 0, pcm.length);
-                } catch (IOException e) {
-                    counters.increment(Stat.DEVICE_ERRORS);
-                    engine.error("input " + input.name() + " failed: " + e.getMessage() + "; reopening", e);
-                    input.close();
-                    if (!DeviceOpener.open(engine, input, AudioDevice.Direction.INPUT, format, counters)) {
-                        return;
-                    }
-                    continue;
-                }
-                if (read == AudioDevice.END_OF_STREAM) {
-                    sendEndOfStream();
+                if (!step()) {
                     return;
-                }
-                counters.increment(Stat.FRAMES_CAPTURED);
-                EncodedFrame frame = takeFrame();
-                if (frame == null) {
-                    counters.increment(Stat.FRAMES_NOT_SENT);
-                    continue;
-                }
-                int length = codec.encode(pcm, 0, frame.data, 0, frame.data.length);
-                if (length < 0) {
-                    counters.increment(Stat.ENCODE_ERRORS);
-                    continue;
-                }
-                counters.increment(Stat.FRAMES_ENCODED);
-                frame.sequence = sequence++;
-                frame.length = length;
-                frame.flags = 0;
-                spare = null;
-                if (!toNetwork.offer(frame)) {
-                    spare = frame;
-                    counters.increment(Stat.FRAMES_NOT_SENT);
                 }
             }
         } finally {
             input.close();
+        }
+    }
+
+    /** Warms the encoders up (Concentus is slow until compiled), then tells the engine. */
+    void warmUp() {
+        try {
+            codec.warmUp();
+            if (copyCodec != null) {
+                copyCodec.warmUp();
+            }
+        } catch (RuntimeException e) {
+            engine.error("codec warm-up failed", e);
+        }
+        engine.markWarm();
+    }
+
+    /**
+     * Reads, encodes and hands on one frame.
+     *
+     * @return false when the capture is over (the input ended or failed for good)
+     */
+    boolean step() {
+        int read;
+        try {
+            read = input.read(pcm, 0, pcm.length);
+        } catch (IOException e) {
+            counters.increment(Stat.DEVICE_ERRORS);
+            engine.error("input " + input.name() + " failed: " + e.getMessage() + "; reopening", e);
+            input.close();
+            return DeviceOpener.open(engine, input, AudioDevice.Direction.INPUT, format, counters);
+        }
+        if (read == AudioDevice.END_OF_STREAM) {
+            sendEndOfStream();
+            return false;
+        }
+        counters.increment(Stat.FRAMES_CAPTURED);
+        applyControl();
+        EncodedFrame frame = takeFrame();
+        if (frame == null) {
+            counters.increment(Stat.FRAMES_NOT_SENT);
+            return true;
+        }
+        int length = codec.encode(pcm, 0, frame.data, 0, frame.data.length);
+        if (length < 0) {
+            counters.increment(Stat.ENCODE_ERRORS);
+            return true;
+        }
+        if (length <= DTX_MAX_BYTES) {
+            length = 0;
+        }
+        counters.increment(Stat.FRAMES_ENCODED);
+        frame.copyLength = -1;
+        if (copyCodec != null && control.copies) {
+            int copyLength = copyCodec.encode(pcm, 0, frame.copy, 0, frame.copy.length);
+            if (copyLength >= 0) {
+                frame.copyLength = length == 0 || copyLength <= DTX_MAX_BYTES ? 0 : copyLength;
+            }
+        }
+        frame.sequence = sequence++;
+        frame.length = length;
+        frame.flags = appliedLossPercent > 0 && length > 0 ? EncodedFrame.FLAG_FEC : 0;
+        spare = null;
+        if (!toNetwork.offer(frame)) {
+            spare = frame;
+            counters.increment(Stat.FRAMES_NOT_SENT);
+        }
+        return true;
+    }
+
+    /** Applies the expected loss and bitrate the network thread last published, when they changed. */
+    private void applyControl() {
+        int loss = control.expectLossPercent;
+        if (loss != appliedLossPercent) {
+            codec.expectLoss(loss);
+            appliedLossPercent = loss;
+            counters.set(Stat.FEC_LOSS_PERCENT, loss);
+        }
+        int bitrate = control.bitrateBps;
+        if (bitrate > 0 && bitrate != appliedBitrateBps) {
+            appliedBitrateBps = bitrate;
+            if (codec.targetBitrate(bitrate)) {
+                counters.set(Stat.ENCODER_BITRATE_BPS, bitrate);
+            }
         }
     }
 
@@ -106,13 +164,14 @@ final class CaptureAgent implements Runnable {
             if (frame != null) {
                 frame.sequence = sequence;
                 frame.length = 0;
+                frame.copyLength = -1;
                 frame.flags = EncodedFrame.FLAG_END_OF_STREAM;
                 if (toNetwork.offer(frame)) {
                     spare = null;
                     return;
                 }
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            LockSupport.parkNanos(1_000_000L);
         }
     }
 }

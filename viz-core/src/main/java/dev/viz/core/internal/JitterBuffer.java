@@ -1,13 +1,13 @@
 package dev.viz.core.internal;
 
 /**
- * Orders received frames by sequence number and releases one per playout slot. Playback thread only.
+ * Orders received frames by sequence number and releases one per playout slot: the storage under
+ * {@link Playout}, which decides when to play. Playback thread only; allocates nothing.
  *
- * <p>Frames are held in a ring indexed by sequence number. Playout starts {@code startDelayNs} after
- * the first frame arrives (a batch arrives whole, so the buffer then holds one batch plus the
- * delay); from then on each {@link #take()} releases the frame whose turn it is, or null when that
- * frame is missing. A frame that arrives after its turn is late; one that arrives twice is a
- * duplicate; neither is stored.
+ * <p>Frames are held in a ring indexed by sequence number, from the play head on. A slot holds the
+ * frame itself or, until the frame arrives, a redundant copy of it (which the frame then replaces).
+ * A frame that arrives after its turn is late; one that arrives twice (or a copy of one already
+ * held) is a duplicate; neither is stored.
  *
  * <p>Sequence numbers are 32 bits on the wire; the buffer extends them to 64 bits around the play
  * head, so wrap-around is seamless.
@@ -22,16 +22,29 @@ final class JitterBuffer {
     static final int CAPACITY = 256;
     private static final int MASK = CAPACITY - 1;
 
+    /** Takes back frames the buffer lets go of by itself (a copy replaced by its frame, a reset). */
+    @FunctionalInterface
+    interface Recycler {
+        void recycle(EncodedFrame frame);
+    }
+
     private final EncodedFrame[] slots = new EncodedFrame[CAPACITY];
     private final long startDelayNs;
+    private final Recycler recycler;
     private long head;
     private long firstArrivalNs;
     private boolean anyArrived;
     private boolean started;
     private int buffered;
 
+    /** A buffer whose {@link #startIfDue} starts playout {@code startDelayNs} after the first arrival. */
     JitterBuffer(long startDelayNs) {
+        this(startDelayNs, frame -> { });
+    }
+
+    JitterBuffer(long startDelayNs, Recycler recycler) {
         this.startDelayNs = startDelayNs;
+        this.recycler = recycler;
     }
 
     /** Extends a 32-bit wire sequence number to the 64-bit one nearest the play head. */
@@ -42,14 +55,15 @@ final class JitterBuffer {
     }
 
     /**
-     * Offers a received frame. On any result but {@link #INSERTED} the caller keeps the frame (and
-     * returns it to its pool).
+     * Offers a received frame (or a redundant copy of one). On any result but {@link #INSERTED} the
+     * caller keeps the frame (and returns it to its pool). A frame that replaces a held copy
+     * recycles the copy.
      */
     int insert(EncodedFrame frame, long nowNs) {
         if (!anyArrived) {
             anyArrived = true;
             firstArrivalNs = nowNs;
-            head = frame.sequence;
+            head = frame.sequence & 0xFFFF_FFFFL;
         }
         long sequence = extend(frame.sequence);
         if (sequence < head) {
@@ -66,7 +80,14 @@ final class JitterBuffer {
             return OVERFLOW;
         }
         int slot = (int) (sequence & MASK);
-        if (slots[slot] != null) {
+        EncodedFrame held = slots[slot];
+        if (held != null) {
+            if (held.sequence == sequence && held.isRedundant() && !frame.isRedundant()) {
+                frame.sequence = sequence;
+                slots[slot] = frame;
+                recycler.recycle(held);
+                return INSERTED;
+            }
             return DUPLICATE;
         }
         frame.sequence = sequence;
@@ -94,6 +115,11 @@ final class JitterBuffer {
         return started;
     }
 
+    /** Starts playout now, from the head. */
+    void start() {
+        started = true;
+    }
+
     boolean isStarted() {
         return started;
     }
@@ -114,8 +140,14 @@ final class JitterBuffer {
 
     /** The frame whose turn is next, without taking it, or null. */
     EncodedFrame peek() {
-        EncodedFrame frame = slots[(int) (head & MASK)];
-        return frame != null && frame.sequence == head ? frame : null;
+        return peek(0);
+    }
+
+    /** The frame {@code ahead} turns after the next one, without taking it, or null. */
+    EncodedFrame peek(int ahead) {
+        long sequence = head + ahead;
+        EncodedFrame frame = slots[(int) (sequence & MASK)];
+        return frame != null && frame.sequence == sequence ? frame : null;
     }
 
     /** The sequence number whose turn is next. */
@@ -130,5 +162,23 @@ final class JitterBuffer {
 
     boolean anyArrived() {
         return anyArrived;
+    }
+
+    /** The largest offset from the head of a held frame, or -1 when none is held. */
+    long highestHeld() {
+        return buffered == 0 ? -1 : highestOffset();
+    }
+
+    /** Lets go of every frame and forgets the stream: the next arrival starts it anew. */
+    void reset() {
+        for (int i = 0; i < CAPACITY; i++) {
+            if (slots[i] != null) {
+                recycler.recycle(slots[i]);
+                slots[i] = null;
+            }
+        }
+        buffered = 0;
+        anyArrived = false;
+        started = false;
     }
 }

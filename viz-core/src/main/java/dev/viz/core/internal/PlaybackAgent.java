@@ -9,35 +9,31 @@ import java.util.concurrent.locks.LockSupport;
 import org.jctools.queues.SpscArrayQueue;
 
 /**
- * The playback thread: moves received frames into the {@link JitterBuffer}, and for every playout
- * slot decodes the frame whose turn it is (or conceals it, or rebuilds it from the next frame's FEC
- * data) and writes it to the output device, which paces the loop.
+ * The playback thread: moves received frames into the {@link Playout}, asks it for the next chunk
+ * of audio and writes that to the output device, which paces the loop. All the decisions (what to
+ * play, when, how long) are the playout's; this class only drives it with the device as the clock.
  */
 final class PlaybackAgent implements Runnable {
     private static final long WAIT_NS = 1_000_000L;
 
     private final SessionEngine engine;
     private final AudioDevice output;
-    private final Codec codec;
     private final AudioFormat format;
     private final SpscArrayQueue<EncodedFrame> fromNetwork;
-    private final SpscArrayQueue<EncodedFrame> freeFrames;
     private final Counters counters;
-    private final JitterBuffer buffer;
+    private final Playout playout;
     private final short[] pcm;
 
     PlaybackAgent(SessionEngine engine, AudioDevice output, Codec codec, AudioFormat format,
             SpscArrayQueue<EncodedFrame> fromNetwork, SpscArrayQueue<EncodedFrame> freeFrames, Counters counters,
-            long startDelayNs) {
+            long playoutMarginNs, long maxPlayoutDelayNs) {
         this.engine = engine;
         this.output = output;
-        this.codec = codec;
         this.format = format;
         this.fromNetwork = fromNetwork;
-        this.freeFrames = freeFrames;
         this.counters = counters;
-        this.buffer = new JitterBuffer(startDelayNs);
-        this.pcm = new short[format.frameSamples()];
+        this.playout = new Playout(format, codec, counters, playoutMarginNs, maxPlayoutDelayNs, freeFrames::offer);
+        this.pcm = new short[playout.maxChunkSamples()];
     }
 
     @Override
@@ -50,70 +46,56 @@ final class PlaybackAgent implements Runnable {
         }
         try {
             while (engine.isRunning()) {
-                long nowNs = System.nanoTime();
-                drain(nowNs);
-                if (!buffer.isStarted()) {
-                    if (engine.peerSaidBye() && buffer.buffered() == 0) {
-                        engine.end("the peer ended the call", false);
-                        return;
-                    }
-                    if (!engine.isWarm() || !buffer.startIfDue(nowNs)) {
-                        LockSupport.parkNanos(WAIT_NS);
-                        continue;
-                    }
+                if (step(System.nanoTime()) == 0) {
+                    LockSupport.parkNanos(WAIT_NS);
                 }
-                if (engine.peerSaidBye() && buffer.buffered() == 0
-                        && buffer.head() > buffer.extend(engine.peerLastSequence())) {
-                    engine.end("the peer ended the call", false);
-                    return;
-                }
-                playOneFrame();
-                write();
             }
         } finally {
             output.close();
         }
     }
 
-    private void drain(long nowNs) {
+    /**
+     * Takes in what arrived, and plays the next chunk when there is one.
+     *
+     * @return samples written to the device; 0 when there was nothing to play yet (wait a little)
+     */
+    int step(long nowNs) {
+        drain();
+        if (!playout.isStarted()) {
+            if (engine.peerSaidBye() && playout.buffered() == 0) {
+                engine.end("the peer ended the call", false);
+                return 0;
+            }
+            if (!engine.isWarm()) {
+                return 0;
+            }
+        } else if (engine.peerSaidBye() && playout.buffered() == 0
+                && playout.head() > playout.extend(engine.peerLastSequence())) {
+            engine.end("the peer ended the call", false);
+            return 0;
+        }
+        int samples = playout.produce(pcm, nowNs);
+        if (samples > 0) {
+            write(samples);
+        }
+        return samples;
+    }
+
+    private void drain() {
         EncodedFrame frame;
         while ((frame = fromNetwork.poll()) != null) {
-            int result = buffer.insert(frame, nowNs);
-            if (result != JitterBuffer.INSERTED) {
-                counters.increment(result == JitterBuffer.LATE ? Stat.FRAMES_LATE
-                        : result == JitterBuffer.DUPLICATE ? Stat.FRAMES_DUPLICATE : Stat.FRAMES_OVERFLOW);
-                freeFrames.offer(frame);
-            }
+            playout.insert(frame);
         }
     }
 
-    private void playOneFrame() {
-        EncodedFrame frame = buffer.take();
-        if (frame != null) {
-            int samples = codec.decode(frame.data, 0, frame.length, pcm, 0);
-            freeFrames.offer(frame);
-            if (samples < 0) {
-                counters.increment(Stat.DECODE_ERRORS);
-                codec.conceal(pcm, 0);
-                counters.increment(Stat.FRAMES_CONCEALED);
-            } else {
-                counters.increment(Stat.FRAMES_PLAYED);
-            }
-            return;
-        }
-        EncodedFrame next = buffer.peek();
-        if (next != null && next.length > 0) {
-            codec.recover(next.data, 0, next.length, pcm, 0);
-            counters.increment(Stat.FRAMES_RECOVERED);
-        } else {
-            codec.conceal(pcm, 0);
-            counters.increment(Stat.FRAMES_CONCEALED);
-        }
+    Playout playout() {
+        return playout;
     }
 
-    private void write() {
+    private void write(int samples) {
         try {
-            output.write(pcm, 0, pcm.length);
+            output.write(pcm, 0, samples);
         } catch (IOException e) {
             counters.increment(Stat.DEVICE_ERRORS);
             engine.error("output " + output.name() + " failed: " + e.getMessage() + "; reopening", e);

@@ -11,6 +11,8 @@ import dev.viz.core.SessionStats;
 import dev.viz.core.Stat;
 import dev.viz.core.Transport;
 import dev.viz.core.VoiceSession;
+import dev.viz.core.wire.AudioBatch;
+import dev.viz.core.wire.ReceiverReport;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,8 @@ public final class SessionEngine implements Transport.Events {
     private final long idleTimeoutNs;
     private final long keepaliveIntervalNs;
     private final boolean endWhenInputEnds;
+    private final RealtimeSettings realtime;
+    private final EncoderControl encoderControl = new EncoderControl();
 
     private final Counters counters = new Counters();
     private final AtomicReference<SessionState> state = new AtomicReference<>(SessionState.NEW);
@@ -62,11 +66,14 @@ public final class SessionEngine implements Transport.Events {
     private volatile String verificationCode;
     private volatile String failure;
     private Thread[] threads = new Thread[0];
+    private CaptureAgent captureAgent;
+    private NetworkAgent networkAgent;
+    private PlaybackAgent playbackAgent;
 
     public SessionEngine(VoiceSession session, AudioFormat format, int framesPerBatch, AudioDevice input,
             AudioDevice output, Codec codec, Compressor compressor, Batcher batcher, Transport transport,
             SessionListener listener, long durationNs, long idleTimeoutNs, long keepaliveIntervalNs,
-            boolean endWhenInputEnds) {
+            boolean endWhenInputEnds, RealtimeSettings realtime) {
         this.session = session;
         this.format = format;
         this.framesPerBatch = framesPerBatch;
@@ -81,13 +88,35 @@ public final class SessionEngine implements Transport.Events {
         this.idleTimeoutNs = idleTimeoutNs;
         this.keepaliveIntervalNs = keepaliveIntervalNs;
         this.endWhenInputEnds = endWhenInputEnds;
+        this.realtime = realtime;
     }
 
     public void start() throws IOException {
+        open();
+        threads = new Thread[] {
+            newThread("viz-capture", captureAgent),
+            newThread("viz-network", networkAgent),
+            newThread("viz-playback", playbackAgent),
+        };
+        liveThreads.set(threads.length);
+        for (Thread thread : threads) {
+            thread.start();
+        }
+    }
+
+    /**
+     * Opens the parts and builds the three agents, without starting threads: {@link #start} runs
+     * each agent on its own thread, a simulated-clock harness steps them itself.
+     */
+    void open() throws IOException {
         if (!state.compareAndSet(SessionState.NEW, SessionState.CONNECTING)) {
             throw new IllegalStateException("session already started");
         }
         codec.open(format);
+        Codec copyCodec = realtime.copyCodec;
+        if (copyCodec != null) {
+            copyCodec.open(format);
+        }
         try {
             transport.open(this);
         } catch (IOException | RuntimeException e) {
@@ -96,9 +125,19 @@ public final class SessionEngine implements Transport.Events {
             ended.countDown();
             connectedOrEnded.countDown();
             codec.close();
+            if (copyCodec != null) {
+                copyCodec.close();
+            }
             throw e;
         }
-        batcher.open(format, framesPerBatch, transport.maxPayloadBytes(), compressor);
+        int maxPayload = transport.maxPayloadBytes();
+        int smallestBatch = AudioBatch.HEADER_LENGTH + AudioBatch.LENGTH_BYTES + Codec.MAX_ENCODED_BYTES
+                + compressor.maxOverheadBytes();
+        // Room for a receiver report to ride with a batch, when the datagram limit allows it.
+        int reportRoom = maxPayload - ReceiverReport.LENGTH >= smallestBatch ? ReceiverReport.LENGTH : 0;
+        int batchLimit = maxPayload - reportRoom;
+        int dtxBatchFrames = NetworkAgent.dtxBatchFrames(format, framesPerBatch);
+        batcher.open(format, Math.max(framesPerBatch, dtxBatchFrames), batchLimit, compressor);
 
         SpscArrayQueue<EncodedFrame> captureToNetwork = new SpscArrayQueue<>(SEND_POOL);
         SpscArrayQueue<EncodedFrame> captureFree = new SpscArrayQueue<>(SEND_POOL);
@@ -110,20 +149,36 @@ public final class SessionEngine implements Transport.Events {
         for (int i = 0; i < RECEIVE_POOL; i++) {
             playbackFree.offer(new EncodedFrame());
         }
-        long startDelayNs = format.frameNs();
+        LossAdaptation adaptation = new LossAdaptation(realtime.redundancy, copyCodec != null, framesPerBatch,
+                format.frameMs(), realtime.bitrateBps, batchLimit, compressor.maxOverheadBytes(),
+                realtime.copyBitrateBps);
+        counters.set(Stat.ENCODER_BITRATE_BPS, realtime.bitrateBps);
         running = true;
         notifyState(SessionState.CONNECTING);
-        threads = new Thread[] {
-            newThread("viz-capture", new CaptureAgent(this, input, codec, format, captureToNetwork, captureFree, counters)),
-            newThread("viz-network", new NetworkAgent(this, transport, batcher, captureToNetwork, captureFree,
-                    networkToPlayback, playbackFree, counters, idleTimeoutNs, keepaliveIntervalNs, durationNs)),
-            newThread("viz-playback", new PlaybackAgent(this, output, codec, format, networkToPlayback, playbackFree,
-                    counters, startDelayNs)),
-        };
-        liveThreads.set(threads.length);
-        for (Thread thread : threads) {
-            thread.start();
-        }
+        captureAgent = new CaptureAgent(this, input, codec, copyCodec, format, captureToNetwork, captureFree,
+                counters, encoderControl);
+        networkAgent = new NetworkAgent(this, transport, batcher, format, framesPerBatch, dtxBatchFrames,
+                captureToNetwork, captureFree, networkToPlayback, playbackFree, counters, idleTimeoutNs,
+                keepaliveIntervalNs, durationNs, reportRoom, adaptation, encoderControl);
+        playbackAgent = new PlaybackAgent(this, output, codec, format, networkToPlayback, playbackFree, counters,
+                realtime.playoutMarginNs, realtime.maxPlayoutDelayNs);
+    }
+
+    /** One figure, without a snapshot. */
+    long counter(Stat stat) {
+        return counters.get(stat);
+    }
+
+    CaptureAgent captureAgent() {
+        return captureAgent;
+    }
+
+    NetworkAgent networkAgent() {
+        return networkAgent;
+    }
+
+    PlaybackAgent playbackAgent() {
+        return playbackAgent;
     }
 
     private Thread newThread(String name, Runnable agent) {
@@ -143,12 +198,15 @@ public final class SessionEngine implements Transport.Events {
     }
 
     /** The last thread out closes what is left and publishes ENDED. */
-    private void finish() {
+    void finish() {
         running = false;
         input.close();
         output.close();
         transport.close();
         codec.close();
+        if (realtime.copyCodec != null) {
+            realtime.copyCodec.close();
+        }
         compressor.close();
         endReason.compareAndSet(null, "closed");
         notifyState(SessionState.ENDED);
@@ -308,6 +366,11 @@ public final class SessionEngine implements Transport.Events {
     }
 
     @Override
+    public void onWarning(String message) {
+        error(message, null);
+    }
+
+    @Override
     public void onRejected(Transport.Rejection why) {
         counters.increment(Stat.DATAGRAMS_REJECTED);
     }
@@ -336,6 +399,18 @@ public final class SessionEngine implements Transport.Events {
 
     public SessionStats stats() {
         return new SessionStats(counters.snapshot(), state.get(), peer, verificationCode);
+    }
+
+    /** Network thread, about once a second: hands the listener a snapshot, when it wants one. */
+    void publishStats() {
+        if (listener == SessionListener.NONE) {
+            return;
+        }
+        try {
+            listener.onStats(session, stats());
+        } catch (RuntimeException e) {
+            LOG.warn("listener threw from onStats", e);
+        }
     }
 
     public AudioFormat format() {

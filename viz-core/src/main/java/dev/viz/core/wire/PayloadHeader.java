@@ -12,7 +12,8 @@ package dev.viz.core.wire;
  * </pre>
  *
  * A keepalive is this byte alone. A bye adds the last sequence number sent (4 bytes) so the peer
- * knows when it has played everything. The audio batch is in {@link AudioBatch}.
+ * knows when it has played everything. The audio batch is in {@link AudioBatch}, the receiver
+ * report (which may carry an audio batch after it) in {@link ReceiverReport}.
  */
 public final class PayloadHeader {
     public static final int VERSION = 1;

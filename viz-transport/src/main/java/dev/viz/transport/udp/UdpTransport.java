@@ -252,6 +252,50 @@ public final class UdpTransport implements Transport {
         }
     }
 
+    /**
+     * Sends to the source of the last received datagram without making it the peer (the secure
+     * layer answers handshakes this way).
+     */
+    @Override
+    public int reply(byte[] buffer, int offset, int length) {
+        if (length > maxDatagramBytes) {
+            return ERROR_TOO_LARGE;
+        }
+        SocketAddress to = lastSource;
+        if (to == null || closed) {
+            return NOT_READY;
+        }
+        if (buffer != sendArray) {
+            sendArray = buffer;
+            sendView = ByteBuffer.wrap(buffer);
+        }
+        sendView.limit(offset + length).position(offset);
+        try {
+            int sent = channel.send(sendView, to);
+            if (sent != length) {
+                return ERROR_IO;
+            }
+            wireBytesSent += sent;
+            return sent;
+        } catch (IOException | RuntimeException e) {
+            return ERROR_IO;
+        }
+    }
+
+    /** The last source's IPv4 address, or its IPv6 /64 prefix, as a non-zero number; 0 before any datagram. */
+    @Override
+    public long lastSourceKey() {
+        if (!(lastSource instanceof InetSocketAddress source) || source.getAddress() == null) {
+            return 0;
+        }
+        byte[] address = source.getAddress().getAddress();
+        long key = 0;
+        for (int i = 0; i < Math.min(8, address.length); i++) {
+            key = key << 8 | (address[i] & 0xFF);
+        }
+        return address.length == 4 ? key | 1L << 40 : key | 1L << 63 | 1;
+    }
+
     @Override
     public void acceptPeer() {
         if (listening && lastSource instanceof InetSocketAddress source && !source.equals(peer)) {

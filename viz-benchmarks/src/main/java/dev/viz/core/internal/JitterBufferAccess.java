@@ -1,0 +1,65 @@
+package dev.viz.core.internal;
+
+/**
+ * Benchmark-only bridge to the engine's package-private {@link JitterBuffer} and {@link EncodedFrame}
+ * pool, so the receive-path benchmark drives the same classes the playback thread does. It lives in
+ * the benchmarks module, in viz-core's package (a split package, which the class path allows); it is
+ * not part of any published artifact.
+ *
+ * <p>Single-threaded, like the playback thread.
+ */
+public final class JitterBufferAccess {
+    private final JitterBuffer buffer;
+    private final EncodedFrame[] pool;
+    private int free;
+    private EncodedFrame current;
+
+    public JitterBufferAccess(long startDelayNs, int poolFrames) {
+        this.buffer = new JitterBuffer(startDelayNs);
+        this.pool = new EncodedFrame[poolFrames];
+        for (int i = 0; i < poolFrames; i++) {
+            pool[i] = new EncodedFrame();
+        }
+        this.free = poolFrames;
+    }
+
+    /** Copies a received frame into a pooled frame and inserts it, as the network and playback threads do. */
+    public int insert(long sequence, byte[] src, int offset, int length, long nowNs) {
+        if (free == 0) {
+            return JitterBuffer.OVERFLOW;
+        }
+        EncodedFrame frame = pool[--free];
+        frame.set(sequence, src, offset, length);
+        int result = buffer.insert(frame, nowNs);
+        if (result != JitterBuffer.INSERTED) {
+            pool[free++] = frame;
+        }
+        return result;
+    }
+
+    /** Starts playout when due; takes the frame whose turn it is; returns its length, or -1 when it is missing. */
+    public int take(long nowNs) {
+        release();
+        if (!buffer.startIfDue(nowNs)) {
+            return -1;
+        }
+        current = buffer.take();
+        return current == null ? -1 : current.length;
+    }
+
+    /** The bytes of the frame last {@linkplain #take taken}, valid until the next take. */
+    public byte[] data() {
+        return current.data;
+    }
+
+    public int buffered() {
+        return buffer.buffered();
+    }
+
+    private void release() {
+        if (current != null) {
+            pool[free++] = current;
+            current = null;
+        }
+    }
+}

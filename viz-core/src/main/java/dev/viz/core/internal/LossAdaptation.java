@@ -1,0 +1,127 @@
+package dev.viz.core.internal;
+
+import dev.viz.core.Redundancy;
+import dev.viz.core.wire.AudioBatch;
+import dev.viz.core.wire.ReceiverReport;
+
+/**
+ * The sender's answer to the loss its peer reports: how much loss to tell the encoder to expect
+ * (which turns Opus's in-band FEC on and sizes it), how many redundant copies of earlier frames to
+ * carry in each batch, and what bitrate leaves room for them in a datagram. Off on a clean path, on
+ * when it is needed; quick to turn up, slow to turn down. Network thread only; no clock of its own.
+ *
+ * <table>
+ *   <caption>Levels (loss over the peer's last 10 s)</caption>
+ *   <tr><th>level</th><th>copies</th><th>on at</th><th>back down below (held 10 s)</th></tr>
+ *   <tr><td>0</td><td>none</td><td></td><td></td></tr>
+ *   <tr><td>1</td><td>the previous batch</td><td>2.5 %</td><td>1 %</td></tr>
+ *   <tr><td>2</td><td>the previous two batches</td><td>7 %</td><td>4 %</td></tr>
+ * </table>
+ *
+ * In-band FEC: the encoder expects the reported loss (rounded up, at most 30 %) from 0.5 % on.
+ */
+final class LossAdaptation {
+    static final long LEVEL_1_ON_PPM = 25_000;
+    static final long LEVEL_1_OFF_PPM = 10_000;
+    static final long LEVEL_2_ON_PPM = 70_000;
+    static final long LEVEL_2_OFF_PPM = 40_000;
+    static final long FEC_ON_PPM = 5_000;
+    static final int MAX_EXPECTED_LOSS_PERCENT = 30;
+    static final long HOLD_NS = 10_000_000_000L;
+    /** Room kept in a batch for the variable bitrate of the frames, in percent of the frames' bytes. */
+    private static final int VBR_HEADROOM_PERCENT = 15;
+
+    private final Redundancy mode;
+    private final int framesPerBatch;
+    private final int frameMs;
+    private final int configuredBitrateBps;
+    private final int maxBatchBytes;
+    private final int copyBytesPerFrame;
+    private final int minLevel;
+    private final int maxLevel;
+
+    private int level;
+    private int expectLossPercent;
+    private long belowSinceNs = -1;
+    private long lossPpm;
+
+    /**
+     * @param copiesAvailable whether the session has an encoder for redundant copies
+     * @param maxBatchBytes the batcher's payload limit
+     * @param copyBitrateBps the redundant encoder's bitrate
+     */
+    LossAdaptation(Redundancy mode, boolean copiesAvailable, int framesPerBatch, int frameMs, int configuredBitrateBps,
+            int maxBatchBytes, int compressorOverheadBytes, int copyBitrateBps) {
+        this.mode = mode;
+        this.framesPerBatch = framesPerBatch;
+        this.frameMs = frameMs;
+        this.configuredBitrateBps = configuredBitrateBps;
+        this.maxBatchBytes = maxBatchBytes - compressorOverheadBytes;
+        this.copyBytesPerFrame = copyBitrateBps * frameMs / 8000;
+        this.minLevel = copiesAvailable && mode == Redundancy.ON ? 1 : 0;
+        this.maxLevel = copiesAvailable && mode != Redundancy.OFF ? 2 : 0;
+        this.level = minLevel;
+    }
+
+    /** The peer reported {@code lossPpm} (or {@link ReceiverReport#LOSS_UNKNOWN}) at {@code nowNs}. */
+    void onPeerLoss(long reportedPpm, long nowNs) {
+        if (reportedPpm == ReceiverReport.LOSS_UNKNOWN) {
+            return;
+        }
+        lossPpm = reportedPpm;
+        expectLossPercent = reportedPpm < FEC_ON_PPM ? 0
+                : (int) Math.min(MAX_EXPECTED_LOSS_PERCENT, (reportedPpm + 9_999) / 10_000);
+        int wanted = reportedPpm >= LEVEL_2_ON_PPM ? 2 : reportedPpm >= LEVEL_1_ON_PPM ? 1 : 0;
+        wanted = Math.max(minLevel, Math.min(maxLevel, wanted));
+        if (wanted > level) {
+            level = wanted;
+            belowSinceNs = -1;
+            return;
+        }
+        long offPpm = level == 2 ? LEVEL_2_OFF_PPM : LEVEL_1_OFF_PPM;
+        if (level > minLevel && reportedPpm < offPpm) {
+            if (belowSinceNs < 0) {
+                belowSinceNs = nowNs;
+            } else if (nowNs - belowSinceNs >= HOLD_NS) {
+                level--;
+                belowSinceNs = -1;
+            }
+        } else {
+            belowSinceNs = -1;
+        }
+    }
+
+    /** 0, 1 or 2: batches of earlier frames each batch carries copies of. */
+    int level() {
+        return level;
+    }
+
+    /** Redundant copies per batch. */
+    int copies() {
+        return Math.min(AudioBatch.MAX_COPIES, level * framesPerBatch);
+    }
+
+    /** The loss the encoder should expect, percent. */
+    int expectLossPercent() {
+        return expectLossPercent;
+    }
+
+    /** The last loss the peer reported, ppm. */
+    long peerLossPpm() {
+        return lossPpm;
+    }
+
+    /** The encoder bitrate that leaves room for the copies in a batch: the configured one or less. */
+    int bitrateBps() {
+        int copies = copies();
+        if (copies == 0) {
+            return configuredBitrateBps;
+        }
+        int fixed = AudioBatch.HEADER_LENGTH + AudioBatch.LENGTH_BYTES * framesPerBatch
+                + AudioBatch.COPY_COUNT_BYTES + copies * (AudioBatch.LENGTH_BYTES + copyBytesPerFrame);
+        long frameBytes = (long) (maxBatchBytes - fixed) * 100 / (100 + VBR_HEADROOM_PERCENT) / framesPerBatch;
+        long bps = frameBytes * 8000 / frameMs;
+        bps = bps / 1000 * 1000;
+        return (int) Math.max(6_000, Math.min(configuredBitrateBps, bps));
+    }
+}

@@ -1,0 +1,76 @@
+package dev.viz.transport.impair;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.viz.audio.OpusCodec;
+import dev.viz.audio.ZstdCompressor;
+import dev.viz.core.Profile;
+import dev.viz.core.Redundancy;
+import dev.viz.core.SessionStats;
+import dev.viz.core.Stat;
+import dev.viz.core.internal.SimulatedCall;
+import dev.viz.core.testing.ArrayInput;
+import dev.viz.core.testing.SimClock;
+import dev.viz.core.testing.SpeechComparison;
+import dev.viz.core.testing.TestAudio;
+import dev.viz.transport.loopback.LoopbackTransport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DTX on the speech with gaps: silence must cost little on the wire, and the receiver must play
+ * the gaps as comfort noise without counting them as lost or concealed. Real Opus (CBR, DTX on or
+ * off), real Zstandard, the real engine, on a simulated clock; bytes on the wire are UDP payloads
+ * (the session's payloads plus the secure layer's 30 bytes each).
+ */
+class DtxTest {
+    private record Outcome(long wireBytes, long datagrams, SessionStats heard, double correlation) { }
+
+    private static Outcome call(Profile profile, boolean dtx) {
+        short[] speech = TestAudio.samples(TestAudio.SPEECH_WITH_GAPS);
+        SimClock clock = new SimClock();
+        LoopbackTransport[] pair = LoopbackTransport.pair(RealtimeMatrixTest.SECURE_PAYLOAD_BYTES);
+        OpusCodec.Builder opus = OpusCodec.builder().warmUpMs(400).dtx(dtx);
+        SimulatedCall.Result r = SimulatedCall.builder().profile(profile).redundancy(Redundancy.AUTO).clock(clock)
+                .talkerInput(new ArrayInput(speech, false))
+                .codecs(opus.build(), opus.bitrateBps(6_000).build(), opus.build())
+                .compressors(new ZstdCompressor(), new ZstdCompressor())
+                .transports(pair[0], pair[1])
+                .build().run();
+        SessionStats said = r.talker;
+        long datagrams = said.get(Stat.DATAGRAMS_SENT);
+        long wire = said.get(Stat.WIRE_BYTES_SENT) + RealtimeMatrixTest.SECURE_OVERHEAD_BYTES * datagrams;
+        return new Outcome(wire, datagrams, r.listener, SpeechComparison.compareSegments(speech, r.played, 48_000, 2_500));
+    }
+
+    private static void assertDtxPays(Profile profile) {
+        Outcome on = call(profile, true);
+        Outcome off = call(profile, false);
+        double saving = 100.0 * (off.wireBytes() - on.wireBytes()) / off.wireBytes();
+        System.out.printf("%s, speech with gaps: DTX off %d bytes in %d datagrams, DTX on %d bytes in %d datagrams:"
+                + " %.1f %% less; %d frames played as comfort noise, %d lost, %d concealed; envelope correlation"
+                + " %.3f (DTX off %.3f)%n", profile.cliName(), off.wireBytes(), off.datagrams(), on.wireBytes(),
+                on.datagrams(), saving, on.heard().get(Stat.FRAMES_DTX), on.heard().framesLost(),
+                on.heard().get(Stat.FRAMES_CONCEALED), on.correlation(), off.correlation());
+        assertTrue(saving >= 30, profile.cliName() + ": DTX saves " + saving + " %");
+        // A third of the clip is silence: the gaps come out as DTX, not as loss.
+        assertTrue(on.heard().get(Stat.FRAMES_DTX) > on.heard().framesPlayed() / 4,
+                "DTX frames " + on.heard().get(Stat.FRAMES_DTX));
+        assertEquals(0, on.heard().framesLost());
+        assertEquals(0, on.heard().get(Stat.FRAMES_CONCEALED));
+        assertEquals(0, on.heard().get(Stat.CONCEALED_MS));
+        assertEquals(0, on.heard().get(Stat.LOSS_PPM));
+        assertEquals(0, off.heard().get(Stat.FRAMES_DTX), "without DTX every frame is sent");
+        assertTrue(on.correlation() > off.correlation() - 0.05, "DTX costs no quality: " + on.correlation());
+    }
+
+    @Test
+    void shouldSendMuchLessDuringSilenceThroughATunnel() {
+        assertDtxPays(Profile.TUNNEL);
+    }
+
+    @Test
+    void shouldSendMuchLessDuringSilenceOnALowLatencyPath() {
+        assertDtxPays(Profile.LOW_LATENCY);
+    }
+}
