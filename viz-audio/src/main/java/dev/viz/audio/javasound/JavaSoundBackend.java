@@ -246,12 +246,12 @@ public final class JavaSoundBackend {
                     return new Probe(null);
                 }
             }
-            return new Probe(new IOException("Java Sound is not available: it lists " + mixers.length + " mixers and none opens 48 kHz 16-bit"
-                    + " audio (on Linux it needs ALSA: install libasound2, and a sound server such as PulseAudio"
+            return new Probe(new IOException("Java Sound is not available: it lists " + mixers.length
+                    + " mixers and none opens 48 kHz 16-bit audio (on Linux it needs ALSA: install libasound2, and a sound server such as PulseAudio"
                     + " or PipeWire for the default device)"));
         } catch (RuntimeException | LinkageError e) {
-            return new Probe(new IOException("Java Sound is not available: it failed to start (" + e + "); the JDK may lack the"
-                    + " java.desktop module or libjsound", e));
+            return new Probe(new IOException("Java Sound is not available: it failed to start (" + e
+                    + "); the JDK may lack the java.desktop module or libjsound", e));
         }
     }
 }

@@ -158,7 +158,7 @@ public final class PortAudioBackend {
     /**
      * Like {@link #device(String, boolean, PortAudioDevice.SampleFormat)}, asking the host API for
      * {@code latencyMs} of buffering instead of the defaults ({@link PortAudioDevice#LATENCY_AUTO}:
-     * one frame for an output, {@value PortAudioDevice#INPUT_BUFFER_MS} ms for an input). Less
+     * one frame for an output, {@value PortAudioDevice#INPUT_BUFFER_FRAMES} for an input). Less
      * output buffering is lower latency and more underflows on a busy machine; docs/audio.md has
      * measurements.
      */

@@ -28,15 +28,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Latency.</b> An output asks the host API for one frame of buffering (40 ms with 40 ms
  * frames): after a frame is written in one burst, the playback thread has a frame's time to come
  * back before the device runs dry. More costs more than it buys: behind PulseAudio's ALSA plugin
- * the server queues as much again, so 60 ms of buffer measured twice the latency of 40 ms. An
- * input asks for {@value #INPUT_BUFFER_MS} ms: a
- * blocking read returns as soon as its frame has arrived, so a deeper capture buffer adds no
- * latency while the capture thread keeps up (measured), and it keeps a stalled capture thread from
- * losing audio on a sound card. The host API's
- * own low-latency suggestion wins when it is larger, and
- * {@link PortAudioBackend#device(String, boolean, SampleFormat, int)} sets another figure.
+ * the server queues about as much again, so 80 ms of output buffer measured 108 ms against 58 ms
+ * for 40 ms (write to monitor capture, medians). An input asks for {@value #INPUT_BUFFER_FRAMES}
+ * frames, so a capture thread a frame late loses nothing on a sound card (a sound server holds
+ * more anyway); that measured the same as one frame, while 200 ms cost 24 ms. The host API's own
+ * low-latency suggestion wins when it is larger,
+ * and {@link PortAudioBackend#device(String, boolean, SampleFormat, int)} sets another figure.
  * {@link #reportedLatencyMs()} is what PortAudio reports for the open stream; docs/audio.md has
- * the measured figures.
+ * the measurements.
  *
  * <p><b>Threads.</b> {@link #open}, {@link #read}/{@link #write} from the one thread that uses the
  * device (the session's capture or playback thread); {@link #close()} and the counters from any
@@ -63,10 +62,10 @@ public final class PortAudioDevice implements AudioDevice {
 
     /** Failed reopens of a named device after which the system default is followed instead. */
     public static final int FOLLOW_DEFAULT_AFTER_FAILURES = 5;
-    /** Latency setting meaning the defaults: one frame for an output, {@value #INPUT_BUFFER_MS} ms for an input. */
+    /** Latency setting meaning the defaults: one frame for an output, {@value #INPUT_BUFFER_FRAMES} for an input. */
     public static final int LATENCY_AUTO = 0;
-    /** What an input buffers by default: room for the capture thread to stall without losing audio. */
-    public static final int INPUT_BUFFER_MS = 200;
+    /** Frames an input buffers by default: room for the capture thread to be a frame late. */
+    public static final int INPUT_BUFFER_FRAMES = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(PortAudioDevice.class);
 
@@ -168,7 +167,7 @@ public final class PortAudioDevice implements AudioDevice {
         params.channelCount = format.channels();
         params.sampleFormat = new NativeLong(sampleFormat.paFormat);
         int wantedMs = latencyMs != LATENCY_AUTO ? latencyMs
-                : input ? Math.max(format.frameMs(), INPUT_BUFFER_MS) : format.frameMs();
+                : input ? INPUT_BUFFER_FRAMES * format.frameMs() : format.frameMs();
         params.suggestedLatency = Math.max(target.suggestedLatencyS(), wantedMs / 1000.0);
         PortAudioNative.AlsaStreamInfo alsa = null;
         if (target.alsaDevice() != null) {

@@ -65,7 +65,7 @@ final class PortAudioNative {
 
     static native String Pa_GetErrorText(int errorCode);
 
-    /** {@code const PaHostErrorInfo*}: {@code {PaHostApiTypeId hostApiType; long errorCode; const char *errorText;}}. */
+    /** {@code const PaHostErrorInfo*}: {@code {PaHostApiTypeId hostApiType; long errorCode; const char *errorText}}. */
     static native Pointer Pa_GetLastHostErrorInfo();
 
     static native int Pa_GetDeviceCount();
@@ -92,7 +92,7 @@ final class PortAudioNative {
 
     static native int Pa_CloseStream(Pointer stream);
 
-    /** {@code const PaStreamInfo*}: {@code {int structVersion; PaTime inputLatency, outputLatency; double sampleRate;}}. */
+    /** {@code const PaStreamInfo*}: {@code {int structVersion; PaTime inputLatency, outputLatency; double sampleRate}}. */
     static native Pointer Pa_GetStreamInfo(Pointer stream);
 
     static native int Pa_ReadStream(Pointer stream, Pointer buffer, NativeLong frames);
@@ -205,7 +205,8 @@ final class PortAudioNative {
         }
 
         AlsaStreamInfo(String device) {
-            deviceStringMemory = new com.sun.jna.Memory(device.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1L);
+            byte[] bytes = device.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            deviceStringMemory = new com.sun.jna.Memory(bytes.length + 1L);
             deviceStringMemory.setString(0, device, "UTF-8");
             write();
             alsaInitializeStreamInfo.invokeVoid(new Object[] {getPointer()});

@@ -33,13 +33,19 @@ class PortAudioMissingTest {
     }
 
     @Test
-    void shouldLeaveJavaSoundPlayingAndCapturingWhenTheLibraryIsMissing() throws Exception {
+    void shouldFallBackToJavaSoundForTheDefaultDevicesAndSaySo() throws Exception {
         SoundServer.assumeRunning();
         Map<String, String> child = runWithoutPortAudio(true);
-        System.out.println("Java Sound without PortAudio: " + child.get("javasound.scan"));
+        System.out.println("defaults without PortAudio: input " + child.get("default.input") + ", output "
+                + child.get("default.output") + "; " + child.get("javasound.scan"));
+        System.out.println("  said: " + child.get("said"));
 
         assertEquals("false", child.get("portaudio.available"));
-        assertEquals("true", child.get("javasound.available"));
+        assertTrue(child.get("default.input").startsWith("javasound:"), child.get("default.input"));
+        assertTrue(child.get("default.output").startsWith("javasound:"), child.get("default.output"));
+        String said = child.get("said");
+        assertTrue(said != null && said.contains("from javasound") && said.contains("PortAudio is not available")
+                && said.contains("libportaudio2"), "the fallback is logged with the reason: " + said);
         assertTrue(Integer.parseInt(child.get("javasound.toneWindows")) >= 70, child.get("javasound.scan"));
     }
 
@@ -59,6 +65,9 @@ class PortAudioMissingTest {
         assertEquals(0, p.exitValue(), "the JVM without PortAudio failed:\n" + output);
         Map<String, String> values = new LinkedHashMap<>();
         for (String line : output.split("\n")) {
+            if (line.contains("WARN") && line.contains("default ")) {
+                values.merge("said", line.strip(), (a, b) -> a + " | " + b);
+            }
             int eq = line.indexOf('=');
             if (eq > 0 && line.substring(0, eq).matches("[a-zA-Z.]+")) {
                 values.putIfAbsent(line.substring(0, eq), line.substring(eq + 1).strip());

@@ -1,5 +1,6 @@
 package dev.viz.audio.portaudio;
 
+import dev.viz.audio.AudioDevices;
 import dev.viz.audio.javasound.JavaSoundBackend;
 import dev.viz.core.AudioDevice;
 import java.io.IOException;
@@ -7,8 +8,8 @@ import java.io.IOException;
 /**
  * Run in a JVM of its own with {@code -Dviz.portaudio.library} naming a library that does not
  * exist, as on a machine without libportaudio: prints, one {@code key=value} per line, what the
- * PortAudio backend says and, with the argument {@code tone}, whether Java Sound's default devices
- * still play and capture a tone.
+ * PortAudio backend says and, with the argument {@code tone}, which devices {@link AudioDevices}
+ * picks as the defaults and whether they play and capture a tone.
  */
 public final class WithoutPortAudio {
     private WithoutPortAudio() {
@@ -27,8 +28,11 @@ public final class WithoutPortAudio {
         if (args.length == 0 || !args[0].equals("tone")) {
             return;
         }
-        AudioDevice out = JavaSoundBackend.defaultOutput();
-        AudioDevice in = JavaSoundBackend.defaultInput();
+        // What a session gets when it is built without devices, or the CLI for --input/--output default.
+        AudioDevice out = AudioDevices.defaultOutput();
+        AudioDevice in = AudioDevices.defaultInput();
+        System.out.println("default.output=" + out.name());
+        System.out.println("default.input=" + in.name());
         short[] captured = PlayAndCapture.run(out, in, 1000, 2000, 3000);
         ToneDetector.Scan tone = ToneDetector.scan(captured, 1000, 48_000, 0.25);
         System.out.println("javasound.toneWindows=" + tone.windowsWithTone());
