@@ -90,7 +90,8 @@ public final class AudioDevices {
         IOException last = null;
         for (SoundBackend backend : SoundBackends.all()) {
             if (!backend.isAvailable()) {
-                reasons.add(backend.name() + ": " + backend.unavailabilityCause());
+                Throwable cause = backend.unavailabilityCause();
+                reasons.add(backend.name() + ": " + (cause == null ? "not available" : cause.getMessage()));
                 continue;
             }
             try {
