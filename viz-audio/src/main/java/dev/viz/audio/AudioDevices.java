@@ -2,6 +2,8 @@ package dev.viz.audio;
 
 import dev.viz.audio.internal.SoundBackend;
 import dev.viz.audio.internal.SoundBackends;
+import dev.viz.audio.javasound.JavaSoundBackend;
+import dev.viz.audio.portaudio.PortAudioBackend;
 import dev.viz.core.AudioDevice;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,6 +31,11 @@ import java.util.Locale;
 public final class AudioDevices {
     /** What works as an input when no sound device does, in CLI terms. */
     public static final String INPUT_SPECS = "wav:FILE|tone:HZ|silence";
+    /** Sound-device inputs: a named device of a backend, what the speaker plays, or the default. */
+    public static final String DEVICE_INPUT_SPECS = "portaudio:NAME|javasound:NAME|monitor|default";
+    /** Sound-device outputs. */
+    public static final String DEVICE_OUTPUT_SPECS = "portaudio:NAME|javasound:NAME|default";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AudioDevices.class);
     /** What works as an output when no sound device does, in CLI terms. */
     public static final String OUTPUT_SPECS = "wav:FILE|null";
 
@@ -87,7 +94,12 @@ public final class AudioDevices {
                 continue;
             }
             try {
-                return input ? backend.defaultInput() : backend.defaultOutput();
+                AudioDevice device = input ? backend.defaultInput() : backend.defaultOutput();
+                if (!reasons.isEmpty()) {
+                    LOG.warn("default {} from {}, because {}", input ? "input" : "output", backend.name(),
+                            String.join("; ", reasons));
+                }
+                return device;
             } catch (IOException e) {
                 reasons.add(backend.name() + ": " + e.getMessage());
                 last = e;
@@ -116,6 +128,13 @@ public final class AudioDevices {
         String s = check(spec, "input", INPUT_SPECS + "|default");
         String kind = kind(s);
         switch (kind) {
+            case "portaudio":
+                return PortAudioBackend.input(s);
+            case "javasound":
+                return JavaSoundBackend.input(s);
+            case "monitor":
+                noArgument(s, "monitor");
+                return PortAudioBackend.monitorInput();
             case "wav":
                 return wav(file(s, "input"));
             case "tone":
@@ -130,7 +149,8 @@ public final class AudioDevices {
                 throw new IllegalArgumentException("input 'null': null is an output; for a silent input use silence"
                         + " (inputs: " + INPUT_SPECS + "|default)");
             default:
-                throw new IllegalArgumentException("unknown input '" + spec + "': use " + INPUT_SPECS + "|default");
+                throw new IllegalArgumentException("unknown input '" + spec + "': use " + INPUT_SPECS + "|"
+                        + DEVICE_INPUT_SPECS + " (viz devices lists the devices)");
         }
     }
 
@@ -144,6 +164,13 @@ public final class AudioDevices {
         String s = check(spec, "output", OUTPUT_SPECS + "|default");
         String kind = kind(s);
         switch (kind) {
+            case "portaudio":
+                return PortAudioBackend.output(s);
+            case "javasound":
+                return JavaSoundBackend.output(s);
+            case "monitor":
+                throw new IllegalArgumentException("output 'monitor': monitor is an input (it captures what the"
+                        + " default output plays)");
             case "wav":
                 return wavOutput(file(s, "output"));
             case "null":
@@ -157,8 +184,40 @@ public final class AudioDevices {
                 throw new IllegalArgumentException("output '" + spec + "': " + kind + " is an input (outputs: "
                         + OUTPUT_SPECS + "|default)");
             default:
-                throw new IllegalArgumentException("unknown output '" + spec + "': use " + OUTPUT_SPECS + "|default");
+                throw new IllegalArgumentException("unknown output '" + spec + "': use " + OUTPUT_SPECS + "|"
+                        + DEVICE_OUTPUT_SPECS + " (viz devices lists the devices)");
         }
+    }
+
+    /**
+     * Every device of every backend, one line each, led by the id that {@code --input} and
+     * {@code --output} accept; backends that cannot run say why and what to install.
+     */
+    public static List<String> describeDevices() {
+        List<String> lines = new ArrayList<>();
+        lines.add("wav:FILE, tone:HZ, silence          (inputs, always available)");
+        lines.add("wav:FILE, null                      (outputs, always available)");
+        lines.add("default                             (the first backend's default device)");
+        if (PortAudioBackend.isAvailable()) {
+            lines.add("monitor                             (input: what the default output plays)");
+            try {
+                for (Object device : PortAudioBackend.listDevices()) {
+                    lines.add(device.toString());
+                }
+            } catch (IOException e) {
+                lines.add("portaudio: " + e.getMessage());
+            }
+        } else {
+            lines.add("portaudio: not available: " + PortAudioBackend.unavailableMessage());
+        }
+        if (JavaSoundBackend.isAvailable()) {
+            for (Object device : JavaSoundBackend.listDevices()) {
+                lines.add(device.toString());
+            }
+        } else {
+            lines.add("javasound: not available: " + JavaSoundBackend.unavailableMessage());
+        }
+        return lines;
     }
 
     private static String check(String spec, String direction, String valid) {

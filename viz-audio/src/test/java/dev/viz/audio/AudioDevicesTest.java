@@ -58,14 +58,21 @@ class AudioDevicesTest {
     }
 
     @Test
-    void shouldSayPlainlyThatNoSoundDeviceExistsYet() {
-        IOException in = assertThrows(IOException.class, AudioDevices::defaultInput);
-        IOException out = assertThrows(IOException.class, () -> AudioDevices.parseOutput("default"));
+    void shouldNameTheOptionsThatWorkWhenNoSoundDeviceOpens() {
+        // Only meaningful without a sound server: with one (as in CI), the defaults are real devices.
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("PULSE_SERVER") == null
+                && System.getenv("XDG_RUNTIME_DIR") == null, "a sound server may be running: defaults are real devices");
+        IOException in;
+        try {
+            AudioDevices.defaultInput();
+            org.junit.jupiter.api.Assumptions.abort("this machine has a default microphone");
+            return;
+        } catch (IOException e) {
+            in = e;
+        }
         System.out.println(in.getMessage());
-        System.out.println(out.getMessage());
-        assertTrue(in.getMessage().contains("no sound device is available yet"), in.getMessage());
+        assertTrue(in.getMessage().contains("no sound device is available"), in.getMessage());
         assertTrue(in.getMessage().contains("--input wav:FILE|tone:HZ|silence"), in.getMessage());
-        assertTrue(out.getMessage().contains("--output wav:FILE|null"), out.getMessage());
     }
 
     @Test
@@ -82,6 +89,12 @@ class AudioDevicesTest {
             assertEquals(24_000, assertInstanceOf(OpusCodec.class, codec).settings().bitrateBps());
         }
         assertInstanceOf(ZstdCompressor.class, new ZstdCompressorProvider().newCompressor()).close();
-        assertThrows(IOException.class, () -> new DefaultAudioDeviceProvider().defaultOutput());
+        // With a sound server the default output is a real device; without one, the error names what works.
+        try {
+            dev.viz.core.AudioDevice output = new DefaultAudioDeviceProvider().defaultOutput();
+            assertTrue(output.supports(dev.viz.core.AudioDevice.Direction.OUTPUT), output.name());
+        } catch (IOException e) {
+            assertTrue(e.getMessage().contains("--output wav:FILE|null"), e.getMessage());
+        }
     }
 }

@@ -70,9 +70,15 @@ final class StatusLine implements AutoCloseable {
         }
         line.append(String.format(" %d:%02d sent %d played %d up %.1f kbit/s down %.1f kbit/s",
                 elapsedS / 60, elapsedS % 60, stats.framesSent(), stats.framesPlayed(), upKbps, downKbps));
-        long concealed = stats.framesConcealed();
-        if (concealed > 0) {
-            line.append(" concealed ").append(concealed);
+        long rttUs = stats.get(Stat.RTT_US);
+        if (rttUs > 0) {
+            line.append(String.format(" rtt %d ms", rttUs / 1000));
+        }
+        line.append(String.format(" loss %.1f%% jitter %d ms delay %d ms", stats.get(Stat.LOSS_PPM) / 10_000.0,
+                stats.get(Stat.JITTER_US) / 1000, stats.get(Stat.PLAYOUT_DELAY_MS)));
+        long concealedMs = stats.get(Stat.CONCEALED_MS);
+        if (concealedMs > 0) {
+            line.append(" concealed ").append(concealedMs).append(" ms");
         }
         if (stats.verificationCode() != null) {
             line.append(" code ").append(stats.verificationCode());

@@ -3,9 +3,12 @@ package dev.viz.cli;
 import dev.viz.audio.AudioDevices;
 import dev.viz.core.AudioDevice;
 import dev.viz.core.AudioFormat;
+import dev.viz.core.Profile;
+import dev.viz.core.Redundancy;
 import dev.viz.core.SessionListener;
 import dev.viz.core.Transport;
 import dev.viz.core.VoiceSession;
+import dev.viz.transport.impair.ImpairmentSpec;
 import dev.viz.transport.secure.Identity;
 import dev.viz.transport.secure.KnownPeers;
 import dev.viz.transport.secure.SecureTransport;
@@ -44,7 +47,7 @@ import picocli.CommandLine.Spec;
             "  viz -c host:8443 --input wav:a.wav --output wav:heard.wav --stats s.json",
             "  viz demo                             a whole call on this machine",
         },
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
 final class VizCommand implements Callable<Integer> {
 
     @Spec
@@ -60,19 +63,39 @@ final class VizCommand implements Callable<Integer> {
     boolean debug;
 
     @Option(names = "--input", paramLabel = "SPEC", defaultValue = "default",
-            description = "Where your voice comes from: wav:FILE, tone:HZ, silence or default (default: ${DEFAULT-VALUE}).")
+            description = "Where your voice comes from: wav:FILE, tone:HZ, silence, portaudio:NAME, javasound:NAME,"
+                    + " monitor or default (default: ${DEFAULT-VALUE}; viz devices lists the names).")
     String input;
 
     @Option(names = "--output", paramLabel = "SPEC", defaultValue = "default",
-            description = "Where the peer's voice goes: wav:FILE, null or default (default: ${DEFAULT-VALUE}).")
+            description = "Where the peer's voice goes: wav:FILE, null, portaudio:NAME, javasound:NAME or default"
+                    + " (default: ${DEFAULT-VALUE}).")
     String output;
 
-    @Option(names = "--frame-ms", paramLabel = "MS", defaultValue = "40",
-            description = "Opus frame duration: 10, 20, 40 or 60 ms (default: ${DEFAULT-VALUE}).")
-    int frameMs;
+    @Option(names = "--profile", paramLabel = "PROFILE", defaultValue = "tunnel",
+            description = "tunnel (40 ms frames, 8 per datagram: few packets for tunnels) or low-latency (20 ms"
+                    + " frames, one per datagram, for direct paths) (default: ${DEFAULT-VALUE}).")
+    String profileName;
 
-    @Option(names = "--batch", paramLabel = "FRAMES", defaultValue = "8",
-            description = "Frames per datagram, 1 to 32 (default: ${DEFAULT-VALUE}): fewer packets for tunnels.")
+    @Option(names = "--frame-ms", paramLabel = "MS",
+            description = "Opus frame duration: 10, 20, 40 or 60 ms (default: the profile's).")
+    Integer frameMsOption;
+
+    @Option(names = "--batch", paramLabel = "FRAMES",
+            description = "Frames per datagram, 1 to 32 (default: the profile's).")
+    Integer framesPerBatchOption;
+
+    @Option(names = "--redundancy", paramLabel = "MODE", defaultValue = "auto",
+            description = "Low-bitrate copies of earlier frames to rebuild a lost datagram: auto (when the peer"
+                    + " reports loss), on or off (default: ${DEFAULT-VALUE}).")
+    String redundancyName;
+
+    @Option(names = "--simulate", paramLabel = "IMPAIRMENTS",
+            description = "Impair this side's network for a demonstration, e.g. loss=5%,jitter=40ms"
+                    + " (see docs/realtime.md for every setting).")
+    String simulate;
+
+    int frameMs;
     int framesPerBatch;
 
     @Option(names = "--bitrate", paramLabel = "BPS", defaultValue = "32000",
@@ -152,6 +175,21 @@ final class VizCommand implements Callable<Integer> {
         if (listenPort != null && connectTo != null) {
             throw usage("use -s PORT or -c HOST:PORT, not both");
         }
+        Profile profile;
+        Redundancy redundancy;
+        ImpairmentSpec impairment = null;
+        try {
+            profile = Profile.parse(profileName);
+            redundancy = Redundancy.valueOf(redundancyName.trim().toUpperCase(java.util.Locale.ROOT));
+            if (simulate != null) {
+                impairment = ImpairmentSpec.parse(simulate);
+            }
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage().startsWith("No enum constant")
+                    ? "--redundancy " + redundancyName + ": use auto, on or off" : e.getMessage());
+        }
+        frameMs = frameMsOption != null ? frameMsOption : profile.frameMs();
+        framesPerBatch = framesPerBatchOption != null ? framesPerBatchOption : profile.framesPerBatch();
         if (listenPort != null && (listenPort < 1 || listenPort > 65_535)) {
             throw usage("-s " + listenPort + ": the port must be 1 to 65535");
         }
@@ -182,6 +220,10 @@ final class VizCommand implements Callable<Integer> {
             throw usage(e.getMessage());
         }
         PrintWriter err = spec.commandLine().getErr();
+        if (impairment != null) {
+            transport = impairment.wrap(transport);
+            err.println("viz: simulating an impaired network on this side: " + simulate);
+        }
         if (plaintext) {
             if (peerKey != null || secret != null || identityFile != null) {
                 throw usage("--insecure-plaintext cannot be combined with --identity, --peer-key or --secret");
@@ -197,8 +239,11 @@ final class VizCommand implements Callable<Integer> {
             }
         }
         VoiceSession.Builder builder = VoiceSession.builder()
+                .profile(profile)
                 .transport(transport)
                 .codec(selectedCodec)
+                .redundancy(redundancy)
+                .redundancyCodec(dev.viz.audio.Codecs.select(codec, VoiceSession.Builder.REDUNDANT_BITRATE_BPS))
                 .input(in)
                 .output(out)
                 .frameMs(frameMs)

@@ -31,6 +31,10 @@ class BadArgumentsTest {
         "-s 9 --input silence --output tone:440      | tone",
         "-s 9 --max-datagram 100                    | --max-datagram 100",
         "--no-such-flag                             | Unknown option",
+        "-s 9 --profile fast                        | profile 'fast': use tunnel or low-latency",
+        "-s 9 --redundancy maybe                    | --redundancy maybe: use auto, on or off",
+        "-s 9 --input silence --output null --codec mp3 | codec 'mp3'",
+        "-s 9 --input silence --output null --simulate loss=abc | loss",
     })
     void shouldExplainBadArgumentsAndExitWithStatus2(String args, String expected) throws Exception {
         String[] argv = args.isBlank() ? new String[0] : args.trim().split("\\s+");

@@ -93,6 +93,22 @@ public abstract class AudioDeviceContract {
     }
 
     @Test
+    void shouldPlayWritesLongerAndShorterThanAFrame() throws Exception {
+        // The playout stretches and shrinks audio to follow jitter and clock drift, so an output
+        // gets writes of any length, not only whole frames.
+        assumeTrue(direction() == Direction.OUTPUT, "outputs only");
+        try (AudioDevice device = newDevice()) {
+            device.open(direction(), format());
+            short[] pcm = new short[format().frameSamples() * 2];
+            int frame = format().frameSamples();
+            device.write(pcm, 0, frame + frame / 4);
+            device.write(pcm, 7, frame - frame / 4);
+            device.write(pcm, 0, 1);
+            device.write(pcm, 0, 2 * frame);
+        }
+    }
+
+    @Test
     void shouldCloseIdempotentlyAndReopen() throws Exception {
         AudioDevice device = newDevice();
         device.close();

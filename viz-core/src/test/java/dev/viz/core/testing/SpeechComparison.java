@@ -50,6 +50,20 @@ public final class SpeechComparison {
      * audio starts later: network, buffering and leading silence) and returns the best correlation.
      * At least half of the sent envelope must overlap for a lag to count.
      */
+    /**
+     * The better of {@link #compare} (one lag, segments realigned within 200 ms) and {@link
+     * #compareSegments} (a lag that tracks the playout delay as it grows or shrinks during the
+     * call): what the end-to-end tests assert on, since an adaptive playout may legitimately move
+     * its delay by a batch or more when the machine or the network hiccups.
+     */
+    public static Result best(short[] sent, short[] received, int sampleRateHz, int maxLagMs) {
+        Result aligned = compare(sent, received, sampleRateHz, maxLagMs);
+        double tracked = compareSegments(sent, received, sampleRateHz, maxLagMs);
+        return tracked > aligned.correlation()
+                ? new Result(tracked, aligned.lagMs(), aligned.windowsCompared())
+                : aligned;
+    }
+
     public static Result compare(short[] sent, short[] received, int sampleRateHz, int maxLagMs) {
         double[] a = envelope(sent, sampleRateHz);
         double[] b = envelope(received, sampleRateHz);

@@ -54,6 +54,7 @@ class SpeechComparisonTest {
         System.arraycopy(SPEECH, 0, otherSpeech, SPEECH.length / 2, SPEECH.length / 2);
         for (short[] other : new short[][] {reversed, noise, otherSpeech}) {
             SpeechComparison.Result r = SpeechComparison.compare(SPEECH, other, 48_000, 1000);
+            System.out.println("unrelated: " + r);
             assertTrue(r.correlation() < 0.6, r.toString());
         }
         assertTrue(SpeechComparison.compare(SPEECH, new short[SPEECH.length], 48_000, 1000).correlation() <= 0);

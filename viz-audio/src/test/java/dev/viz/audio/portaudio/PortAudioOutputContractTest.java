@@ -1,0 +1,25 @@
+package dev.viz.audio.portaudio;
+
+import dev.viz.core.AudioDevice;
+import dev.viz.core.contract.AudioDeviceContract;
+import org.junit.jupiter.api.Assumptions;
+
+/** The {@link AudioDevice} contract for a PortAudio output, on the real sound server. */
+class PortAudioOutputContractTest extends AudioDeviceContract {
+    @Override
+    protected AudioDevice newDevice() throws Exception {
+        SoundServer.assumeRunning();
+        Assumptions.assumeTrue(PortAudioBackend.isAvailable(), PortAudioBackend::unavailableMessage);
+        return PortAudioBackend.output("viz_speaker");
+    }
+
+    @Override
+    protected AudioDevice.Direction direction() {
+        return AudioDevice.Direction.OUTPUT;
+    }
+
+    @Override
+    protected boolean paced() {
+        return true;
+    }
+}
