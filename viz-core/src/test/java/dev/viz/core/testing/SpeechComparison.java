@@ -18,6 +18,8 @@ public final class SpeechComparison {
     public static final int SEGMENT_MS = 1000;
     /** How far a segment may move from the global alignment. */
     public static final int SEGMENT_SLACK_MS = 200;
+    /** {@link #compareSegments}: a segment that matches at least this well moves the track. */
+    private static final double CONFIDENT = 0.5;
 
     private SpeechComparison() {
     }
@@ -124,6 +126,63 @@ public final class SpeechComparison {
             return new Result(-1, globalLag * WINDOW_MS, n);
         }
         return new Result(pearson(xs, ys, 0, 0, n), globalLag * WINDOW_MS, n);
+    }
+
+    /**
+     * For calls whose delay moves a long way (an adaptive playout that adds a batch or two of delay
+     * mid-call when redundancy comes on): the sent envelope is cut into segments of
+     * {@code segmentMs}; the first is aligned within two steps of the best lag for the whole call
+     * (searched from 0 to {@code maxLagMs}), each next one within {@code stepMs} of the one before (a
+     * playout's delay moves gradually, at most a batch at a time; a segment that matches poorly
+     * does not move the track), and all the aligned windows are then correlated at once. Unlike {@link #compare}, whose
+     * segments stay within {@value #SEGMENT_SLACK_MS} ms of one lag for the whole call, this follows a
+     * delay that ends far from where it began; tying each segment to the last keeps unrelated audio
+     * scoring low.
+     */
+    public static double compareSegments(short[] sent, short[] received, int sampleRateHz, int segmentMs,
+            int maxLagMs, int stepMs) {
+        double[] a = envelope(sent, sampleRateHz);
+        double[] b = envelope(received, sampleRateHz);
+        int segment = segmentMs / WINDOW_MS;
+        int maxLag = maxLagMs / WINDOW_MS;
+        int step = stepMs / WINDOW_MS;
+        double[] xs = new double[a.length];
+        double[] ys = new double[a.length];
+        int n = 0;
+        int global = Math.max(0, compare(sent, received, sampleRateHz, maxLagMs).lagMs() / WINDOW_MS);
+        int previous = -1;
+        for (int start = 0; start + segment <= a.length; start += segment) {
+            int from = previous < 0 ? Math.max(0, global - 2 * step) : Math.max(0, previous - step);
+            int to = previous < 0 ? Math.min(maxLag, global + 2 * step) : previous + step;
+            int bestLag = -1;
+            double best = -2;
+            for (int lag = from; lag <= to && start + lag + segment <= b.length; lag++) {
+                double c = pearson(a, b, start, lag, segment);
+                if (c > best) {
+                    best = c;
+                    bestLag = lag;
+                }
+            }
+            if (bestLag < 0) {
+                break;
+            }
+            if (previous < 0 || best >= CONFIDENT) {
+                // A segment that matches poorly anywhere (a silence inserted in it, a loss) does not
+                // move the track.
+                previous = bestLag;
+            }
+            for (int i = start; i < start + segment; i++) {
+                xs[n] = a[i];
+                ys[n] = b[i + bestLag];
+                n++;
+            }
+        }
+        return n == 0 ? 0 : pearson(xs, ys, 0, 0, n);
+    }
+
+    /** {@link #compareSegments(short[], short[], int, int, int, int)} with 1 s segments moving up to 400 ms each. */
+    public static double compareSegments(short[] sent, short[] received, int sampleRateHz, int maxLagMs) {
+        return compareSegments(sent, received, sampleRateHz, 1_000, maxLagMs, 400);
     }
 
     private static double pearson(double[] a, double[] b, int start, int lag, int n) {
