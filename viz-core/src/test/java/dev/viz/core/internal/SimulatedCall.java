@@ -50,6 +50,13 @@ public final class SimulatedCall {
         public SessionStats listener;
         /** What the listener played. */
         public short[] played;
+        /**
+         * What the listener played, put back in the place of the frame it played for: one frame
+         * period per sequence number from 0 (zeros for a slot dropped whole), ignoring when it was
+         * played. Compared with what was said at one constant lag, it measures how each frame's sound
+         * survived, whatever the playout did to the delay.
+         */
+        public short[] byFrame;
         /** Sequence numbers the playout passed. */
         public long slots;
         /** Highest playout delay once playout had run {@link Builder#settleNs}, ms. */
@@ -124,6 +131,8 @@ public final class SimulatedCall {
         long stallFrom = -1;
         long nextTrace = start;
         int traced = 0;
+        int frameSamples = format.frameSamples();
+        short[] byFrame = new short[b.byFrameCapacitySamples];
         com.sun.management.ThreadMXBean threads = b.measureAllocationFromNs < 0 ? null
                 : (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long threadId = Thread.currentThread().getId();
@@ -149,7 +158,17 @@ public final class SimulatedCall {
             talkerNet.doWork(t);
             listenerNet.doWork(t);
             if (t >= nextPlay) {
+                long headBefore = playout.head();
                 int samples = playback.step(t);
+                long played = playout.head() - headBefore;
+                if (samples > 0 && played > 0 && output.overflow() == 0) {
+                    long slot = playout.head() - 1;
+                    int count = Math.min(samples, frameSamples);
+                    if ((slot + 1) * frameSamples <= byFrame.length) {
+                        // The chunk's first frame's worth (a stretched chunk is a little longer, a shrunk one shorter).
+                        output.copyRecent(samples, count, byFrame, (int) (slot * frameSamples));
+                    }
+                }
                 if (samples > 0) {
                     // The device's clock runs on from where the last chunk ended, not from the tick.
                     nextPlay = (devicePlaying ? nextPlay : t) + samples * sampleNs;
@@ -198,6 +217,7 @@ public final class SimulatedCall {
         result.talker = talker.stats();
         result.listener = listener.stats();
         result.played = output.recorded();
+        result.byFrame = byFrame;
         result.slots = playout.slots();
         talker.finish();
         listener.finish();
@@ -233,6 +253,7 @@ public final class SimulatedCall {
         private double talkerPpm;
         private double listenerPpm;
         private int outputCapacitySamples = 48_000 * 120;
+        private int byFrameCapacitySamples = 0;
         private long measureAllocationFromNs = -1;
 
         public Builder profile(Profile profile) {
@@ -317,6 +338,12 @@ public final class SimulatedCall {
 
         public Builder outputCapacitySamples(int outputCapacitySamples) {
             this.outputCapacitySamples = outputCapacitySamples;
+            return this;
+        }
+
+        /** Keeps {@link Result#byFrame} for this many samples of the talker's stream (0: none). */
+        public Builder byFrameCapacitySamples(int byFrameCapacitySamples) {
+            this.byFrameCapacitySamples = byFrameCapacitySamples;
             return this;
         }
 

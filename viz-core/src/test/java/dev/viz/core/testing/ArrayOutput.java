@@ -54,6 +54,11 @@ public final class ArrayOutput implements AudioDevice {
         return overflow;
     }
 
+    /** Copies {@code count} samples, starting {@code back} samples before the end of what was kept, to {@code dst[at ..]}. */
+    public void copyRecent(int back, int count, short[] dst, int at) {
+        System.arraycopy(recorded, length - back, dst, at, count);
+    }
+
     /** A copy of what was recorded. */
     public short[] recorded() {
         return java.util.Arrays.copyOf(recorded, length);

@@ -12,7 +12,6 @@ import dev.viz.core.Stat;
 import dev.viz.core.internal.SimulatedCall;
 import dev.viz.core.testing.ArrayInput;
 import dev.viz.core.testing.SimClock;
-import dev.viz.core.testing.SpeechComparison;
 import dev.viz.core.testing.TestAudio;
 import dev.viz.transport.loopback.LoopbackTransport;
 import org.junit.jupiter.api.Test;
@@ -36,11 +35,12 @@ class DtxTest {
                 .codecs(opus.build(), opus.bitrateBps(6_000).build(), opus.build())
                 .compressors(new ZstdCompressor(), new ZstdCompressor())
                 .transports(pair[0], pair[1])
+                .byFrameCapacitySamples(speech.length + 48_000)
                 .build().run();
         SessionStats said = r.talker;
         long datagrams = said.get(Stat.DATAGRAMS_SENT);
         long wire = said.get(Stat.WIRE_BYTES_SENT) + RealtimeMatrixTest.SECURE_OVERHEAD_BYTES * datagrams;
-        return new Outcome(wire, datagrams, r.listener, SpeechComparison.compareSegments(speech, r.played, 48_000, 2_500));
+        return new Outcome(wire, datagrams, r.listener, RealtimeMatrixTest.byFrame(speech, r));
     }
 
     private static void assertDtxPays(Profile profile) {

@@ -86,7 +86,7 @@ class ImpairedSessionTest {
             endReason = listening.endReason();
         }
         short[] received = TestAudio.samples(output);
-        double correlation = SpeechComparison.compareSegments(said, received, 48_000, 2_500);
+        double correlation = SpeechComparison.compare(said, received, 48_000, 3_000).correlation();
         System.out.printf("real time, 5 %% loss and 40 ms jitter each way: envelope correlation %.3f; rtt %.1f ms,"
                 + " jitter %.1f ms, loss %.1f %%, playout delay %d ms, %d played, %d rebuilt, %d concealed, %d late;"
                 + " %d stats callbacks%n", correlation, heard.rttMs(), heard.jitterMs(), heard.lossPercent(),

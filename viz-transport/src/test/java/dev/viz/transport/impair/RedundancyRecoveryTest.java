@@ -7,7 +7,6 @@ import dev.viz.core.Redundancy;
 import dev.viz.core.SessionStats;
 import dev.viz.core.Stat;
 import dev.viz.core.internal.SimulatedCall;
-import dev.viz.core.testing.SpeechComparison;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,7 +25,7 @@ class RedundancyRecoveryTest {
         long recovered = heard.get(Stat.FRAMES_RECOVERED);
         long concealed = heard.get(Stat.FRAMES_CONCEALED);
         double rebuilt = 100.0 * recovered / (recovered + concealed);
-        double correlation = SpeechComparison.compareSegments(speech, r.played, 48_000, 2_500);
+        double correlation = RealtimeMatrixTest.byFrame(speech, r);
         System.out.printf("%s, 10 %% loss, redundancy on: %d frames lost, %d rebuilt (%d from FEC), %d concealed: "
                 + "%.1f %% rebuilt; delay up to %d ms; envelope correlation %.3f; copies per batch %d%n",
                 profile.cliName(), heard.framesLost(), recovered, heard.get(Stat.FRAMES_RECOVERED_FEC), concealed,
