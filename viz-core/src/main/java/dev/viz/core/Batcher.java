@@ -10,10 +10,25 @@ package dev.viz.core;
  * batcher's own buffer, with no copy and no allocation. Malformed input yields a negative status,
  * never an exception, and never an allocation sized by a length read from the wire.
  *
+ * <p>The batcher owns its wire format: the session never reads or patches a batch. It only routes
+ * payloads by their first byte, which belongs to the session's envelope: {@link #flush} writes
+ * {@link #PAYLOAD_TYPE} there and {@link #read} is handed only payloads that start with it; every
+ * byte after it is the batcher's. What the session needs to know about a batch it learns through
+ * {@link FrameHandler#onBatch}, and what it needs for sizing through {@link #overheadBytes}.
+ *
  * <p>The default implementation is {@link dev.viz.core.batch.FrameBatcher}; its format is in
  * {@code docs/protocol.md}.
  */
 public interface Batcher {
+
+    /**
+     * The first byte of every payload {@link #flush} writes (protocol version 1, kind "audio batch"),
+     * by which the session tells batches from its own control payloads (keepalive, bye, report).
+     */
+    byte PAYLOAD_TYPE = 0x11;
+
+    /** Batch attribute ({@link #flush(byte[], int, int)}, {@link FrameHandler#onBatch}): the frames carry in-band FEC. */
+    int BATCH_FEC = 0x01;
 
     /** {@link #append}: the frame was added. */
     int APPENDED = 0;
@@ -36,6 +51,14 @@ public interface Batcher {
     /** Receives the frames of a batch being read; the slice is valid only during the call. */
     @FunctionalInterface
     interface FrameHandler {
+        /**
+         * Called once per valid batch, before any of its frames or copies: the batch holds
+         * {@code frames} consecutive frames from {@code firstSequence} (modulo 2<sup>32</sup>) with the
+         * given attributes ({@link #BATCH_FEC}). The default ignores it.
+         */
+        default void onBatch(long firstSequence, int frames, int batchFlags) {
+        }
+
         void onFrame(long sequence, byte[] buffer, int offset, int length);
 
         /**
@@ -54,6 +77,23 @@ public interface Batcher {
      * @param maxPayloadBytes the largest payload {@link #flush} may write
      */
     void open(AudioFormat format, int framesPerBatch, int maxPayloadBytes, Compressor compressor);
+
+    /** The most frames one batch of this format can hold: the upper bound of {@code framesPerBatch}. */
+    int maxFramesPerBatch();
+
+    /** The most redundant copies one batch can carry; 0 (the default) for a format without copies. */
+    default int maxCopies() {
+        return 0;
+    }
+
+    /**
+     * The bytes a batch of {@code frames} frames and {@code copies} redundant copies takes beyond the
+     * frames' and copies' own bytes and beyond the compressor's overhead: headers and lengths. Callable
+     * before {@link #open}; the session sizes its payloads with it (the smallest payload for one frame
+     * of the largest size is {@code overheadBytes(1, 0) + Codec.MAX_ENCODED_BYTES +
+     * compressor.maxOverheadBytes()}).
+     */
+    int overheadBytes(int frames, int copies);
 
     /**
      * Adds frame {@code sequence} (whose bytes are copied) to the pending batch.
@@ -84,11 +124,23 @@ public interface Batcher {
     boolean isComplete();
 
     /**
-     * Writes the pending batch as one payload into {@code dst[offset ..]} and starts a new batch.
+     * Writes the pending batch as one payload into {@code dst[offset ..]} with no attributes and starts
+     * a new batch.
      *
      * @return bytes written (at most {@code maxPayloadBytes}), or 0 when nothing was pending
      */
-    int flush(byte[] dst, int offset);
+    default int flush(byte[] dst, int offset) {
+        return flush(dst, offset, 0);
+    }
+
+    /**
+     * Writes the pending batch as one payload into {@code dst[offset ..]}, marked with
+     * {@code batchFlags} ({@link #BATCH_FEC}) for the receiver's {@link FrameHandler#onBatch}, and
+     * starts a new batch.
+     *
+     * @return bytes written (at most {@code maxPayloadBytes}), or 0 when nothing was pending
+     */
+    int flush(byte[] dst, int offset, int batchFlags);
 
     /**
      * Reads one payload written by {@link #flush} (possibly by a batcher in another process).

@@ -1,7 +1,7 @@
 package dev.viz.core;
 
 import dev.viz.core.batch.FrameBatcher;
-import dev.viz.core.internal.RealtimeSettings;
+import dev.viz.core.internal.SessionConfig;
 import dev.viz.core.internal.SessionEngine;
 import dev.viz.core.spi.AudioDeviceProvider;
 import dev.viz.core.spi.CodecProvider;
@@ -10,7 +10,10 @@ import dev.viz.core.spi.Providers;
 import dev.viz.core.spi.TransportSecurityProvider;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One voice call with one peer: audio from an input device is encoded, batched, compressed and
@@ -32,12 +35,8 @@ import java.util.Objects;
 public final class VoiceSession implements AutoCloseable {
     private final SessionEngine engine;
 
-    private VoiceSession(Builder b) {
-        this.engine = new SessionEngine(this, b.format, b.framesPerBatch, b.input, b.output, b.codec,
-                b.compressor, b.batcher, b.transport, b.listener, b.durationNs, b.idleTimeoutNs,
-                b.keepaliveIntervalNs, b.endWhenInputEnds,
-                new RealtimeSettings(b.profile.playoutMargin().toNanos(), b.maxPlayoutDelayNs, b.redundancy,
-                        b.redundancyCodec, b.bitrateBps, Builder.REDUNDANT_BITRATE_BPS));
+    private VoiceSession(SessionConfig config) {
+        this.engine = SessionEngine.create(config, this);
     }
 
     public static Builder builder() {
@@ -117,6 +116,14 @@ public final class VoiceSession implements AutoCloseable {
      * takes the codec, compressor and devices from the modules on the class path (viz-audio) and,
      * unless told otherwise, wraps the transport in the secure layer (viz-transport). Not
      * thread-safe; {@link #build()} validates everything and says what is wrong.
+     *
+     * <p><b>Building more than once.</b> {@link #build()} never changes the builder: it fills the
+     * defaults into the session's own immutable configuration. The defaults it makes (codec,
+     * compressor, batcher, devices, the secure layer around the transport) are new for each session.
+     * A part <em>you</em> supply (a transport, a codec, a device...) is a single stateful instance and
+     * belongs to the session built with it: building again while the builder still holds such a part
+     * throws an {@link IllegalStateException} naming it, rather than let two sessions share it. Set
+     * a new instance (always at least a new {@link #transport}) and build again.
      */
     public static final class Builder {
         /** Frames per datagram by default: few packets, so tunnels do not ban the user. */
@@ -132,6 +139,7 @@ public final class VoiceSession implements AutoCloseable {
 
         private AudioDevice input;
         private AudioDevice output;
+        private AudioProcessor processor = AudioProcessor.NONE;
         private Codec codec;
         private Compressor compressor;
         private Batcher batcher;
@@ -149,7 +157,8 @@ public final class VoiceSession implements AutoCloseable {
         private long keepaliveIntervalNs = DEFAULT_KEEPALIVE_INTERVAL.toNanos();
         private boolean endWhenInputEnds = true;
         private boolean allowPlaintext;
-        private AudioFormat format;
+        /** The parts supplied to a session already built from this builder. */
+        private final Set<Object> claimed = Collections.newSetFromMap(new IdentityHashMap<>());
 
         private Builder() {
         }
@@ -163,6 +172,17 @@ public final class VoiceSession implements AutoCloseable {
         /** Where the peer's audio goes; the default speaker when not set. */
         public Builder output(AudioDevice output) {
             this.output = output;
+            return this;
+        }
+
+        /**
+         * The processing between the input device and the encoder (echo cancellation, noise
+         * suppression...): {@link AudioProcessor#process} runs on the capture thread on each frame
+         * before it is encoded, {@link AudioProcessor#played} on the playback thread after each write
+         * to the output device. {@link AudioProcessor#NONE} (the default) leaves audio untouched.
+         */
+        public Builder processor(AudioProcessor processor) {
+            this.processor = Objects.requireNonNull(processor, "processor");
             return this;
         }
 
@@ -306,7 +326,8 @@ public final class VoiceSession implements AutoCloseable {
                 throw new IllegalStateException(
                         "no transport: call transport(UdpTransport.listen(port)) or transport(UdpTransport.connect(host, port))");
             }
-            format = AudioFormat.mono48k(frameMs);
+            checkNotClaimed();
+            AudioFormat format = AudioFormat.mono48k(frameMs);
             if (framesPerBatch < 1 || framesPerBatch > MAX_FRAMES_PER_BATCH) {
                 throw new IllegalArgumentException(
                         "frames per batch " + framesPerBatch + ": use 1 to " + MAX_FRAMES_PER_BATCH);
@@ -324,72 +345,127 @@ public final class VoiceSession implements AutoCloseable {
                 throw new IllegalArgumentException("max playout delay " + maxPlayoutDelayNs / 1_000_000 + " ms: use "
                         + 2 * frameMs + " ms (two frames) to 10 s");
             }
-            if (!transport.isSecure() && !allowPlaintext) {
-                TransportSecurityProvider security =
-                        Providers.best(TransportSecurityProvider.class, TransportSecurityProvider::priority);
-                if (security == null) {
-                    throw new IllegalStateException("transport " + transport.name() + " is not encrypted and no secure"
-                            + " layer is on the class path: add dev.viz:viz-transport, or call allowPlaintext(true)"
-                            + " to send audio in the clear");
-                }
-                try {
-                    transport = security.secure(transport);
-                } catch (IOException e) {
-                    throw new IllegalStateException("cannot set up the secure layer: " + e.getMessage(), e);
-                }
+            Batcher theBatcher = batcher == null ? new FrameBatcher() : batcher;
+            if (framesPerBatch > theBatcher.maxFramesPerBatch()) {
+                throw new IllegalArgumentException("frames per batch " + framesPerBatch + ": this batcher holds at most "
+                        + theBatcher.maxFramesPerBatch());
             }
-            if (codec == null) {
-                CodecProvider provider = Providers.best(CodecProvider.class, CodecProvider::priority);
-                if (provider == null) {
+            Codec theCodec = codec;
+            Codec copyCodec = redundancyCodec;
+            CodecProvider codecs = null;
+            if (theCodec == null) {
+                codecs = Providers.best(CodecProvider.class, CodecProvider::priority);
+                if (codecs == null) {
                     throw new IllegalStateException("no codec: add dev.viz:viz-audio to the class path or call codec(...)");
                 }
-                codec = provider.newCodec(bitrateBps);
-                if (redundancy != Redundancy.OFF && redundancyCodec == null) {
-                    redundancyCodec = provider.newCodec(REDUNDANT_BITRATE_BPS);
-                }
             }
-            if (redundancy == Redundancy.ON && redundancyCodec == null) {
+            if (redundancy == Redundancy.ON && copyCodec == null && codecs == null) {
                 throw new IllegalStateException("redundancy ON needs an encoder for the copies: call redundancyCodec(...)"
                         + " with a low-bitrate codec whose frames your codec decodes");
             }
-            if (redundancy == Redundancy.OFF) {
-                redundancyCodec = null;
-            }
+            CompressorProvider compressors = null;
             if (compressor == null) {
-                CompressorProvider provider = Providers.best(CompressorProvider.class, CompressorProvider::priority);
-                if (provider == null) {
+                compressors = Providers.best(CompressorProvider.class, CompressorProvider::priority);
+                if (compressors == null) {
                     throw new IllegalStateException(
                             "no compressor: add dev.viz:viz-audio to the class path or call compressor(...)");
                 }
-                compressor = provider.newCompressor();
             }
-            if (batcher == null) {
-                batcher = new FrameBatcher();
-            }
-            if (input == null || output == null) {
+            AudioDevice in = input;
+            AudioDevice out = output;
+            if (in == null || out == null) {
                 AudioDeviceProvider devices = Providers.best(AudioDeviceProvider.class, AudioDeviceProvider::priority);
                 if (devices == null) {
                     throw new IllegalStateException("no audio devices: add dev.viz:viz-audio to the class path,"
                             + " or call input(...) and output(...)");
                 }
                 try {
-                    if (input == null) {
-                        input = devices.defaultInput();
+                    if (in == null) {
+                        in = devices.defaultInput();
                     }
-                    if (output == null) {
-                        output = devices.defaultOutput();
+                    if (out == null) {
+                        out = devices.defaultOutput();
                     }
                 } catch (IOException e) {
                     throw new IllegalStateException(e.getMessage(), e);
                 }
             }
-            if (!input.supports(AudioDevice.Direction.INPUT)) {
-                throw new IllegalStateException(input.name() + " cannot be an input");
+            if (!in.supports(AudioDevice.Direction.INPUT)) {
+                throw new IllegalStateException(in.name() + " cannot be an input");
             }
-            if (!output.supports(AudioDevice.Direction.OUTPUT)) {
-                throw new IllegalStateException(output.name() + " cannot be an output");
+            if (!out.supports(AudioDevice.Direction.OUTPUT)) {
+                throw new IllegalStateException(out.name() + " cannot be an output");
             }
-            return new VoiceSession(this);
+            Transport theTransport = transport;
+            if (!theTransport.isSecure() && !allowPlaintext) {
+                TransportSecurityProvider security =
+                        Providers.best(TransportSecurityProvider.class, TransportSecurityProvider::priority);
+                if (security == null) {
+                    throw new IllegalStateException("transport " + theTransport.name() + " is not encrypted and no secure"
+                            + " layer is on the class path: add dev.viz:viz-transport, or call allowPlaintext(true)"
+                            + " to send audio in the clear");
+                }
+                try {
+                    theTransport = security.secure(theTransport);
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot set up the secure layer: " + e.getMessage(), e);
+                }
+            }
+            if (codecs != null) {
+                theCodec = codecs.newCodec(bitrateBps);
+                if (redundancy != Redundancy.OFF && copyCodec == null) {
+                    copyCodec = codecs.newCodec(REDUNDANT_BITRATE_BPS);
+                }
+            }
+            if (redundancy == Redundancy.OFF) {
+                copyCodec = null;
+            }
+            Compressor theCompressor = compressor != null ? compressor : compressors.newCompressor();
+            SessionConfig config = new SessionConfig(format, framesPerBatch, in, out, processor, theCodec, copyCodec,
+                    theCompressor, theBatcher, theTransport, listener, durationNs, idleTimeoutNs, keepaliveIntervalNs,
+                    endWhenInputEnds, profile.playoutMargin().toNanos(), maxPlayoutDelayNs, redundancy, bitrateBps,
+                    REDUNDANT_BITRATE_BPS);
+            claim(transport, input, output, codec, redundancyCodec, compressor, batcher, processor);
+            return new VoiceSession(config);
+        }
+
+        /** Throws when a part this builder holds already belongs to a session built from it. */
+        private void checkNotClaimed() {
+            Object[] parts = {transport, input, output, codec, redundancyCodec, compressor, batcher, processor};
+            String[] names = {"transport", "input", "output", "codec", "redundancyCodec", "compressor", "batcher",
+                "processor"};
+            for (int i = 0; i < parts.length; i++) {
+                if (parts[i] != null && claimed.contains(parts[i])) {
+                    throw new IllegalStateException("the " + names[i] + " " + describe(parts[i])
+                            + " already belongs to a session built from this builder: call " + names[i]
+                            + "(...) with a new instance before building another session");
+                }
+            }
+        }
+
+        private void claim(Object... parts) {
+            for (Object part : parts) {
+                // The pass-through processor has no state: any number of sessions may share it.
+                if (part != null && part != AudioProcessor.NONE) {
+                    claimed.add(part);
+                }
+            }
+        }
+
+        private static String describe(Object part) {
+            if (part instanceof Transport t) {
+                return t.name();
+            }
+            if (part instanceof AudioDevice d) {
+                return d.name();
+            }
+            if (part instanceof Codec c) {
+                return c.name();
+            }
+            if (part instanceof AudioProcessor p) {
+                return p.name();
+            }
+            return part.getClass().getSimpleName();
         }
     }
 }

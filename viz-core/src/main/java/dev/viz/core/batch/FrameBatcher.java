@@ -4,7 +4,6 @@ import dev.viz.core.AudioFormat;
 import dev.viz.core.Batcher;
 import dev.viz.core.Codec;
 import dev.viz.core.Compressor;
-import dev.viz.core.VoiceSession;
 import dev.viz.core.wire.AudioBatch;
 import dev.viz.core.wire.PayloadHeader;
 
@@ -18,7 +17,8 @@ import dev.viz.core.wire.PayloadHeader;
  * allocate nothing.
  */
 public final class FrameBatcher implements Batcher {
-    private static final int MAX_FRAMES = VoiceSession.Builder.MAX_FRAMES_PER_BATCH;
+    /** The most frames one batch holds (the count is one byte on the wire; 32 keeps the area small). */
+    public static final int MAX_FRAMES = 32;
     /** The largest raw frames area a batch can have, without copies. */
     private static final int MAX_PRIMARY_AREA = MAX_FRAMES * (AudioBatch.LENGTH_BYTES + Codec.MAX_ENCODED_BYTES);
     /** The largest redundancy block. */
@@ -49,8 +49,7 @@ public final class FrameBatcher implements Batcher {
         if (framesPerBatch < 1 || framesPerBatch > MAX_FRAMES) {
             throw new IllegalArgumentException("frames per batch " + framesPerBatch + ": use 1 to " + MAX_FRAMES);
         }
-        int smallest = AudioBatch.HEADER_LENGTH + AudioBatch.LENGTH_BYTES + Codec.MAX_ENCODED_BYTES
-                + compressor.maxOverheadBytes();
+        int smallest = overheadBytes(1, 0) + Codec.MAX_ENCODED_BYTES + compressor.maxOverheadBytes();
         if (maxPayloadBytes < smallest) {
             throw new IllegalArgumentException("payload limit " + maxPayloadBytes + " bytes is below " + smallest
                     + ", the size of a batch holding one frame of the largest size: raise the datagram size limit");
@@ -66,6 +65,25 @@ public final class FrameBatcher implements Batcher {
         this.stagedBytes = 0;
         this.copies = 0;
         this.copyBytes = 0;
+    }
+
+    @Override
+    public int maxFramesPerBatch() {
+        return MAX_FRAMES;
+    }
+
+    @Override
+    public int maxCopies() {
+        return AudioBatch.MAX_COPIES;
+    }
+
+    @Override
+    public int overheadBytes(int frames, int copies) {
+        int size = AudioBatch.HEADER_LENGTH + AudioBatch.LENGTH_BYTES * frames;
+        if (copies > 0) {
+            size += AudioBatch.COPY_COUNT_BYTES + AudioBatch.LENGTH_BYTES * copies;
+        }
+        return size;
     }
 
     /** The most bytes a flush writes for {@code frames} frames of {@code frameBytes} in all and the given copies. */
@@ -131,7 +149,7 @@ public final class FrameBatcher implements Batcher {
     }
 
     @Override
-    public int flush(byte[] dst, int offset) {
+    public int flush(byte[] dst, int offset, int batchFlags) {
         if (pending == 0) {
             return 0;
         }
@@ -168,8 +186,9 @@ public final class FrameBatcher implements Batcher {
                 areaLength += copyLengths[staged];
             }
         }
-        int flags = (uniform ? AudioBatch.FLAG_UNIFORM : 0) | (copies > 0 ? AudioBatch.FLAG_REDUNDANT : 0);
-        dst[offset] = PayloadHeader.encode(PayloadHeader.KIND_AUDIO);
+        int flags = (uniform ? AudioBatch.FLAG_UNIFORM : 0) | (copies > 0 ? AudioBatch.FLAG_REDUNDANT : 0)
+                | ((batchFlags & BATCH_FEC) != 0 ? AudioBatch.FLAG_FEC : 0);
+        dst[offset] = PAYLOAD_TYPE;
         dst[offset + AudioBatch.FLAGS_OFFSET] = (byte) flags;
         dst[offset + AudioBatch.COUNT_OFFSET] = (byte) pending;
         dst[offset + AudioBatch.FRAME_MS_OFFSET] = (byte) format.frameMs();
@@ -268,6 +287,7 @@ public final class FrameBatcher implements Batcher {
                 return ERROR_MALFORMED;
             }
         }
+        handler.onBatch(first, count, (flags & AudioBatch.FLAG_FEC) != 0 ? BATCH_FEC : 0);
         if (copyCount > 0) {
             int lengthsAt = (int) primaryEnd + AudioBatch.COPY_COUNT_BYTES;
             int at = lengthsAt + copyCount * AudioBatch.LENGTH_BYTES;

@@ -2,6 +2,7 @@ package dev.viz.core.internal;
 
 import dev.viz.core.AudioDevice;
 import dev.viz.core.AudioFormat;
+import dev.viz.core.AudioProcessor;
 import dev.viz.core.Codec;
 import dev.viz.core.Stat;
 import java.io.IOException;
@@ -9,17 +10,20 @@ import java.util.concurrent.locks.LockSupport;
 import org.jctools.queues.SpscArrayQueue;
 
 /**
- * The capture thread: reads a frame from the input device, encodes it (and, while the network
- * thread asks for them, a low-bitrate redundant copy of it) into a pooled {@link EncodedFrame} and
- * hands it to the network thread. The device paces the loop. Applies what the network thread
- * decides from the peer's reports (expected loss, bitrate) between two frames.
+ * The capture thread: warms the encoders up, waits for the link, opens the input device, then per
+ * duty cycle reads a frame, runs it through the {@link AudioProcessor}, encodes it (and, while the
+ * network thread asks for them, a low-bitrate redundant copy of it) into a pooled
+ * {@link EncodedFrame} and hands it to the network thread. The device paces the loop. Applies what
+ * the network thread decided from the peer's reports ({@link EncoderControl}) between two frames.
  */
-final class CaptureAgent implements Runnable {
+final class CaptureAgent implements Agent {
     /** Opus: "a packet of 2 bytes or less need not be transmitted" (DTX). Sent as an empty frame. */
     static final int DTX_MAX_BYTES = 2;
 
-    private final SessionEngine engine;
+    private final SessionSignals signals;
+    private final Lifecycle lifecycle;
     private final AudioDevice input;
+    private final AudioProcessor processor;
     private final Codec codec;
     private final Codec copyCodec;
     private final AudioFormat format;
@@ -28,16 +32,19 @@ final class CaptureAgent implements Runnable {
     private final Counters counters;
     private final EncoderControl control;
     private final short[] pcm;
+    private boolean opened;
     private EncodedFrame spare;
     private long sequence;
     private int appliedLossPercent;
     private int appliedBitrateBps;
 
-    CaptureAgent(SessionEngine engine, AudioDevice input, Codec codec, Codec copyCodec, AudioFormat format,
-            SpscArrayQueue<EncodedFrame> toNetwork, SpscArrayQueue<EncodedFrame> freeFrames, Counters counters,
-            EncoderControl control) {
-        this.engine = engine;
+    CaptureAgent(SessionSignals signals, Lifecycle lifecycle, AudioDevice input, AudioProcessor processor, Codec codec,
+            Codec copyCodec, AudioFormat format, SpscArrayQueue<EncodedFrame> toNetwork,
+            SpscArrayQueue<EncodedFrame> freeFrames, Counters counters, EncoderControl control) {
+        this.signals = signals;
+        this.lifecycle = lifecycle;
         this.input = input;
+        this.processor = processor;
         this.codec = codec;
         this.copyCodec = copyCodec;
         this.format = format;
@@ -49,26 +56,35 @@ final class CaptureAgent implements Runnable {
     }
 
     @Override
-    public void run() {
-        warmUp();
-        if (!engine.awaitConnectedOrEnd()) {
-            return;
-        }
-        if (!DeviceOpener.open(engine, input, AudioDevice.Direction.INPUT, format, counters)) {
-            return;
-        }
-        try {
-            while (engine.isRunning()) {
-                if (!step()) {
-                    return;
-                }
-            }
-        } finally {
-            input.close();
-        }
+    public String roleName() {
+        return "viz-capture";
     }
 
-    /** Warms the encoders up (Concentus is slow until compiled), then tells the engine. */
+    @Override
+    public void onStart(long nowNs) {
+        warmUp();
+    }
+
+    @Override
+    public int doWork(long nowNs) {
+        if (!opened) {
+            if (!signals.isLinkUp()) {
+                return 0;
+            }
+            if (!DeviceOpener.open(signals, lifecycle, input, AudioDevice.Direction.INPUT, format, counters)) {
+                return DONE;
+            }
+            opened = true;
+        }
+        return step() ? 1 : DONE;
+    }
+
+    @Override
+    public void onClose(long nowNs) {
+        input.close();
+    }
+
+    /** Warms the encoders up (Concentus is slow until compiled), then signals it. */
     void warmUp() {
         try {
             codec.warmUp();
@@ -76,13 +92,13 @@ final class CaptureAgent implements Runnable {
                 copyCodec.warmUp();
             }
         } catch (RuntimeException e) {
-            engine.error("codec warm-up failed", e);
+            lifecycle.error("codec warm-up failed", e);
         }
-        engine.markWarm();
+        signals.warm();
     }
 
     /**
-     * Reads, encodes and hands on one frame.
+     * Reads, processes, encodes and hands on one frame.
      *
      * @return false when the capture is over (the input ended or failed for good)
      */
@@ -92,15 +108,16 @@ final class CaptureAgent implements Runnable {
             read = input.read(pcm, 0, pcm.length);
         } catch (IOException e) {
             counters.increment(Stat.DEVICE_ERRORS);
-            engine.error("input " + input.name() + " failed: " + e.getMessage() + "; reopening", e);
+            lifecycle.error("input " + input.name() + " failed: " + e.getMessage() + "; reopening", e);
             input.close();
-            return DeviceOpener.open(engine, input, AudioDevice.Direction.INPUT, format, counters);
+            return DeviceOpener.open(signals, lifecycle, input, AudioDevice.Direction.INPUT, format, counters);
         }
         if (read == AudioDevice.END_OF_STREAM) {
             sendEndOfStream();
             return false;
         }
         counters.increment(Stat.FRAMES_CAPTURED);
+        processor.process(pcm, 0, System.nanoTime());
         applyControl();
         EncodedFrame frame = takeFrame();
         if (frame == null) {
@@ -158,8 +175,9 @@ final class CaptureAgent implements Runnable {
         return spare;
     }
 
+    /** Hands the network thread the end-of-stream marker, waiting for a free frame while the session runs. */
     private void sendEndOfStream() {
-        while (engine.isRunning()) {
+        while (signals.isRunning()) {
             EncodedFrame frame = takeFrame();
             if (frame != null) {
                 frame.sequence = sequence;

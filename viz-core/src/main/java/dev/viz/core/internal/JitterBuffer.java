@@ -120,10 +120,6 @@ final class JitterBuffer {
         started = true;
     }
 
-    boolean isStarted() {
-        return started;
-    }
-
     /** The frame whose turn it is, or null when it is missing; advances the head either way. */
     EncodedFrame take() {
         int slot = (int) (head & MASK);
@@ -162,11 +158,6 @@ final class JitterBuffer {
 
     boolean anyArrived() {
         return anyArrived;
-    }
-
-    /** The largest offset from the head of a held frame, or -1 when none is held. */
-    long highestHeld() {
-        return buffered == 0 ? -1 : highestOffset();
     }
 
     /** Lets go of every frame and forgets the stream: the next arrival starts it anew. */

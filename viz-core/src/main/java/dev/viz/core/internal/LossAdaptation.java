@@ -1,7 +1,7 @@
 package dev.viz.core.internal;
 
+import dev.viz.core.Batcher;
 import dev.viz.core.Redundancy;
-import dev.viz.core.wire.AudioBatch;
 import dev.viz.core.wire.ReceiverReport;
 
 /**
@@ -37,21 +37,23 @@ final class LossAdaptation {
     private final int configuredBitrateBps;
     private final int maxBatchBytes;
     private final int copyBytesPerFrame;
+    private final Batcher format;
     private final int minLevel;
     private final int maxLevel;
 
     private int level;
     private int expectLossPercent;
     private long belowSinceNs = -1;
-    private long lossPpm;
 
     /**
      * @param copiesAvailable whether the session has an encoder for redundant copies
      * @param maxBatchBytes the batcher's payload limit
      * @param copyBitrateBps the redundant encoder's bitrate
+     * @param format the batcher, which sizes its batches ({@link Batcher#overheadBytes}, {@link Batcher#maxCopies})
      */
     LossAdaptation(Redundancy mode, boolean copiesAvailable, int framesPerBatch, int frameMs, int configuredBitrateBps,
-            int maxBatchBytes, int compressorOverheadBytes, int copyBitrateBps) {
+            int maxBatchBytes, int compressorOverheadBytes, int copyBitrateBps, Batcher format) {
+        this.format = format;
         this.mode = mode;
         this.framesPerBatch = framesPerBatch;
         this.frameMs = frameMs;
@@ -68,7 +70,6 @@ final class LossAdaptation {
         if (reportedPpm == ReceiverReport.LOSS_UNKNOWN) {
             return;
         }
-        lossPpm = reportedPpm;
         expectLossPercent = reportedPpm < FEC_ON_PPM ? 0
                 : (int) Math.min(MAX_EXPECTED_LOSS_PERCENT, (reportedPpm + 9_999) / 10_000);
         int wanted = reportedPpm >= LEVEL_2_ON_PPM ? 2 : reportedPpm >= LEVEL_1_ON_PPM ? 1 : 0;
@@ -98,17 +99,12 @@ final class LossAdaptation {
 
     /** Redundant copies per batch. */
     int copies() {
-        return Math.min(AudioBatch.MAX_COPIES, level * framesPerBatch);
+        return Math.min(format.maxCopies(), level * framesPerBatch);
     }
 
     /** The loss the encoder should expect, percent. */
     int expectLossPercent() {
         return expectLossPercent;
-    }
-
-    /** The last loss the peer reported, ppm. */
-    long peerLossPpm() {
-        return lossPpm;
     }
 
     /** The encoder bitrate that leaves room for the copies in a batch: the configured one or less. */
@@ -117,8 +113,7 @@ final class LossAdaptation {
         if (copies == 0) {
             return configuredBitrateBps;
         }
-        int fixed = AudioBatch.HEADER_LENGTH + AudioBatch.LENGTH_BYTES * framesPerBatch
-                + AudioBatch.COPY_COUNT_BYTES + copies * (AudioBatch.LENGTH_BYTES + copyBytesPerFrame);
+        int fixed = format.overheadBytes(framesPerBatch, copies) + copies * copyBytesPerFrame;
         long frameBytes = (long) (maxBatchBytes - fixed) * 100 / (100 + VBR_HEADROOM_PERCENT) / framesPerBatch;
         long bps = frameBytes * 8000 / frameMs;
         bps = bps / 1000 * 1000;

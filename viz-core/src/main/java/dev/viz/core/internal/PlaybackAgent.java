@@ -2,57 +2,65 @@ package dev.viz.core.internal;
 
 import dev.viz.core.AudioDevice;
 import dev.viz.core.AudioFormat;
-import dev.viz.core.Codec;
+import dev.viz.core.AudioProcessor;
 import dev.viz.core.Stat;
 import java.io.IOException;
-import java.util.concurrent.locks.LockSupport;
 import org.jctools.queues.SpscArrayQueue;
 
 /**
- * The playback thread: moves received frames into the {@link Playout}, asks it for the next chunk
- * of audio and writes that to the output device, which paces the loop. All the decisions (what to
- * play, when, how long) are the playout's; this class only drives it with the device as the clock.
+ * The playback thread: waits for the link, opens the output device, then per duty cycle moves
+ * received frames into the {@link Playout}, asks it for the next chunk of audio, writes that to the
+ * output device, which paces the loop, and shows the {@link AudioProcessor} what was played (its
+ * echo reference). All the decisions (what to play, when, how long) are the playout's. It ends the
+ * session once the peer said bye and everything before the bye has been played.
  */
-final class PlaybackAgent implements Runnable {
-    private static final long WAIT_NS = 1_000_000L;
-
-    private final SessionEngine engine;
+final class PlaybackAgent implements Agent {
+    private final SessionSignals signals;
+    private final Lifecycle lifecycle;
     private final AudioDevice output;
+    private final AudioProcessor processor;
     private final AudioFormat format;
     private final SpscArrayQueue<EncodedFrame> fromNetwork;
     private final Counters counters;
     private final Playout playout;
     private final short[] pcm;
+    private boolean opened;
 
-    PlaybackAgent(SessionEngine engine, AudioDevice output, Codec codec, AudioFormat format,
-            SpscArrayQueue<EncodedFrame> fromNetwork, SpscArrayQueue<EncodedFrame> freeFrames, Counters counters,
-            long playoutMarginNs, long maxPlayoutDelayNs) {
-        this.engine = engine;
+    PlaybackAgent(SessionSignals signals, Lifecycle lifecycle, AudioDevice output, AudioProcessor processor,
+            AudioFormat format, Playout playout, SpscArrayQueue<EncodedFrame> fromNetwork, Counters counters) {
+        this.signals = signals;
+        this.lifecycle = lifecycle;
         this.output = output;
+        this.processor = processor;
         this.format = format;
         this.fromNetwork = fromNetwork;
         this.counters = counters;
-        this.playout = new Playout(format, codec, counters, playoutMarginNs, maxPlayoutDelayNs, freeFrames::offer);
+        this.playout = playout;
         this.pcm = new short[playout.maxChunkSamples()];
     }
 
     @Override
-    public void run() {
-        if (!engine.awaitConnectedOrEnd()) {
-            return;
-        }
-        if (!DeviceOpener.open(engine, output, AudioDevice.Direction.OUTPUT, format, counters)) {
-            return;
-        }
-        try {
-            while (engine.isRunning()) {
-                if (step(System.nanoTime()) == 0) {
-                    LockSupport.parkNanos(WAIT_NS);
-                }
+    public String roleName() {
+        return "viz-playback";
+    }
+
+    @Override
+    public int doWork(long nowNs) {
+        if (!opened) {
+            if (!signals.isLinkUp()) {
+                return 0;
             }
-        } finally {
-            output.close();
+            if (!DeviceOpener.open(signals, lifecycle, output, AudioDevice.Direction.OUTPUT, format, counters)) {
+                return DONE;
+            }
+            opened = true;
         }
+        return step(nowNs) > 0 ? 1 : 0;
+    }
+
+    @Override
+    public void onClose(long nowNs) {
+        output.close();
     }
 
     /**
@@ -63,21 +71,21 @@ final class PlaybackAgent implements Runnable {
     int step(long nowNs) {
         drain();
         if (!playout.isStarted()) {
-            if (engine.peerSaidBye() && playout.buffered() == 0) {
-                engine.end("the peer ended the call", false);
+            if (signals.hasPeerSaidBye() && playout.buffered() == 0) {
+                signals.end("the peer ended the call");
                 return 0;
             }
-            if (!engine.isWarm()) {
+            if (!signals.isWarm()) {
                 return 0;
             }
-        } else if (engine.peerSaidBye() && playout.buffered() == 0
-                && playout.head() > playout.extend(engine.peerLastSequence())) {
-            engine.end("the peer ended the call", false);
+        } else if (signals.hasPeerSaidBye() && playout.buffered() == 0
+                && playout.head() > playout.extend(signals.peerLastSequence())) {
+            signals.end("the peer ended the call");
             return 0;
         }
         int samples = playout.produce(pcm, nowNs);
         if (samples > 0) {
-            write(samples);
+            write(samples, nowNs);
         }
         return samples;
     }
@@ -93,14 +101,16 @@ final class PlaybackAgent implements Runnable {
         return playout;
     }
 
-    private void write(int samples) {
+    private void write(int samples, long nowNs) {
         try {
             output.write(pcm, 0, samples);
         } catch (IOException e) {
             counters.increment(Stat.DEVICE_ERRORS);
-            engine.error("output " + output.name() + " failed: " + e.getMessage() + "; reopening", e);
+            lifecycle.error("output " + output.name() + " failed: " + e.getMessage() + "; reopening", e);
             output.close();
-            DeviceOpener.open(engine, output, AudioDevice.Direction.OUTPUT, format, counters);
+            DeviceOpener.open(signals, lifecycle, output, AudioDevice.Direction.OUTPUT, format, counters);
+            return;
         }
+        processor.played(pcm, 0, samples, nowNs);
     }
 }

@@ -514,9 +514,4 @@ final class Playout {
     long delayNs() {
         return offsetNs - minOffsetNs;
     }
-
-    /** What the playout delay aims at now. */
-    long targetDelayNs() {
-        return targetNs - minOffsetNs;
-    }
 }

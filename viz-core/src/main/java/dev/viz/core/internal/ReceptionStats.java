@@ -45,7 +45,7 @@ final class ReceptionStats {
 
     ReceptionStats(long frameNs) {
         this.frameNs = frameNs;
-        this.windowFrames = LOSS_INTERVALS * NetworkAgent.REPORT_INTERVAL_NS / frameNs / 2;
+        this.windowFrames = LOSS_INTERVALS * Reports.REPORT_INTERVAL_NS / frameNs / 2;
     }
 
     /** Extends a 32-bit sequence number to the 64-bit one nearest the highest received. */

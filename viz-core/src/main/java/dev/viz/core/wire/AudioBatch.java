@@ -58,24 +58,4 @@ public final class AudioBatch {
 
     private AudioBatch() {
     }
-
-    /** The flags byte of the batch at {@code offset}. */
-    public static int flags(byte[] payload, int offset) {
-        return payload[offset + FLAGS_OFFSET] & 0xFF;
-    }
-
-    /** Sets {@code flag} in the flags byte of the batch at {@code offset}. */
-    public static void addFlag(byte[] payload, int offset, int flag) {
-        payload[offset + FLAGS_OFFSET] = (byte) (payload[offset + FLAGS_OFFSET] | flag);
-    }
-
-    /** Frames in the batch at {@code offset}. */
-    public static int count(byte[] payload, int offset) {
-        return payload[offset + COUNT_OFFSET] & 0xFF;
-    }
-
-    /** The sequence number of the first frame in the batch at {@code offset}. */
-    public static long firstSequence(byte[] payload, int offset) {
-        return PayloadHeader.getUnsignedInt(payload, offset + FIRST_SEQUENCE_OFFSET);
-    }
 }

@@ -62,7 +62,7 @@ class FrameBatcherRedundancyTest {
             assertEquals(Batcher.APPENDED, sender.appendRedundant(s, bytes(length, -s), 0, length));
         }
         int length = sender.flush(payload, 0);
-        assertTrue((AudioBatch.flags(payload, 0) & AudioBatch.FLAG_REDUNDANT) != 0);
+        assertTrue((payload[AudioBatch.FLAGS_OFFSET] & AudioBatch.FLAG_REDUNDANT) != 0);
         List<Got> got = read(length);
         assertEquals(16, got.size());
         for (int j = 0; j < 8; j++) {

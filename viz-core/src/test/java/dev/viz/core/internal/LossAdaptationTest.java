@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.viz.core.Redundancy;
+import dev.viz.core.batch.FrameBatcher;
 import dev.viz.core.wire.AudioBatch;
 import dev.viz.core.wire.ReceiverReport;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ class LossAdaptationTest {
     private static final long S = 1_000_000_000L;
 
     private static LossAdaptation tunnel(Redundancy mode) {
-        return new LossAdaptation(mode, true, 8, 40, 32_000, 1371 - ReceiverReport.LENGTH, 1, 6_000);
+        return new LossAdaptation(mode, true, 8, 40, 32_000, 1371 - ReceiverReport.LENGTH, 1, 6_000, new FrameBatcher());
     }
 
     @Test
@@ -83,7 +84,7 @@ class LossAdaptationTest {
             on.onPeerLoss(0, i * S);
         }
         assertEquals(8, on.copies());
-        LossAdaptation noEncoder = new LossAdaptation(Redundancy.AUTO, false, 8, 40, 32_000, 1339, 1, 6_000);
+        LossAdaptation noEncoder = new LossAdaptation(Redundancy.AUTO, false, 8, 40, 32_000, 1339, 1, 6_000, new FrameBatcher());
         noEncoder.onPeerLoss(200_000, 0);
         assertEquals(0, noEncoder.copies());
     }

@@ -2,6 +2,7 @@ package dev.viz.core.internal;
 
 import dev.viz.core.AudioDevice;
 import dev.viz.core.AudioFormat;
+import dev.viz.core.AudioProcessor;
 import dev.viz.core.Codec;
 import dev.viz.core.Compressor;
 import dev.viz.core.Profile;
@@ -86,17 +87,16 @@ public final class SimulatedCall {
      */
     public Result run() {
         AudioFormat format = AudioFormat.mono48k(b.frameMs);
-        RealtimeSettings talkerSettings = new RealtimeSettings(b.profile.playoutMargin().toNanos(),
-                b.maxPlayoutDelayNs, b.redundancy, b.talkerCopyCodec, b.bitrateBps, 6_000);
-        RealtimeSettings listenerSettings = new RealtimeSettings(b.profile.playoutMargin().toNanos(),
-                b.maxPlayoutDelayNs, Redundancy.OFF, null, b.bitrateBps, 6_000);
         ArrayOutput output = new ArrayOutput(b.outputCapacitySamples);
-        SessionEngine talker = new SessionEngine(null, format, b.framesPerBatch, b.talkerInput, new ArrayOutput(0),
-                b.talkerCodec, b.talkerCompressor, new FrameBatcher(), b.talkerTransport, SessionListener.NONE, 0,
-                b.idleTimeoutNs, 10_000_000_000L, false, talkerSettings);
-        SessionEngine listener = new SessionEngine(null, format, b.framesPerBatch, new ArrayInput(new short[0], false),
-                output, b.listenerCodec, b.listenerCompressor, new FrameBatcher(), b.listenerTransport,
-                SessionListener.NONE, 0, b.idleTimeoutNs, 10_000_000_000L, false, listenerSettings);
+        long marginNs = b.profile.playoutMargin().toNanos();
+        SessionEngine talker = SessionEngine.create(new SessionConfig(format, b.framesPerBatch, b.talkerInput,
+                new ArrayOutput(0), AudioProcessor.NONE, b.talkerCodec, b.talkerCopyCodec, b.talkerCompressor,
+                new FrameBatcher(), b.talkerTransport, SessionListener.NONE, 0, b.idleTimeoutNs, 10_000_000_000L, false,
+                marginNs, b.maxPlayoutDelayNs, b.redundancy, b.bitrateBps, 6_000), null);
+        SessionEngine listener = SessionEngine.create(new SessionConfig(format, b.framesPerBatch,
+                new ArrayInput(new short[0], false), output, AudioProcessor.NONE, b.listenerCodec, null,
+                b.listenerCompressor, new FrameBatcher(), b.listenerTransport, SessionListener.NONE, 0, b.idleTimeoutNs,
+                10_000_000_000L, false, marginNs, b.maxPlayoutDelayNs, Redundancy.OFF, b.bitrateBps, 6_000), null);
         try {
             talker.open();
             listener.open();
@@ -121,8 +121,8 @@ public final class SimulatedCall {
         long t = clock.nowNs();
         long start = t;
         long end = start + b.durationNs;
-        talkerNet.begin(t);
-        listenerNet.begin(t);
+        talkerNet.onStart(t);
+        listenerNet.onStart(t);
         double nextCapture = -1;
         double nextPlay = t;
         boolean devicePlaying = false;

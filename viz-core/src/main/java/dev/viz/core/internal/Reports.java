@@ -1,0 +1,162 @@
+package dev.viz.core.internal;
+
+import dev.viz.core.Stat;
+import dev.viz.core.wire.ReceiverReport;
+
+/**
+ * Receiver reports both ways, and what they decide. Out: about once a second it closes a loss
+ * interval ({@link ReceptionStats}), measures the bitrates, hands the listener a snapshot and makes
+ * a report due; the {@link Sender} lets the report ride in front of its next batch, or after
+ * {@value #REPORT_MAX_WAIT_NS} ns it goes alone. In: a peer's report gives the round-trip time and
+ * the peer's loss, which {@link LossAdaptation} turns into the encoder's expected loss, its bitrate
+ * and the copies per batch, published to the capture thread through {@link EncoderControl}.
+ * Network thread only.
+ */
+final class Reports {
+    /** How often a receiver report goes to the peer (and the bitrates are measured). */
+    static final long REPORT_INTERVAL_NS = 1_000_000_000L;
+    /** A due report waits this long for a batch to ride with, then goes alone. */
+    private static final long REPORT_MAX_WAIT_NS = 400_000_000L;
+    /** A round trip longer than this is not believed. */
+    private static final long MAX_RTT_US = 60_000_000L;
+
+    private final Link link;
+    private final ReceptionStats reception;
+    private final LossAdaptation adaptation;
+    private final EncoderControl control;
+    private final Counters counters;
+    private final Lifecycle lifecycle;
+    private final boolean canRide;
+    private final byte[] reportBuffer = new byte[ReceiverReport.LENGTH];
+
+    private long nextReportNs;
+    private long dueSinceNs = -1;
+    private long peerTimestampUs;
+    private long peerTimestampArrivalNs;
+    private long lastWireSent;
+    private long lastWireReceived;
+    private long lastRateNs;
+    private long smoothedRttUs = -1;
+
+    /** @param canRide whether a report fits in front of a batch in one payload */
+    Reports(Link link, ReceptionStats reception, LossAdaptation adaptation, EncoderControl control, Counters counters,
+            Lifecycle lifecycle, boolean canRide) {
+        this.link = link;
+        this.reception = reception;
+        this.adaptation = adaptation;
+        this.control = control;
+        this.counters = counters;
+        this.lifecycle = lifecycle;
+        this.canRide = canRide;
+        publishControl();
+    }
+
+    /** The peer answered: the report clock starts. */
+    void start(long nowNs) {
+        nextReportNs = nowNs + REPORT_INTERVAL_NS;
+        lastRateNs = nowNs;
+    }
+
+    /** Copies of earlier frames each batch should carry now. */
+    int copies() {
+        return adaptation.copies();
+    }
+
+    /** Whether a report is waiting for a batch to ride with. */
+    boolean isDue() {
+        return dueSinceNs >= 0;
+    }
+
+    /** Writes the due report in front of a batch ({@code batchFollows}) or alone. */
+    void write(byte[] dst, int offset, boolean batchFollows, long nowNs) {
+        long echoUs = peerTimestampUs;
+        long echoDelayUs = echoUs == 0 ? 0 : (nowNs - peerTimestampArrivalNs) / 1_000L;
+        ReceiverReport.write(dst, offset, batchFollows, timestampUs(nowNs), echoUs, echoDelayUs, reception.lossPpm(),
+                reception.lostFrames(), reception.highestSequence32(), reception.jitterNs() / 1_000L);
+    }
+
+    /** The due report went out. */
+    void sent() {
+        dueSinceNs = -1;
+        counters.increment(Stat.REPORTS_SENT);
+    }
+
+    /** Once connected, every duty cycle: the report interval, and a due report that waited long enough. */
+    int poll(long nowNs) {
+        int work = 0;
+        if (nowNs >= nextReportNs) {
+            nextReportNs += REPORT_INTERVAL_NS;
+            if (nextReportNs <= nowNs) {
+                nextReportNs = nowNs + REPORT_INTERVAL_NS;
+            }
+            interval(nowNs);
+            work++;
+        }
+        if (dueSinceNs >= 0 && (nowNs - dueSinceNs >= REPORT_MAX_WAIT_NS || !canRide)) {
+            write(reportBuffer, 0, false, nowNs);
+            if (link.send(reportBuffer, 0, ReceiverReport.LENGTH, nowNs)) {
+                sent();
+            }
+            work++;
+        }
+        return work;
+    }
+
+    /** Once a second: closes a loss interval, measures the bitrates, and makes a report due. */
+    private void interval(long nowNs) {
+        long lossPpm = reception.closeInterval();
+        counters.set(Stat.LOSS_PPM, lossPpm == ReceiverReport.LOSS_UNKNOWN ? 0 : lossPpm);
+        counters.set(Stat.JITTER_US, reception.jitterNs() / 1_000L);
+        counters.set(Stat.FRAMES_LOST, reception.lostFrames());
+        long sent = link.transport.wireBytesSent();
+        long received = link.transport.wireBytesReceived();
+        long elapsedNs = nowNs - lastRateNs;
+        if (elapsedNs > 0) {
+            counters.set(Stat.SEND_BITRATE_BPS, (sent - lastWireSent) * 8 * 1_000_000_000L / elapsedNs);
+            counters.set(Stat.RECEIVE_BITRATE_BPS, (received - lastWireReceived) * 8 * 1_000_000_000L / elapsedNs);
+        }
+        lastWireSent = sent;
+        lastWireReceived = received;
+        lastRateNs = nowNs;
+        if (dueSinceNs < 0) {
+            dueSinceNs = nowNs;
+        }
+        lifecycle.publishStats();
+    }
+
+    /** A report arrived (already validated) at {@code src[offset]}. */
+    void onReport(byte[] src, int offset, long nowNs) {
+        counters.increment(Stat.REPORTS_RECEIVED);
+        peerTimestampUs = ReceiverReport.timestampUs(src, offset);
+        peerTimestampArrivalNs = nowNs;
+        long echoUs = ReceiverReport.echoTimestampUs(src, offset);
+        if (echoUs != 0) {
+            long rttUs = (timestampUs(nowNs) - echoUs - ReceiverReport.echoDelayUs(src, offset)) & 0xFFFF_FFFFL;
+            if (rttUs < MAX_RTT_US) {
+                smoothedRttUs = smoothedRttUs < 0 ? rttUs : smoothedRttUs + (rttUs - smoothedRttUs) / 4;
+                counters.set(Stat.RTT_US, smoothedRttUs);
+            }
+        }
+        long lossPpm = ReceiverReport.lossPpm(src, offset);
+        if (lossPpm != ReceiverReport.LOSS_UNKNOWN) {
+            counters.set(Stat.PEER_LOSS_PPM, lossPpm);
+        }
+        counters.set(Stat.PEER_JITTER_US, ReceiverReport.jitterUs(src, offset));
+        adaptation.onPeerLoss(lossPpm, nowNs);
+        publishControl();
+    }
+
+    /** Tells the capture thread what the adaptation decided. */
+    private void publishControl() {
+        control.expectLossPercent = adaptation.expectLossPercent();
+        control.bitrateBps = adaptation.bitrateBps();
+        control.copies = adaptation.copies() > 0;
+        counters.set(Stat.REDUNDANT_COPIES, adaptation.copies());
+    }
+
+    /** Microseconds on this side's clock, as reports carry them: 32 bits, never 0 (0 means none). */
+    private static long timestampUs(long nowNs) {
+        long us = (nowNs / 1_000L) & 0xFFFF_FFFFL;
+        return us == 0 ? 1 : us;
+    }
+}
