@@ -41,6 +41,7 @@ final class Lifecycle {
     private final AtomicReference<String> failure = new AtomicReference<>();
     private final AtomicInteger hooksThatThrew = new AtomicInteger();
     private final AtomicInteger listenerThrows = new AtomicInteger();
+    private final AtomicInteger throwsLogged = new AtomicInteger();
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile String peer;
     private volatile String verificationCode;
@@ -187,6 +188,11 @@ final class Lifecycle {
         return listenerThrows.get();
     }
 
+    /** How many throws were logged: at most one per hook. */
+    int throwsLogged() {
+        return throwsLogged.get();
+    }
+
     // ---- the one guard ----------------------------------------------------------------------------
 
     private void call(int hook, Object a) {
@@ -208,6 +214,7 @@ final class Lifecycle {
             int bit = 1 << hook;
             int before = hooksThatThrew.getAndAccumulate(bit, (x, y) -> x | y);
             if ((before & bit) == 0) {
+                throwsLogged.incrementAndGet();
                 LOG.warn("listener threw from {} (logged once; later throws are ignored)", HOOKS[hook], e);
             }
         }

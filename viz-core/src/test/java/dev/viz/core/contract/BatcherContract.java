@@ -113,6 +113,49 @@ public abstract class BatcherContract {
     }
 
     @Test
+    void shouldDescribeTheBatchToTheHandlerBeforeItsFramesWithItsAttributes() {
+        for (int flags : new int[] {0, Batcher.BATCH_FEC}) {
+            for (int i = 0; i < 5; i++) {
+                sender.append(70 + i, frame(50, i), 0, 50);
+            }
+            int length = sender.flush(payload, 0, flags);
+            assertEquals(Batcher.PAYLOAD_TYPE, payload[0], "the session routes batches by their first byte");
+            List<String> events = new ArrayList<>();
+            int status = receiver.read(payload, 0, length, new Batcher.FrameHandler() {
+                @Override
+                public void onBatch(long firstSequence, int frames, int batchFlags) {
+                    events.add("batch " + firstSequence + " " + frames + " " + batchFlags);
+                }
+
+                @Override
+                public void onFrame(long sequence, byte[] buffer, int offset, int frameLength) {
+                    events.add("frame " + sequence);
+                }
+            });
+            assertEquals(5, status);
+            assertEquals(List.of("batch 70 5 " + flags, "frame 70", "frame 71", "frame 72", "frame 73", "frame 74"),
+                    events);
+        }
+    }
+
+    @Test
+    void shouldStayWithinItsOwnSizeEstimate() {
+        Compressor compressor = newCompressor();
+        assertTrue(sender.maxFramesPerBatch() >= 8);
+        int[] lengths = {160, 3, 0, 200, 1, 160, 77, 90};
+        int bytes = 0;
+        for (int i = 0; i < lengths.length; i++) {
+            sender.append(i, frame(lengths[i], i), 0, lengths[i]);
+            bytes += lengths[i];
+        }
+        int length = sender.flush(payload, 0);
+        assertTrue(length <= sender.overheadBytes(8, 0) + bytes + compressor.maxOverheadBytes(),
+                length + " bytes written, more than the batcher's own estimate");
+        assertTrue(sender.overheadBytes(1, 0) + Codec.MAX_ENCODED_BYTES + compressor.maxOverheadBytes() <= MAX_PAYLOAD,
+                "one frame of the largest size fits");
+    }
+
+    @Test
     void shouldFlushNothingWhenEmpty() {
         assertEquals(0, sender.flush(payload, 0));
     }
