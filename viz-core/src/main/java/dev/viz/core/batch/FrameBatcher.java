@@ -44,6 +44,10 @@ public final class FrameBatcher implements Batcher {
     private int copyBytes;
     private long firstSequence;
 
+    /** A batcher to {@link #open}; one per session. */
+    public FrameBatcher() {
+    }
+
     @Override
     public void open(AudioFormat format, int framesPerBatch, int maxPayloadBytes, Compressor compressor) {
         if (framesPerBatch < 1 || framesPerBatch > MAX_FRAMES) {

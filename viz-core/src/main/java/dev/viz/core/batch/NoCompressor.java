@@ -7,6 +7,10 @@ import dev.viz.core.Compressor;
  * real compressor costs, and for peers that agree to send Opus as it is.
  */
 public final class NoCompressor implements Compressor {
+    /** A compressor that stores; stateless, so one may be shared. */
+    public NoCompressor() {
+    }
+
     @Override
     public String name() {
         return "none";

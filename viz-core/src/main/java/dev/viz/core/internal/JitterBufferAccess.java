@@ -1,10 +1,14 @@
 package dev.viz.core.internal;
 
 /**
- * Benchmark-only bridge to the engine's package-private {@link JitterBuffer} and {@link EncodedFrame}
- * pool, so the receive-path benchmark drives the same classes the playback thread does. It lives in
- * the benchmarks module, in viz-core's package (a split package, which the class path allows); it is
- * not part of any published artifact.
+ * The benchmarks' hook into the engine: drives the package-private {@link JitterBuffer} and
+ * {@link EncodedFrame} pool exactly as the network and playback threads do, so the receive-path
+ * benchmark ({@code viz-benchmarks}' {@code ReceivePath}) measures the engine's own classes. It is
+ * not API: the package is not exported by the {@code dev.viz.core} module, so on the module path no
+ * other module can reach it; the benchmarks run from their fat jar on the class path, where it is
+ * an ordinary public class. It used to live in the benchmarks module inside this package (a split
+ * package, which a module forbids); add any further hook here, with the benchmark that needs it
+ * named.
  *
  * <p>Single-threaded, like the playback thread.
  */
