@@ -1,6 +1,7 @@
 package dev.viz.examples;
 
 import dev.viz.audio.AudioDevices;
+import dev.viz.core.AudioProcessor;
 import dev.viz.core.SessionStats;
 import dev.viz.core.VoiceSession;
 import dev.viz.transport.udp.UdpTransport;
@@ -34,6 +35,12 @@ public final class LoopbackCall {
 
     /** Runs the call to its end (the input file's end) and returns what the listening side saw. */
     public static SessionStats call(Path input, Path output) throws Exception {
+        return call(input, output, AudioProcessor.NONE, AudioProcessor.NONE);
+    }
+
+    /** The same call with a processor on each side (see {@link LevelMeter}). */
+    public static SessionStats call(Path input, Path output, AudioProcessor callerProcessor,
+            AudioProcessor listenerProcessor) throws Exception {
         InetAddress loopback = InetAddress.getLoopbackAddress();
         UdpTransport listenSide = UdpTransport.listen(new InetSocketAddress(loopback, 0),
                 UdpTransport.DEFAULT_MAX_DATAGRAM_BYTES);
@@ -41,12 +48,14 @@ public final class LoopbackCall {
                 .transport(listenSide)
                 .input(AudioDevices.silence())
                 .output(AudioDevices.wavOutput(output))
+                .processor(listenerProcessor)
                 .build()) {
             listener.start();
             try (VoiceSession caller = VoiceSession.builder()
                     .transport(UdpTransport.connect(loopback.getHostAddress(), listenSide.localPort()))
                     .input(AudioDevices.wav(input))        // ends the call with a bye when the file ends
                     .output(AudioDevices.nullOutput())
+                    .processor(callerProcessor)
                     .build()) {
                 caller.start();
                 if (!listener.awaitEnd(Duration.ofMinutes(10))) {

@@ -26,4 +26,18 @@ class LoopbackCallTest {
                 TestAudio.samples(heard), 48_000, 1000);
         assertTrue(match.correlation() >= 0.9, match.toString());
     }
+
+    @Test
+    @Timeout(60)
+    void shouldMeasureBothDirectionsWithALevelMeterProcessor(@TempDir Path dir) throws Exception {
+        Path speech = TestAudio.copyTo(TestAudio.SPEECH, dir);
+        LevelMeter talker = new LevelMeter();
+        LevelMeter hearer = new LevelMeter();
+        SessionStats stats = LoopbackCall.call(speech, dir.resolve("heard.wav"), talker, hearer);
+        assertEquals(250, talker.capturedFrames(), "the talker's processor saw every captured frame");
+        assertTrue(talker.capturedPeak() > 5_000, "speech is loud: peak " + talker.capturedPeak());
+        assertTrue(hearer.playedSamples() >= (stats.framesPlayed() - 1) * 1920L, "played " + hearer.playedSamples());
+        assertTrue(hearer.playedPeak() > 5_000, "the hearer's processor saw the speech played: " + hearer.playedPeak());
+        assertEquals(0, hearer.capturedPeak(), "the hearer's own input is silence");
+    }
 }

@@ -71,15 +71,13 @@ final class Lifecycle {
         }
     }
 
-    boolean isReconnecting() {
-        return state.get() == SessionState.RECONNECTING;
-    }
-
     /** Network thread: the transport lost its path while connected. */
-    void reconnecting(String reason) {
+    boolean reconnecting(String reason) {
         if (move(SessionState.CONNECTED, SessionState.RECONNECTING)) {
             LOG.info("reconnecting: {}", reason);
+            return true;
         }
+        return false;
     }
 
     /**

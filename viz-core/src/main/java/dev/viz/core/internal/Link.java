@@ -5,17 +5,16 @@ import dev.viz.core.Transport;
 import dev.viz.core.wire.PayloadHeader;
 
 /**
- * The network thread's side of the transport: sends a payload and counts it, remembers when
- * something last went out and last came in (for keepalives and the idle timeout), and writes the
- * session's two one-line control payloads, keepalive and bye ({@link PayloadHeader}). Network
- * thread only.
+ * The sending side of the transport: sends a payload and counts it, remembers when something last
+ * went out (for keepalives), and writes the session's two one-line control payloads, keepalive and
+ * bye ({@link PayloadHeader}). {@link Sender}, {@link Reports} and {@link LinkTimers} send through
+ * it. Network thread only.
  */
 final class Link {
     final Transport transport;
     private final Counters counters;
     private final byte[] controlBuffer = new byte[PayloadHeader.BYE_LENGTH];
     long lastSendNs;
-    long lastReceiveNs;
 
     Link(Transport transport, Counters counters) {
         this.transport = transport;

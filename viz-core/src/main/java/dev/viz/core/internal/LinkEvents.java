@@ -10,6 +10,8 @@ import dev.viz.core.Transport;
 final class LinkEvents implements Transport.Events {
     private final Lifecycle lifecycle;
     private final Counters counters;
+    /** Network thread: the transport lost its path and the session moved to RECONNECTING. */
+    boolean reconnecting;
 
     LinkEvents(Lifecycle lifecycle, Counters counters) {
         this.lifecycle = lifecycle;
@@ -23,7 +25,7 @@ final class LinkEvents implements Transport.Events {
 
     @Override
     public void onNotReady(String reason) {
-        lifecycle.reconnecting(reason);
+        reconnecting |= lifecycle.reconnecting(reason);
     }
 
     @Override

@@ -21,12 +21,15 @@ final class LinkTimers {
     private final long idleTimeoutNs;
     private final long keepaliveIntervalNs;
     private final long durationNs;
+    private final LinkEvents events;
     private boolean connected;
     private long connectedAtNs;
+    private long lastReceiveNs;
 
-    LinkTimers(Link link, Reports reports, Sender sender, Lifecycle lifecycle, SessionSignals signals,
-            Counters counters, long idleTimeoutNs, long keepaliveIntervalNs, long durationNs) {
+    LinkTimers(Link link, LinkEvents events, Reports reports, Sender sender, Lifecycle lifecycle,
+            SessionSignals signals, Counters counters, long idleTimeoutNs, long keepaliveIntervalNs, long durationNs) {
         this.link = link;
+        this.events = events;
         this.reports = reports;
         this.sender = sender;
         this.lifecycle = lifecycle;
@@ -39,7 +42,7 @@ final class LinkTimers {
 
     /** Starts the timers; once, before the first {@link #poll}. */
     void begin(long nowNs) {
-        link.lastReceiveNs = nowNs;
+        lastReceiveNs = nowNs;
         link.lastSendNs = nowNs - HELLO_INTERVAL_NS;
     }
 
@@ -50,6 +53,7 @@ final class LinkTimers {
 
     /** A valid payload came from the peer. */
     void onValidPayload(long nowNs) {
+        lastReceiveNs = nowNs;
         if (!connected) {
             connected = true;
             connectedAtNs = nowNs;
@@ -57,7 +61,8 @@ final class LinkTimers {
             signals.linkUp();
             lifecycle.connected();
             link.sendKeepalive(nowNs);
-        } else if (lifecycle.isReconnecting()) {
+        } else if (events.reconnecting) {
+            events.reconnecting = false;
             lifecycle.connected();
         }
     }
@@ -70,7 +75,7 @@ final class LinkTimers {
             }
             return 0;
         }
-        if (nowNs - link.lastReceiveNs >= idleTimeoutNs) {
+        if (nowNs - lastReceiveNs >= idleTimeoutNs) {
             signals.end("nothing from the peer for " + idleTimeoutNs / 1_000_000_000L + " s");
             return 1;
         }

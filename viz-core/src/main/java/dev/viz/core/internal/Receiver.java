@@ -2,6 +2,7 @@ package dev.viz.core.internal;
 
 import dev.viz.core.Batcher;
 import dev.viz.core.Stat;
+import dev.viz.core.Transport;
 import dev.viz.core.wire.PayloadHeader;
 import dev.viz.core.wire.ReceiverReport;
 import org.jctools.queues.SpscArrayQueue;
@@ -18,7 +19,7 @@ final class Receiver implements Batcher.FrameHandler {
     /** Datagrams read per duty cycle, so sending is never starved by a flood. */
     private static final int RECEIVE_BURST = 64;
 
-    private final Link link;
+    private final Transport transport;
     private final Batcher batcher;
     private final ReceptionStats reception;
     private final Reports reports;
@@ -38,10 +39,10 @@ final class Receiver implements Batcher.FrameHandler {
     private boolean batchFec;
     private int batchCount;
 
-    Receiver(Link link, Batcher batcher, ReceptionStats reception, Reports reports, LinkTimers timers,
+    Receiver(Transport transport, Batcher batcher, ReceptionStats reception, Reports reports, LinkTimers timers,
             SessionSignals signals, SpscArrayQueue<EncodedFrame> toPlayback, SpscArrayQueue<EncodedFrame> playbackFree,
             Counters counters, long frameNs, int framesPerBatch) {
-        this.link = link;
+        this.transport = transport;
         this.batcher = batcher;
         this.reception = reception;
         this.reports = reports;
@@ -57,7 +58,7 @@ final class Receiver implements Batcher.FrameHandler {
     int poll(long nowNs) {
         int work = 0;
         for (int i = 0; i < RECEIVE_BURST; i++) {
-            int length = link.transport.receive(receiveBuffer, 0, receiveBuffer.length);
+            int length = transport.receive(receiveBuffer, 0, receiveBuffer.length);
             if (length <= 0) {
                 break;
             }
@@ -65,8 +66,7 @@ final class Receiver implements Batcher.FrameHandler {
             counters.increment(Stat.DATAGRAMS_RECEIVED);
             counters.add(Stat.PAYLOAD_BYTES_RECEIVED, length);
             if (onPayload(length, nowNs)) {
-                link.transport.acceptPeer();
-                link.lastReceiveNs = nowNs;
+                transport.acceptPeer();
                 timers.onValidPayload(nowNs);
             } else {
                 counters.increment(Stat.DATAGRAMS_MALFORMED);

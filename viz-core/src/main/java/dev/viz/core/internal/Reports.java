@@ -37,6 +37,7 @@ final class Reports {
     private long lastWireReceived;
     private long lastRateNs;
     private long smoothedRttUs = -1;
+    private int copies;
 
     /** @param canRide whether a report fits in front of a batch in one payload */
     Reports(Link link, ReceptionStats reception, LossAdaptation adaptation, EncoderControl control, Counters counters,
@@ -59,7 +60,7 @@ final class Reports {
 
     /** Copies of earlier frames each batch should carry now. */
     int copies() {
-        return adaptation.copies();
+        return copies;
     }
 
     /** Whether a report is waiting for a batch to ride with. */
@@ -150,8 +151,9 @@ final class Reports {
     private void publishControl() {
         control.expectLossPercent = adaptation.expectLossPercent();
         control.bitrateBps = adaptation.bitrateBps();
-        control.copies = adaptation.copies() > 0;
-        counters.set(Stat.REDUNDANT_COPIES, adaptation.copies());
+        copies = adaptation.copies();
+        control.copies = copies > 0;
+        counters.set(Stat.REDUNDANT_COPIES, copies);
     }
 
     /** Microseconds on this side's clock, as reports carry them: 32 bits, never 0 (0 means none). */

@@ -30,7 +30,7 @@ public final class SessionEngine {
     static final long NETWORK_QUIET_MAX_PARK_NS = 5_000_000L;
     /** Capture and playback: the park while there is nothing to play, and while waiting for the link. */
     private static final long DEVICE_PARK_NS = 1_000_000L;
-    private static final long DEVICE_QUIET_PARK_NS = 5_000_000L;
+    private static final long DEVICE_QUIET_PARK_NS = 20_000_000L;
 
     private final SessionConfig config;
     private final Counters counters = new Counters();
@@ -88,8 +88,9 @@ public final class SessionEngine {
         }
         c.processor().open(format);
         Transport transport = c.transport();
+        LinkEvents events = new LinkEvents(lifecycle, counters);
         try {
-            transport.open(new LinkEvents(lifecycle, counters));
+            transport.open(events);
         } catch (IOException | RuntimeException e) {
             signals.end("cannot open transport: " + e.getMessage());
             closeParts();
@@ -126,9 +127,9 @@ public final class SessionEngine {
         Reports reports = new Reports(link, reception, adaptation, encoderControl, counters, lifecycle, reportRides);
         Sender sender = new Sender(link, c.batcher(), reports, format, c.framesPerBatch(), captureToNetwork,
                 captureFree, counters, signals, c.endWhenInputEnds());
-        LinkTimers timers = new LinkTimers(link, reports, sender, lifecycle, signals, counters, c.idleTimeoutNs(),
+        LinkTimers timers = new LinkTimers(link, events, reports, sender, lifecycle, signals, counters, c.idleTimeoutNs(),
                 c.keepaliveIntervalNs(), c.durationNs());
-        Receiver receiver = new Receiver(link, c.batcher(), reception, reports, timers, signals, networkToPlayback,
+        Receiver receiver = new Receiver(transport, c.batcher(), reception, reports, timers, signals, networkToPlayback,
                 playbackFree, counters, format.frameNs(), c.framesPerBatch());
         networkAgent = new NetworkAgent(link, receiver, sender, timers);
         captureAgent = new CaptureAgent(signals, lifecycle, c.input(), c.processor(), c.codec(), copyCodec, format,
