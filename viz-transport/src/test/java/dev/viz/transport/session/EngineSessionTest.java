@@ -83,8 +83,10 @@ class EngineSessionTest {
         }
         assertEquals(250, stats.framesReceived(), "every frame arrived");
         assertEquals(0, stats.get(dev.viz.core.Stat.DATAGRAMS_MALFORMED), "every batch parsed");
-        SpeechComparison.Result match = SpeechComparison.compare(said, TestAudio.samples(heard), 48_000, 1000);
-        assertTrue(match.correlation() >= 0.85, match.toString());
+        // The end-to-end measure (one lag, or one that follows the playout delay when a loaded machine makes it move).
+        SpeechComparison.Result match = SpeechComparison.best(said, TestAudio.samples(heard), 48_000, 1500);
+        assertTrue(match.correlation() >= 0.85, match + "; " + stats.framesPlayed() + " played, "
+                + stats.framesConcealed() + " concealed, " + stats.get(dev.viz.core.Stat.FRAMES_LATE) + " late");
     }
 
     /** Records what the session hands it, and on which thread. */
