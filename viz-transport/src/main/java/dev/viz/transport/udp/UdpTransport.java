@@ -384,9 +384,8 @@ public final class UdpTransport implements Transport {
         if (connectTimeoutNs > 0 && waitedNs >= connectTimeoutNs) {
             gaveUp = true;
             events.onFailed("no answer from " + target() + " after " + seconds(connectTimeoutNs) + ": "
-                    + (portUnreachableCount > 0 ? "port unreachable: nothing listens on UDP " + target()
-                            : "is the listener running and is UDP " + port + " forwarded?")
-                    + " Giving up.");
+                    + (portUnreachableCount > 0 ? "port unreachable: nothing listens on UDP " + target() + "; giving up"
+                            : "is the listener running and is UDP " + port + " forwarded? Giving up."));
             return 1;
         }
         if (!warnedNoAnswer && waitedNs >= NO_ANSWER_WARNING_MS * 1_000_000L) {

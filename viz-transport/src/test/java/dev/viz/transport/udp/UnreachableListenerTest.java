@@ -130,7 +130,7 @@ class UnreachableListenerTest {
             }
             caller.doWork(t0 + 2 * S);
             assertEquals("no answer from 127.0.0.1:" + port + " after 2 s: port unreachable: nothing listens on UDP"
-                    + " 127.0.0.1:" + port + " Giving up.", events.failure);
+                    + " 127.0.0.1:" + port + "; giving up", events.failure);
         } finally {
             caller.close();
         }
