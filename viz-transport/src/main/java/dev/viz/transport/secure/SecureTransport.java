@@ -46,7 +46,17 @@ import org.slf4j.LoggerFactory;
  * side, {@code onWarning} for a refused caller on the listening side or a remembered key that
  * changed, {@code onRejected} for every dropped datagram.
  *
- * <p>Threads: as {@link Transport} says; the counters may be read from any thread.
+ * <p>Inside, one part per job (package {@code secure.internal}, not exported): {@code DataPath}
+ * seals and opens data datagrams, {@code InitiatorHandshake} and {@code ResponderHandshake} run the
+ * two roles, {@code RetrySchedule} says when to (re)try, {@code PeerTrust} which keys to accept,
+ * {@code SecureStatus} raises the events and keeps the counters. This class owns them and hands
+ * each received datagram to the one its type names (docs/protocol-secure.md, "Inside the layer").
+ *
+ * <p>Clock: none of its own. {@link #doWork(long)} brings the time, which also stamps what the
+ * following {@link #receive} and {@link #send} calls do until the next {@code doWork}.
+ *
+ * <p>Threads: as {@link Transport} says; {@link #role()}, the codes, the failure and the counters
+ * may be read from any thread.
  */
 public final class SecureTransport implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(SecureTransport.class);
