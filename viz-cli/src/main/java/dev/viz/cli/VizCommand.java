@@ -111,6 +111,11 @@ final class VizCommand implements Callable<Integer> {
             description = "End the call this many seconds after it connects.")
     Double durationS;
 
+    @Option(names = "--connect-timeout", paramLabel = "TIME",
+            description = "When calling, give up (exit status 1) after this long without an answer from the listener:"
+                    + " 30s, 500ms, 2m...; 0 waits for ever (default: 30s).")
+    String connectTimeoutText;
+
     @Option(names = "--stats", paramLabel = "FILE", description = "Write the call's figures as JSON to FILE when it ends.")
     Path statsFile;
 
@@ -194,11 +199,23 @@ final class VizCommand implements Callable<Integer> {
             throw usage("-s " + listenPort + ": the port must be 1 to 65535");
         }
         validateCommon(spec, frameMs, framesPerBatch, bitrateBps, maxDatagramBytes, durationS);
+        Duration connectTimeout = UdpTransport.DEFAULT_CONNECT_TIMEOUT;
+        if (connectTimeoutText != null) {
+            if (listenPort != null) {
+                throw usage("--connect-timeout applies to the calling side (-c HOST:PORT); a listener waits for its caller");
+            }
+            try {
+                connectTimeout = parseTime(connectTimeoutText);
+            } catch (IllegalArgumentException e) {
+                throw usage("--connect-timeout " + connectTimeoutText + ": use a time such as 30s, 500ms or 2m"
+                        + " (0 waits for ever)");
+            }
+        }
         Transport transport;
         try {
             transport = listenPort != null
                     ? UdpTransport.listen(new java.net.InetSocketAddress(listenPort), maxDatagramBytes)
-                    : connect(UdpTransport.HostPort.parse(connectTo), maxDatagramBytes);
+                    : connect(UdpTransport.HostPort.parse(connectTo), maxDatagramBytes).withConnectTimeout(connectTimeout);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -286,6 +303,30 @@ final class VizCommand implements Callable<Integer> {
 
     private static UdpTransport connect(UdpTransport.HostPort target, int maxDatagramBytes) {
         return UdpTransport.connect(target.host(), target.port(), maxDatagramBytes);
+    }
+
+    /**
+     * A time as users write it: a number with {@code ms}, {@code s} (the default unit) or {@code m}.
+     *
+     * @throws IllegalArgumentException when the text is no such time or is negative
+     */
+    static Duration parseTime(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m)?")
+                .matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a time: " + text);
+        }
+        double value = Double.parseDouble(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        double ms = switch (unit) {
+            case "ms" -> value;
+            case "m" -> value * 60_000;
+            default -> value * 1_000;
+        };
+        if (ms > Long.MAX_VALUE / 1_000_000L) {
+            throw new IllegalArgumentException("too long: " + text);
+        }
+        return Duration.ofMillis(Math.round(ms));
     }
 
     static void validateCommon(CommandSpec spec, int frameMs, int framesPerBatch, int bitrateBps, int maxDatagramBytes,

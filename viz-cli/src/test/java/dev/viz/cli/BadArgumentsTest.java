@@ -30,6 +30,8 @@ class BadArgumentsTest {
         "-s 9 --input bogus:x                       | bogus",
         "-s 9 --input silence --output tone:440      | tone",
         "-s 9 --max-datagram 100                    | --max-datagram 100",
+        "-c host:9 --connect-timeout soon           | --connect-timeout soon: use a time such as 30s",
+        "-s 9 --connect-timeout 5s                  | --connect-timeout applies to the calling side",
         "--no-such-flag                             | Unknown option",
         "-s 9 --profile fast                        | profile 'fast': use tunnel or low-latency",
         "-s 9 --redundancy maybe                    | --redundancy maybe: use auto, on or off",

@@ -6,6 +6,7 @@ import dev.viz.core.SessionState;
 import dev.viz.core.Transport;
 import dev.viz.core.VoiceSession;
 import dev.viz.transport.udp.UdpTransport;
+import java.time.Duration;
 
 /**
  * The smallest real application: listen or call from the command line, with the default
@@ -29,7 +30,9 @@ public final class Intercom {
         }
         Transport transport = args[0].equals("listen")
                 ? UdpTransport.listen(Integer.parseInt(args[1]))
-                : UdpTransport.connect(args[1]);
+                // Without an answer the caller warns after 10 s and gives up after a minute (the call ends
+                // with the reason: port unreachable, or no answer at all).
+                : UdpTransport.connect(args[1]).withConnectTimeout(Duration.ofMinutes(1));
         String input = args.length > 2 ? args[2] : "default";
         String output = args.length > 3 ? args[3] : "default";
         try (VoiceSession call = VoiceSession.builder()

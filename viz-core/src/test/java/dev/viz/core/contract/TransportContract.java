@@ -3,11 +3,17 @@ package dev.viz.core.contract;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.viz.core.Transport;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,34 +24,111 @@ import org.junit.jupiter.api.Timeout;
  * What every {@link Transport} must do, run against each implementation by a subclass that says
  * how to make a caller and a listener that can reach each other (over real loopback sockets where
  * the transport uses sockets).
+ *
+ * <p>Hooks for what not every transport does: {@link #identifiesSources()} (a non-zero
+ * {@link Transport#lastSourceKey()}) and {@link #newStranger()} (a second caller that can reach the
+ * listener, for {@link Transport#reply} and {@link Transport#acceptPeer()} towards a new source).
+ * Every event the pair raises is recorded in {@link #callerEvents} and {@link #listenerEvents}.
  */
 @Timeout(30)
 public abstract class TransportContract {
     protected Transport caller;
     protected Transport listener;
+    protected final Recorder callerEvents = new Recorder();
+    protected final Recorder listenerEvents = new Recorder();
+    private Transport stranger;
     private final byte[] scratch = new byte[65_536];
 
     /** A caller and a listener, not yet opened; the caller must be able to reach the listener. */
     protected abstract Transport[] newPair() throws Exception;
+
+    /**
+     * Whether {@link Transport#lastSourceKey()} identifies the sender's host (true for sockets); when
+     * false it must stay 0 (the default), so that a secure layer above applies only its overall limit.
+     */
+    protected boolean identifiesSources() {
+        return false;
+    }
+
+    /**
+     * A second caller, not yet opened, that sends plain payloads to the listener made by the last
+     * {@link #newPair()}; null (the default) where the transport has one fixed peer or where a
+     * stranger's payloads never reach the session (a secure layer drops them), which skips the
+     * tests that need it.
+     */
+    protected Transport newStranger() throws Exception {
+        return null;
+    }
+
+    /** Every event a transport raised, in order. */
+    public static final class Recorder implements Transport.Events {
+        public final List<String> ready = new CopyOnWriteArrayList<>();
+        public final List<String> notReady = new CopyOnWriteArrayList<>();
+        public final List<String> moved = new CopyOnWriteArrayList<>();
+        public final List<String> failed = new CopyOnWriteArrayList<>();
+        public final List<String> warnings = new CopyOnWriteArrayList<>();
+        public final List<Transport.Rejection> rejected = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onReady(String peer) {
+            ready.add(String.valueOf(peer));
+        }
+
+        @Override
+        public void onNotReady(String reason) {
+            notReady.add(reason);
+        }
+
+        @Override
+        public void onPeerMoved(String peer) {
+            moved.add(String.valueOf(peer));
+        }
+
+        @Override
+        public void onFailed(String reason) {
+            failed.add(reason);
+        }
+
+        @Override
+        public void onWarning(String message) {
+            warnings.add(message);
+        }
+
+        @Override
+        public void onRejected(Transport.Rejection why) {
+            rejected.add(why);
+        }
+    }
 
     @BeforeEach
     void openPair() throws Exception {
         Transport[] pair = newPair();
         caller = pair[0];
         listener = pair[1];
-        listener.open(new Transport.Events() { });
-        caller.open(new Transport.Events() { });
+        listener.open(listenerEvents);
+        caller.open(callerEvents);
         establish();
     }
 
     @AfterEach
     void closePair() {
+        if (stranger != null) {
+            stranger.close();
+        }
         if (caller != null) {
             caller.close();
         }
         if (listener != null) {
             listener.close();
         }
+    }
+
+    /** Opens the {@link #newStranger()}, or skips the test where there is none. */
+    private Transport openStranger() throws Exception {
+        stranger = newStranger();
+        assumeTrue(stranger != null, getClass().getSimpleName() + " has no second caller: skipped");
+        stranger.open(new Recorder());
+        return stranger;
     }
 
     /** Does what a session does until both sides can send: the caller says hello, the listener accepts it. */
@@ -68,25 +151,31 @@ public abstract class TransportContract {
             caller.receive(scratch, 0, scratch.length);
             Thread.onSpinWait();
         }
-        drain(listener);
-        drain(caller);
+        drain();
     }
 
-    private void drain(Transport t) {
+    /** Pumps both sides together for a while, so that nothing from the set-up (a late hello) stays in flight. */
+    private void drain() {
         long until = System.nanoTime() + 100_000_000L;
         while (System.nanoTime() < until) {
-            t.doWork(System.nanoTime());
-            t.receive(scratch, 0, scratch.length);
+            long now = System.nanoTime();
+            caller.doWork(now);
+            listener.doWork(now);
+            caller.receive(scratch, 0, scratch.length);
+            listener.receive(scratch, 0, scratch.length);
         }
     }
 
-    /** Polls {@code to} (pumping both sides) until it delivers a payload; returns it. */
+    /** Polls {@code to} (pumping both sides, and the stranger if any) until it delivers a payload; returns it. */
     protected byte[] receiveOne(Transport to) {
         long deadline = System.nanoTime() + 5_000_000_000L;
         while (System.nanoTime() < deadline) {
             long now = System.nanoTime();
             caller.doWork(now);
             listener.doWork(now);
+            if (stranger != null) {
+                stranger.doWork(now);
+            }
             int n = to.receive(scratch, 0, scratch.length);
             if (n > 0) {
                 return Arrays.copyOf(scratch, n);
@@ -173,5 +262,118 @@ public abstract class TransportContract {
         receiveOne(listener);
         assertTrue(caller.wireBytesSent() - sentBefore >= 500, "caller counted what it sent");
         assertTrue(listener.wireBytesReceived() - receivedBefore >= 500, "listener counted what it received");
+    }
+
+    @Test
+    void shouldRaiseOnReadyOnceWithThePeerItCanSendTo() {
+        assertEquals(1, callerEvents.ready.size(), "caller: " + callerEvents.ready);
+        assertEquals(1, listenerEvents.ready.size(), "listener: " + listenerEvents.ready);
+        assertNotNull(caller.peer());
+        assertNotNull(listener.peer());
+        assertEquals(caller.peer(), callerEvents.ready.get(0));
+        assertEquals(listener.peer(), listenerEvents.ready.get(0));
+        assertTrue(callerEvents.notReady.isEmpty() && listenerEvents.notReady.isEmpty(), "never not ready");
+        assertTrue(callerEvents.failed.isEmpty() && listenerEvents.failed.isEmpty(), "nothing failed");
+    }
+
+    @Test
+    void shouldRaiseNoEventButDeliveriesInACleanExchange() {
+        int rejectedBefore = callerEvents.rejected.size() + listenerEvents.rejected.size();
+        for (int i = 0; i < 20; i++) {
+            byte[] there = random(200, 300 + i);
+            byte[] back = random(100, 400 + i);
+            assertEquals(there.length, caller.send(there, 0, there.length));
+            assertArrayEquals(there, receiveOne(listener));
+            assertEquals(back.length, listener.send(back, 0, back.length));
+            assertArrayEquals(back, receiveOne(caller));
+        }
+        assertEquals(rejectedBefore, callerEvents.rejected.size() + listenerEvents.rejected.size(), "nothing rejected");
+        assertEquals(List.of(), callerEvents.moved);
+        assertEquals(List.of(), listenerEvents.moved);
+        assertEquals(List.of(), callerEvents.failed);
+        assertEquals(List.of(), listenerEvents.failed);
+        assertEquals(List.of(), callerEvents.warnings);
+        assertEquals(List.of(), listenerEvents.warnings);
+        assertEquals(1, callerEvents.ready.size());
+        assertEquals(1, listenerEvents.ready.size());
+    }
+
+    @Test
+    void shouldStayWithThePeerWhenTheSameSourceIsAcceptedAgain() {
+        String peer = listener.peer();
+        byte[] payload = random(64, 6);
+        caller.send(payload, 0, payload.length);
+        assertArrayEquals(payload, receiveOne(listener));
+        listener.acceptPeer();
+        listener.acceptPeer();
+        assertEquals(peer, listener.peer());
+        assertEquals(List.of(), listenerEvents.moved, "the peer did not move");
+        byte[] back = random(32, 7);
+        assertEquals(back.length, listener.send(back, 0, back.length));
+        assertArrayEquals(back, receiveOne(caller));
+    }
+
+    @Test
+    void shouldReplyToTheSourceOfTheLastPayload() {
+        byte[] payload = random(80, 8);
+        caller.send(payload, 0, payload.length);
+        assertArrayEquals(payload, receiveOne(listener));
+        byte[] answer = random(90, 9);
+        assertEquals(answer.length, listener.reply(answer, 0, answer.length));
+        assertArrayEquals(answer, receiveOne(caller));
+        assertEquals(Transport.ERROR_TOO_LARGE, listener.reply(answer, 0, listener.maxPayloadBytes() + 1));
+    }
+
+    @Test
+    void shouldIdentifyTheSourceOfEachPayloadWhereItCan() {
+        List<Long> keys = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            byte[] payload = random(40, 10 + i);
+            caller.send(payload, 0, payload.length);
+            assertArrayEquals(payload, receiveOne(listener));
+            keys.add(listener.lastSourceKey());
+        }
+        assertEquals(1, keys.stream().distinct().count(), "one caller, one key: " + keys);
+        if (identifiesSources()) {
+            assertNotEquals(0L, keys.get(0), "a source key for the caller's host");
+        } else {
+            assertEquals(0L, keys.get(0), "0: the source is not known here");
+        }
+    }
+
+    @Test
+    void shouldReplyToAStrangerWithoutMakingItThePeer() throws Exception {
+        Transport other = openStranger();
+        String peer = listener.peer();
+        byte[] hello = random(50, 11);
+        assertEquals(hello.length, other.send(hello, 0, hello.length));
+        assertArrayEquals(hello, receiveOne(listener));
+        if (identifiesSources()) {
+            assertNotEquals(0L, listener.lastSourceKey());
+        }
+        byte[] answer = random(60, 12);
+        assertEquals(answer.length, listener.reply(answer, 0, answer.length));
+        assertArrayEquals(answer, receiveOne(other), "the reply went to the stranger");
+        assertEquals(peer, listener.peer(), "a reply does not move the peer");
+        byte[] toPeer = random(70, 13);
+        assertEquals(toPeer.length, listener.send(toPeer, 0, toPeer.length));
+        assertArrayEquals(toPeer, receiveOne(caller), "sending still goes to the peer");
+        assertEquals(List.of(), listenerEvents.moved);
+    }
+
+    @Test
+    void shouldMoveToANewSourceOnceTheSessionAcceptsIt() throws Exception {
+        Transport other = openStranger();
+        String peer = listener.peer();
+        byte[] hello = random(50, 14);
+        assertEquals(hello.length, other.send(hello, 0, hello.length));
+        assertArrayEquals(hello, receiveOne(listener));
+        listener.acceptPeer();
+        assertEquals(1, listenerEvents.moved.size(), "onPeerMoved: " + listenerEvents.moved);
+        assertEquals(listener.peer(), listenerEvents.moved.get(0));
+        assertNotEquals(peer, listener.peer());
+        byte[] toNewPeer = random(70, 15);
+        assertEquals(toNewPeer.length, listener.send(toNewPeer, 0, toNewPeer.length));
+        assertArrayEquals(toNewPeer, receiveOne(other), "sending goes to the new peer");
     }
 }

@@ -1,12 +1,25 @@
 package dev.viz.transport.secure;
 
 import dev.viz.core.Transport;
+import dev.viz.transport.secure.internal.DataHeader;
+import dev.viz.transport.secure.internal.DataPath;
+import dev.viz.transport.secure.internal.HandshakeHeader;
+import dev.viz.transport.secure.internal.InitiatorHandshake;
+import dev.viz.transport.secure.internal.NoiseSetup;
+import dev.viz.transport.secure.internal.PeerTrust;
+import dev.viz.transport.secure.internal.ResponderHandshake;
+import dev.viz.transport.secure.internal.RetrySchedule;
 import dev.viz.transport.secure.internal.SecretStretcher;
-import dev.viz.transport.secure.internal.SecureLayer;
+import dev.viz.transport.secure.internal.SecureStatus;
+import dev.viz.transport.secure.internal.Session;
+import dev.viz.transport.secure.internal.Sessions;
 import dev.viz.transport.secure.internal.Sodium;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * End-to-end encryption and authentication for any {@link Transport}: a decorator that runs a Noise
@@ -33,9 +46,21 @@ import java.util.Objects;
  * side, {@code onWarning} for a refused caller on the listening side or a remembered key that
  * changed, {@code onRejected} for every dropped datagram.
  *
- * <p>Threads: as {@link Transport} says; the counters may be read from any thread.
+ * <p>Inside, one part per job (package {@code secure.internal}, not exported): {@code DataPath}
+ * seals and opens data datagrams, {@code InitiatorHandshake} and {@code ResponderHandshake} run the
+ * two roles, {@code RetrySchedule} says when to (re)try, {@code PeerTrust} which keys to accept,
+ * {@code SecureStatus} raises the events and keeps the counters. This class owns them and hands
+ * each received datagram to the one its type names (docs/protocol-secure.md, "Inside the layer").
+ *
+ * <p>Clock: none of its own. {@link #doWork(long)} brings the time, which also stamps what the
+ * following {@link #receive} and {@link #send} calls do until the next {@code doWork}.
+ *
+ * <p>Threads: as {@link Transport} says; {@link #role()}, the codes, the failure and the counters
+ * may be read from any thread.
  */
 public final class SecureTransport implements Transport {
+    private static final Logger LOG = LoggerFactory.getLogger(SecureTransport.class);
+
     /** Which end of the handshake this side plays. */
     public enum Role {
         /** Sends the first handshake message and re-handshakes when the peer goes away: the calling side. */
@@ -53,14 +78,45 @@ public final class SecureTransport implements Transport {
     /** What the secure layer adds to a payload at least: 9-byte header, 1 padding byte, 16-byte tag. */
     public static final int OVERHEAD_BYTES = 26;
 
-    private final Transport inner;
-    private final SecureLayer layer;
-    private final Identity identity;
+    /** Datagrams one {@link #receive} call reads at most before it returns 0 (handshakes and forgeries). */
+    public static final int MAX_DATAGRAMS_PER_RECEIVE = 256;
 
-    private SecureTransport(Transport inner, SecureLayer layer, Identity identity) {
+    private final Transport inner;
+    private final Identity identity;
+    private final Boolean explicitInitiator;
+    private final NoiseSetup noise;
+    private final SecureStatus status = new SecureStatus();
+    private final Sessions sessions = new Sessions();
+    private final RetrySchedule schedule = new RetrySchedule();
+    private final DataPath data;
+    private final InitiatorHandshake initiatorHandshake;
+    private final ResponderHandshake responderHandshake;
+    private final byte[] in;
+    /** Read by {@link #role()} from any thread; changes once at most, when simultaneous handshakes resolve. */
+    private volatile boolean initiator;
+    private volatile boolean closed;
+    /** The time of the last {@link #doWork}: the clock of everything {@link #receive} and {@link #send} do. */
+    private long nowNs;
+    private boolean started;
+    private int consumed;
+
+    private SecureTransport(Transport inner, Identity identity, byte[] pinnedPeerKey, KnownPeers knownPeers,
+            String knownPeersAddress, byte[] psk, Boolean explicitInitiator, int paddingBucketBytes) {
+        int maxDatagramBytes = inner.maxPayloadBytes();
+        if (maxDatagramBytes < HandshakeHeader.INIT_LENGTH + DataHeader.OVERHEAD) {
+            throw new IllegalArgumentException("the wrapped transport carries at most " + maxDatagramBytes
+                    + " bytes: too few for the secure layer");
+        }
         this.inner = inner;
-        this.layer = layer;
         this.identity = identity;
+        this.explicitInitiator = explicitInitiator;
+        this.in = new byte[maxDatagramBytes + 1];
+        this.noise = new NoiseSetup(identity.keyPair(), psk);
+        PeerTrust trust = new PeerTrust(pinnedPeerKey, knownPeers, knownPeersAddress, status);
+        IntSupplier newIndex = this::newIndex;
+        this.data = new DataPath(inner, sessions, status, paddingBucketBytes);
+        this.initiatorHandshake = new InitiatorHandshake(inner, noise, sessions, schedule, trust, status, newIndex);
+        this.responderHandshake = new ResponderHandshake(inner, noise, sessions, data, trust, status, newIndex);
     }
 
     /** Starts building a secure layer over {@code inner} (a plain transport, not yet opened). */
@@ -83,36 +139,170 @@ public final class SecureTransport implements Transport {
         return "noise " + inner.name();
     }
 
+    /** Opens the wrapped transport and decides the role. The first handshake starts at the first {@link #doWork}. */
     @Override
     public void open(Events events) throws IOException {
-        layer.open(Objects.requireNonNull(events, "events"));
+        status.events(Objects.requireNonNull(events, "events"));
+        inner.open(new InnerEvents());
+        initiator = explicitInitiator != null ? explicitInitiator : inner.isReady();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("secure layer over {} as {} ({})", inner.name(), initiator ? "initiator" : "responder",
+                    noise.pattern().protocolName());
+        }
     }
 
     /** The wrapped transport's limit minus {@value #OVERHEAD_BYTES} bytes. */
     @Override
     public int maxPayloadBytes() {
-        return layer.maxPayloadBytes();
+        return data.maxPayloadBytes();
     }
 
     /** True once a handshake authenticated the peer, false while re-handshaking or after a failure. */
     @Override
     public boolean isReady() {
-        return layer.isReady();
+        return status.isReady() && !closed;
     }
 
+    /** Seals one payload into one datagram of the current session. No allocation. */
     @Override
     public int send(byte[] buffer, int offset, int length) {
-        return layer.send(buffer, offset, length);
+        if (length > data.maxPayloadBytes()) {
+            return ERROR_TOO_LARGE;
+        }
+        Session session = sessions.current();
+        if (!isReady() || session == null) {
+            return NOT_READY;
+        }
+        int sent = data.send(session, buffer, offset, length);
+        if (sent == length) {
+            schedule.sent(nowNs);
+        }
+        return sent;
     }
 
+    /** Reads datagrams until one carries a payload for the caller (returned) or none is left (0). */
     @Override
     public int receive(byte[] buffer, int offset, int capacity) {
-        return layer.receive(buffer, offset, capacity);
+        if (closed) {
+            return 0;
+        }
+        for (int i = 0; i < MAX_DATAGRAMS_PER_RECEIVE; i++) {
+            int length = inner.receive(in, 0, in.length);
+            if (length <= 0) {
+                return 0;
+            }
+            consumed++;
+            int payload = onDatagram(length, buffer, offset, capacity);
+            if (payload > 0) {
+                return payload;
+            }
+        }
+        return 0;
     }
 
+    /** One datagram, by type: data is opened, handshake messages go to the role's handshake. */
+    private int onDatagram(int length, byte[] buffer, int offset, int capacity) {
+        switch (in[0]) {
+            case DataHeader.TYPE:
+                int payload = data.open(in, length, initiatorHandshake.candidate(), buffer, offset, capacity);
+                if (payload >= 0) {
+                    onAuthenticated(data.opened(), payload > 0);
+                }
+                return payload;
+            case HandshakeHeader.TYPE_INIT:
+                if (length != HandshakeHeader.INIT_LENGTH || initiator && !yieldToSimultaneousInit()) {
+                    status.reject(Rejection.MALFORMED);
+                } else {
+                    responderHandshake.onInit(in, length, nowNs);
+                }
+                return 0;
+            case HandshakeHeader.TYPE_RESPONSE:
+                if (!initiator || length != HandshakeHeader.RESPONSE_LENGTH) {
+                    status.reject(Rejection.MALFORMED);
+                } else {
+                    initiatorHandshake.onResponse(in, length, nowNs);
+                }
+                return 0;
+            case HandshakeHeader.TYPE_FINAL:
+                if (initiator || length != HandshakeHeader.FINAL_LENGTH) {
+                    status.reject(Rejection.MALFORMED);
+                } else {
+                    responderHandshake.onFinal(in, length, nowNs);
+                }
+                return 0;
+            case HandshakeHeader.TYPE_NOTICE:
+                if (!initiator) {
+                    status.reject(Rejection.MALFORMED);
+                } else {
+                    initiatorHandshake.onNotice(in, length);
+                }
+                return 0;
+            default:
+                status.reject(Rejection.MALFORMED);
+                return 0;
+        }
+    }
+
+    /**
+     * Both ends called each other over a symmetric transport (the role was derived, not set): the one
+     * with the greater ephemeral key becomes the responder.
+     */
+    private boolean yieldToSimultaneousInit() {
+        if (explicitInitiator != null || !initiatorHandshake.yieldsTo(in)) {
+            return false;
+        }
+        initiator = false;
+        return true;
+    }
+
+    private void onAuthenticated(Session session, boolean carriesPayload) {
+        if (session == initiatorHandshake.candidate()) {
+            initiatorHandshake.confirmed(nowNs);
+        }
+        if (session != sessions.current()) {
+            return; // a late datagram of the previous session: delivered, but it moves nothing
+        }
+        schedule.heard(nowNs, carriesPayload);
+        inner.acceptPeer(); // roaming: a plain listener moves to this datagram's source when it differs
+        if (!status.isReady() && !status.isFailed()) {
+            // The old session turned out to be alive after all (our probes were lost): carry on with it.
+            status.becameReady(inner.peer());
+            initiatorHandshake.oldSessionAlive();
+        }
+    }
+
+    /**
+     * Handshake timers at {@code nowNs}, which also becomes the time of the {@link #receive} and
+     * {@link #send} calls until the next call; then the wrapped transport's timers. Returns the work
+     * done, including datagrams consumed since the last call.
+     */
     @Override
     public int doWork(long nowNs) {
-        return layer.doWork(nowNs) + inner.doWork(nowNs);
+        this.nowNs = nowNs;
+        if (!started) {
+            started = true;
+            schedule.start(nowNs);
+        }
+        int work = consumed;
+        consumed = 0;
+        if (!closed && !status.isFailed()) {
+            sessions.expire(nowNs);
+            work += initiator ? initiatorHandshake.doWork(nowNs) : responderHandshake.doWork(nowNs);
+        }
+        return work + inner.doWork(nowNs);
+    }
+
+    /** A receiver index in use by no session and no handshake. */
+    private int newIndex() {
+        byte[] random = new byte[4];
+        while (true) {
+            Sodium.random(random);
+            int index = HandshakeHeader.getInt(random, 0);
+            if (index != 0 && sessions.find(index, initiatorHandshake.candidate()) == null
+                    && !initiatorHandshake.uses(index) && !responderHandshake.uses(index)) {
+                return index;
+            }
+        }
     }
 
     /** Does nothing: the secure layer moves the wrapped transport itself, and only for authenticated datagrams. */
@@ -142,7 +332,9 @@ public final class SecureTransport implements Transport {
 
     @Override
     public void close() {
-        layer.close();
+        closed = true;
+        status.closed();
+        inner.close();
     }
 
     /** This side's identity. */
@@ -150,49 +342,79 @@ public final class SecureTransport implements Transport {
         return identity;
     }
 
-    /** The role played, known after {@link #open} (derived from the wrapped transport unless set). */
+    /** The role played, known after {@link #open} (derived from the wrapped transport unless set). Any thread. */
     public Role role() {
-        return layer.isInitiator() ? Role.INITIATOR : Role.RESPONDER;
+        return initiator ? Role.INITIATOR : Role.RESPONDER;
     }
 
-    /** The verification code of the last handshake ({@code "123 456"}), or null before the first. */
+    /** The verification code of the last handshake ({@code "123 456"}), or null before the first. Any thread. */
     public String verificationCode() {
-        return layer.verificationCode();
+        return status.verificationCode();
     }
 
-    /** The peer's fingerprint once authenticated, or null. */
+    /** The peer's fingerprint once authenticated, or null. Any thread. */
     public String peerFingerprint() {
-        return layer.peerFingerprint();
+        return status.peerFingerprint();
     }
 
-    /** Why the secure layer gave up (wrong key, wrong secret), or null. */
+    /** Why the secure layer gave up (wrong key, wrong secret), or null. Any thread. */
     public String failure() {
-        return layer.failure();
+        return status.failure();
     }
 
-    /** Datagrams dropped for {@code why} (this layer's and the wrapped transport's). */
+    /** Datagrams dropped for {@code why} (this layer's and the wrapped transport's). Any thread. */
     public long rejectedCount(Rejection why) {
-        return layer.rejected(why);
+        return status.rejected(why);
     }
 
-    /** Handshakes this side completed (the first and every re-handshake). */
+    /** Handshakes this side completed (the first and every re-handshake). Any thread. */
     public long handshakesCompleted() {
-        return layer.handshakesCompleted();
+        return status.handshakesCompleted();
     }
 
-    /** Handshakes this side started as the initiator (every attempt, retries included). */
+    /** Handshakes this side started as the initiator (every attempt, retries included). Any thread. */
     public long handshakesStarted() {
-        return layer.handshakesStarted();
+        return status.handshakesStarted();
     }
 
-    /** Handshake initiations this side answered as the responder (after the rate limits). */
+    /** Handshake initiations this side answered as the responder (after the rate limits). Any thread. */
     public long handshakesAnswered() {
-        return layer.handshakesAnswered();
+        return status.handshakesAnswered();
     }
 
     @Override
     public String toString() {
         return name();
+    }
+
+    /** Passes on the wrapped transport's events that matter to the session. */
+    private final class InnerEvents implements Events {
+        @Override
+        public void onPeerMoved(String peer) {
+            if (sessions.current() != null) {
+                status.peerMoved(peer);
+            }
+        }
+
+        @Override
+        public void onNotReady(String reason) {
+            status.notReadyBelow(reason);
+        }
+
+        @Override
+        public void onRejected(Rejection why) {
+            status.reject(why);
+        }
+
+        @Override
+        public void onFailed(String reason) {
+            status.failedBelow(reason);
+        }
+
+        @Override
+        public void onWarning(String message) {
+            status.warnedBelow(message);
+        }
     }
 
     /**
@@ -296,12 +518,12 @@ public final class SecureTransport implements Transport {
             Identity id = identity != null ? identity : Identity.loadOrCreateDefault();
             byte[] psk = secret != null ? SecretStretcher.psk(secret) : presharedKey;
             Boolean initiator = role == null ? null : role == Role.INITIATOR;
-            SecureLayer layer = new SecureLayer(inner, id.keyPair(), peerKey, knownPeers, knownPeersAddress, psk,
+            SecureTransport secure = new SecureTransport(inner, id, peerKey, knownPeers, knownPeersAddress, psk,
                     initiator, paddingBucketBytes);
             if (secret != null) {
                 Arrays.fill(psk, (byte) 0);
             }
-            return new SecureTransport(inner, layer, id);
+            return secure;
         }
     }
 }

@@ -3,16 +3,25 @@ package dev.viz.transport.udp;
 import dev.viz.core.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
  * Plain UDP to one peer over a non-blocking {@link DatagramChannel}.
  *
- * <p>{@link #connect} sends to a known address and accepts datagrams only from it.
+ * <p>{@link #connect} sends to a known address and accepts datagrams only from it (the socket is
+ * connected, so the kernel filters other sources and reports ICMP errors). Until the peer answers
+ * (any datagram from it), the caller tells what happens through {@link Events}: an ICMP port
+ * unreachable as a warning ({@code port unreachable: nothing listens on UDP HOST:PORT}), no answer
+ * after {@value #NO_ANSWER_WARNING_MS} ms as a warning that names the usual causes, and no answer
+ * within the connect timeout ({@link #withConnectTimeout}, {@link #DEFAULT_CONNECT_TIMEOUT} by
+ * default) as a failure, after which it sends nothing more. The times are those given to
+ * {@link #doWork}; the transport reads no clock.
  * {@link #listen} waits for the peer: it delivers datagrams from anyone until the session, having
  * found one valid, calls {@link #acceptPeer()}, which binds the transport to that datagram's source
  * (and later moves it there when the peer's NAT rebinds). Wrap it in the secure layer for a real
@@ -28,12 +37,17 @@ public final class UdpTransport implements Transport {
     public static final int MIN_MAX_DATAGRAM_BYTES = 1350;
     public static final int MAX_MAX_DATAGRAM_BYTES = 65_507;
     private static final int SOCKET_BUFFER_BYTES = 1 << 20;
+    /** A caller without an answer this long says so (once), naming the usual causes. */
+    public static final long NO_ANSWER_WARNING_MS = 10_000;
+    /** A caller gives up after this long without an answer unless {@link #withConnectTimeout} says otherwise. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
 
     private final boolean listening;
     private final InetSocketAddress bindAddress;
     private final String host;
     private final int port;
     private final int maxDatagramBytes;
+    private final long connectTimeoutNs;
 
     private DatagramChannel channel;
     private Events events;
@@ -46,14 +60,24 @@ public final class UdpTransport implements Transport {
     private ByteBuffer receiveView;
     private volatile long wireBytesSent;
     private volatile long wireBytesReceived;
+    private volatile long portUnreachableCount;
     private volatile boolean closed;
+    // Caller only, network thread: the wait for the first answer.
+    private boolean answered;
+    private boolean waitStarted;
+    private long waitStartNs;
+    private boolean warnedNoAnswer;
+    private boolean unreachableReported;
+    private volatile boolean gaveUp;
 
-    private UdpTransport(boolean listening, InetSocketAddress bindAddress, String host, int port, int maxDatagramBytes) {
+    private UdpTransport(boolean listening, InetSocketAddress bindAddress, String host, int port, int maxDatagramBytes,
+            long connectTimeoutNs) {
         this.listening = listening;
         this.bindAddress = bindAddress;
         this.host = host;
         this.port = port;
         this.maxDatagramBytes = maxDatagramBytes;
+        this.connectTimeoutNs = connectTimeoutNs;
     }
 
     /** Listens on {@code port} on every interface (0 picks a free port: see {@link #localPort()}). */
@@ -64,7 +88,7 @@ public final class UdpTransport implements Transport {
     /** Listens on {@code bindAddress} with a datagram size limit. */
     public static UdpTransport listen(InetSocketAddress bindAddress, int maxDatagramBytes) {
         Objects.requireNonNull(bindAddress, "bindAddress");
-        return new UdpTransport(true, bindAddress, null, 0, checkLimit(maxDatagramBytes));
+        return new UdpTransport(true, bindAddress, null, 0, checkLimit(maxDatagramBytes), 0);
     }
 
     /** Calls {@code host:port}; the name is resolved when the transport opens. */
@@ -77,7 +101,31 @@ public final class UdpTransport implements Transport {
         if (host == null || host.isBlank()) {
             throw new IllegalArgumentException("host must not be empty");
         }
-        return new UdpTransport(false, new InetSocketAddress(0), host, checkPort(port, false), checkLimit(maxDatagramBytes));
+        return new UdpTransport(false, new InetSocketAddress(0), host, checkPort(port, false), checkLimit(maxDatagramBytes),
+                DEFAULT_CONNECT_TIMEOUT.toNanos());
+    }
+
+    /**
+     * This caller, not yet opened, giving up after {@code timeout} without any datagram from the
+     * peer: it raises {@link Events#onFailed} (and sends nothing more). {@link Duration#ZERO} waits
+     * for ever. Only for a transport made by {@link #connect}.
+     *
+     * @throws IllegalArgumentException for a negative timeout
+     * @throws IllegalStateException for a listening transport
+     */
+    public UdpTransport withConnectTimeout(Duration timeout) {
+        if (listening) {
+            throw new IllegalStateException("a listening transport waits for its caller: no connect timeout");
+        }
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("connect timeout " + timeout + ": use zero (wait for ever) or more");
+        }
+        return new UdpTransport(false, bindAddress, host, port, maxDatagramBytes, timeout.toNanos());
+    }
+
+    /** The time this caller waits for a first answer before it gives up (zero: for ever); zero for a listener. */
+    public Duration connectTimeout() {
+        return Duration.ofNanos(connectTimeoutNs);
     }
 
     /**
@@ -163,11 +211,24 @@ public final class UdpTransport implements Transport {
             throw new IOException("cannot bind UDP " + describe(bindAddress) + ": " + e.getMessage()
                     + (listening ? " (is another program using the port? choose another with -s PORT)" : ""), e);
         }
+        if (target != null) {
+            try {
+                ch.connect(target); // so that ICMP errors (port unreachable) are reported to this socket
+            } catch (IOException e) {
+                ch.close();
+                throw new IOException("cannot reach UDP " + target() + ": " + e.getMessage(), e);
+            }
+        }
         channel = ch;
         if (target != null) {
             setPeer(target);
             events.onReady(peerText);
         }
+    }
+
+    /** The address called, as the user wrote it: {@code HOST:PORT}, brackets around an IPv6 literal. */
+    private String target() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
     private static String describe(InetSocketAddress a) {
@@ -191,7 +252,7 @@ public final class UdpTransport implements Transport {
 
     @Override
     public boolean isReady() {
-        return peer != null && !closed;
+        return peer != null && !closed && !gaveUp;
     }
 
     @Override
@@ -200,7 +261,7 @@ public final class UdpTransport implements Transport {
             return ERROR_TOO_LARGE;
         }
         InetSocketAddress to = peer;
-        if (to == null || closed) {
+        if (to == null || closed || gaveUp) {
             return NOT_READY;
         }
         if (buffer != sendArray) {
@@ -215,6 +276,9 @@ public final class UdpTransport implements Transport {
             }
             wireBytesSent += sent;
             return sent;
+        } catch (PortUnreachableException e) {
+            portUnreachable(); // an ICMP error from an earlier datagram, reported on this send
+            return ERROR_IO;
         } catch (IOException | RuntimeException e) {
             return ERROR_IO;
         }
@@ -234,8 +298,11 @@ public final class UdpTransport implements Transport {
             SocketAddress source;
             try {
                 source = channel.receive(receiveView);
+            } catch (PortUnreachableException e) {
+                portUnreachable();
+                return 0;
             } catch (IOException | RuntimeException e) {
-                // An ICMP error from an earlier send, or a closed channel: nothing to deliver.
+                // Another ICMP error from an earlier send, or a closed channel: nothing to deliver.
                 return 0;
             }
             if (source == null) {
@@ -248,6 +315,8 @@ public final class UdpTransport implements Transport {
                 continue;
             }
             lastSource = source;
+            answered = true;
+            unreachableReported = false;
             return length;
         }
     }
@@ -277,9 +346,65 @@ public final class UdpTransport implements Transport {
             }
             wireBytesSent += sent;
             return sent;
+        } catch (PortUnreachableException e) {
+            portUnreachable();
+            return ERROR_IO;
         } catch (IOException | RuntimeException e) {
             return ERROR_IO;
         }
+    }
+
+    /**
+     * The kernel reported an ICMP port unreachable for a datagram this caller sent: said once until
+     * the peer is heard from again.
+     */
+    private void portUnreachable() {
+        portUnreachableCount++;
+        if (!unreachableReported) {
+            unreachableReported = true;
+            events.onWarning("port unreachable: nothing listens on UDP " + target());
+        }
+    }
+
+    /**
+     * A caller's wait for its first answer: the warning after {@value #NO_ANSWER_WARNING_MS} ms and
+     * the failure at the connect timeout, both measured from the first call.
+     */
+    @Override
+    public int doWork(long nowNs) {
+        if (listening || answered || gaveUp || closed) {
+            return 0;
+        }
+        if (!waitStarted) {
+            waitStarted = true;
+            waitStartNs = nowNs;
+            return 0;
+        }
+        long waitedNs = nowNs - waitStartNs;
+        if (connectTimeoutNs > 0 && waitedNs >= connectTimeoutNs) {
+            gaveUp = true;
+            events.onFailed("no answer from " + target() + " after " + seconds(connectTimeoutNs) + ": "
+                    + (portUnreachableCount > 0 ? "port unreachable: nothing listens on UDP " + target() + "; giving up"
+                            : "is the listener running and is UDP " + port + " forwarded? Giving up."));
+            return 1;
+        }
+        if (!warnedNoAnswer && waitedNs >= NO_ANSWER_WARNING_MS * 1_000_000L) {
+            warnedNoAnswer = true;
+            events.onWarning("no answer from " + target() + " after " + seconds(NO_ANSWER_WARNING_MS * 1_000_000L)
+                    + ": is the listener running and is UDP " + port + " forwarded?");
+            return 1;
+        }
+        return 0;
+    }
+
+    private static String seconds(long ns) {
+        long ms = ns / 1_000_000L;
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
+    }
+
+    /** ICMP port unreachable errors this caller received (each means: nothing listened at the peer's port). Any thread. */
+    public long portUnreachableCount() {
+        return portUnreachableCount;
     }
 
     /** The last source's IPv4 address, or its IPv6 /64 prefix, as a non-zero number; 0 before any datagram. */

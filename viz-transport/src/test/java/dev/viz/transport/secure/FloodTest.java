@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.viz.core.Transport.Rejection;
 import dev.viz.transport.secure.internal.DataHeader;
 import dev.viz.transport.secure.internal.HandshakeHeader;
-import dev.viz.transport.secure.internal.SecureLayer;
+import dev.viz.transport.secure.internal.ResponderHandshake;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -84,7 +84,7 @@ class FloodTest {
             assertEquals(1, listener.transport.handshakesCompleted(), "no forged handshake completed");
             assertEquals(1, caller.transport.handshakesCompleted(), "the call never had to re-handshake");
             assertEquals(0, caller.notReadyEvents);
-            assertTrue(answered <= SecureLayer.HANDSHAKE_BURST + SecureLayer.HANDSHAKES_PER_SECOND * (floodMs / 1000 + 1),
+            assertTrue(answered <= ResponderHandshake.HANDSHAKE_BURST + ResponderHandshake.HANDSHAKES_PER_SECOND * (floodMs / 1000 + 1),
                     "handshakes answered within the overall limit: " + answered);
             assertEquals(arrived - toListener, rejected + answered, "every forgery that arrived was counted");
             assertTrue(arrived - toListener >= sent.get() * 95 / 100, "the flood reached the listener: "

@@ -6,7 +6,7 @@ import dev.viz.transport.secure.Identity;
  * One established secure session: the two direction keys from the handshake's {@code Split()},
  * both session indexes, the send counter and the replay window. Network thread only.
  */
-final class Session {
+public final class Session {
     final int localIndex;
     final int remoteIndex;
     final PacketKey sendKey;

@@ -1,0 +1,24 @@
+/**
+ * Viz transports: plain UDP ({@code dev.viz.transport.udp}), the Noise secure layer
+ * ({@code dev.viz.transport.secure}), impairment for tests and demonstrations
+ * ({@code dev.viz.transport.impair}) and the in-memory pair ({@code dev.viz.transport.loopback}).
+ * The secure layer's parts and wire formats ({@code dev.viz.transport.secure.internal}) are not
+ * exported; its default provider is registered as the {@link dev.viz.core.spi.TransportSecurityProvider}
+ * that makes {@code VoiceSession.builder()} secure by default.
+ */
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"})
+module dev.viz.transport {
+    requires transitive dev.viz.core;
+    requires lazysodium.java;
+    requires com.sun.jna;
+    requires org.jctools.core;
+    requires org.slf4j;
+
+    exports dev.viz.transport.udp;
+    exports dev.viz.transport.secure;
+    exports dev.viz.transport.impair;
+    exports dev.viz.transport.loopback;
+
+    provides dev.viz.core.spi.TransportSecurityProvider
+            with dev.viz.transport.secure.internal.DefaultSecurityProvider;
+}
