@@ -28,6 +28,7 @@ final class CaptureAgent implements Runnable {
     private final Counters counters;
     private final EncoderControl control;
     private final short[] pcm;
+    private final int maxFrameBytes;
     private EncodedFrame spare;
     private long sequence;
     private int appliedLossPercent;
@@ -35,8 +36,9 @@ final class CaptureAgent implements Runnable {
 
     CaptureAgent(SessionEngine engine, AudioDevice input, Codec codec, Codec copyCodec, AudioFormat format,
             SpscArrayQueue<EncodedFrame> toNetwork, SpscArrayQueue<EncodedFrame> freeFrames, Counters counters,
-            EncoderControl control) {
+            EncoderControl control, int maxFrameBytes) {
         this.engine = engine;
+        this.maxFrameBytes = maxFrameBytes;
         this.input = input;
         this.codec = codec;
         this.copyCodec = copyCodec;
@@ -107,7 +109,7 @@ final class CaptureAgent implements Runnable {
             counters.increment(Stat.FRAMES_NOT_SENT);
             return true;
         }
-        int length = codec.encode(pcm, 0, frame.data, 0, frame.data.length);
+        int length = codec.encode(pcm, 0, frame.data, 0, Math.min(frame.data.length, maxFrameBytes));
         if (length < 0) {
             counters.increment(Stat.ENCODE_ERRORS);
             return true;

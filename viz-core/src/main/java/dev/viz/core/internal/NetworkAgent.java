@@ -39,6 +39,8 @@ final class NetworkAgent implements Runnable, Batcher.FrameHandler {
     private static final long MAX_RTT_US = 60_000_000L;
     /** Silence gathered per datagram: at least this long. */
     private static final int DTX_BATCH_MS = 320;
+    /** Audio sent for this long while the peer's reports say it received none: warn of a path MTU black hole. */
+    private static final long BLACK_HOLE_NS = 3_000_000_000L;
     /** Redundant copies remembered: two batches of the largest size. */
     private static final int COPY_HISTORY = AudioBatch.MAX_COPIES;
 
@@ -87,6 +89,9 @@ final class NetworkAgent implements Runnable, Batcher.FrameHandler {
     private long batchSpanNs;
     private int batchFlags;
     private int batchCount;
+    /** The peer's stream started anew: the next frame handed to the playout says so. */
+    private boolean newStream;
+    private boolean blackHoleWarned;
 
     // Reports.
     private long nextReportNs;
@@ -244,6 +249,11 @@ final class NetworkAgent implements Runnable, Batcher.FrameHandler {
         batchFlags = AudioBatch.flags(receiveBuffer, offset);
         batchCount = AudioBatch.count(receiveBuffer, offset);
         batchSpanNs = (batchFlags & AudioBatch.FLAG_FEC) != 0 ? frameNs : 0;
+        int stream = reception.onBatchStart(batchFirst, batchCount);
+        if (stream == ReceptionStats.MAYBE_NEW_STREAM) {
+            return true; // the peer may have restarted; its next batch tells (ReceptionStats)
+        }
+        newStream |= stream == ReceptionStats.NEW_STREAM;
         if (batcher.read(receiveBuffer, offset, length, this) < 0) {
             return false;
         }
@@ -292,6 +302,10 @@ final class NetworkAgent implements Runnable, Batcher.FrameHandler {
                 | (length > 0 || batchCount <= framesPerBatch ? EncodedFrame.FLAG_TIMED : 0);
         frame.arrivalNs = batchArrivalNs;
         frame.recoverySpanNs = batchSpanNs;
+        if (newStream) {
+            frame.flags |= EncodedFrame.FLAG_NEW_STREAM;
+            newStream = false;
+        }
         if (!toPlayback.offer(frame)) {
             // Cannot happen: the queue holds the whole pool. Keep the frame out of circulation rather than lose track.
             counters.increment(Stat.FRAMES_OVERFLOW);
@@ -313,6 +327,13 @@ final class NetworkAgent implements Runnable, Batcher.FrameHandler {
         long lossPpm = ReceiverReport.lossPpm(receiveBuffer, 0);
         if (lossPpm != ReceiverReport.LOSS_UNKNOWN) {
             counters.set(Stat.PEER_LOSS_PPM, lossPpm);
+        } else if (!blackHoleWarned && counters.get(Stat.FRAMES_SENT) * frameNs >= BLACK_HOLE_NS) {
+            // The peer's reports (small datagrams) arrive, yet it has had none of our audio for seconds.
+            blackHoleWarned = true;
+            engine.error("the peer receives none of this side's audio, though its small reports get here: the path"
+                    + " probably drops datagrams as large as ours (" + transport.maxPayloadBytes() + " bytes of payload)"
+                    + " without telling (a path MTU black hole, ICMP filtered). Lower the datagram size limit"
+                    + " (viz --max-datagram) or the frames per datagram (viz --batch)", null);
         }
         counters.set(Stat.PEER_JITTER_US, ReceiverReport.jitterUs(receiveBuffer, 0));
         adaptation.onPeerLoss(lossPpm, nowNs);

@@ -31,6 +31,12 @@ import dev.viz.core.Stat;
  * arrived and nothing later has either while the delay is below target, the playout waits:
  * it plays concealment without moving on.
  *
+ * <h2>A new stream</h2>
+ * A frame flagged {@link EncodedFrame#FLAG_NEW_STREAM} (the network thread saw the peer's numbering
+ * start again: it restarted) resets the playout as a stream that stopped does: its buffer, its
+ * window of offsets and its delay. Playout starts on the new stream as at the start of a call,
+ * instead of taking the new, lower numbers for frames long late.
+ *
  * <h2>Missing frames</h2>
  * A frame that is missing at its turn is rebuilt from a redundant copy (when one arrived), from the
  * next frame's in-band FEC (when the next frame is there and was encoded with FEC), or concealed.
@@ -119,6 +125,11 @@ final class Playout {
      * @return a {@link JitterBuffer} status, counted in the stats
      */
     int insert(EncodedFrame frame) {
+        if ((frame.flags & EncodedFrame.FLAG_NEW_STREAM) != 0) {
+            // The peer restarted: its old stream's frames, timing and delay say nothing about this one.
+            restart();
+            counters.increment(Stat.STREAM_RESTARTS);
+        }
         long arrivalNs = frame.arrivalNs;
         boolean copy = frame.isRedundant();
         int length = frame.length;

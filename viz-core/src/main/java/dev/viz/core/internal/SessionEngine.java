@@ -131,7 +131,8 @@ public final class SessionEngine implements Transport.Events {
             throw e;
         }
         int maxPayload = transport.maxPayloadBytes();
-        int smallestBatch = AudioBatch.HEADER_LENGTH + AudioBatch.LENGTH_BYTES + Codec.MAX_ENCODED_BYTES
+        int smallestBatch = AudioBatch.HEADER_LENGTH + AudioBatch.LENGTH_BYTES
+                + Math.min(Codec.MAX_ENCODED_BYTES, realtime.bitrateBps * format.frameMs() / 8000)
                 + compressor.maxOverheadBytes();
         // Room for a receiver report to ride with a batch, when the datagram limit allows it.
         int reportRoom = maxPayload - ReceiverReport.LENGTH >= smallestBatch ? ReceiverReport.LENGTH : 0;
@@ -155,8 +156,12 @@ public final class SessionEngine implements Transport.Events {
         counters.set(Stat.ENCODER_BITRATE_BPS, realtime.bitrateBps);
         running = true;
         notifyState(SessionState.CONNECTING);
+        // No frame larger than a batch holds: the encoder is told the room, so a small datagram limit costs
+        // bitrate, never frames.
+        int maxFrameBytes = Math.min(Codec.MAX_ENCODED_BYTES,
+                batchLimit - AudioBatch.HEADER_LENGTH - AudioBatch.LENGTH_BYTES - compressor.maxOverheadBytes());
         captureAgent = new CaptureAgent(this, input, codec, copyCodec, format, captureToNetwork, captureFree,
-                counters, encoderControl);
+                counters, encoderControl, maxFrameBytes);
         networkAgent = new NetworkAgent(this, transport, batcher, format, framesPerBatch, dtxBatchFrames,
                 captureToNetwork, captureFree, networkToPlayback, playbackFree, counters, idleTimeoutNs,
                 keepaliveIntervalNs, durationNs, reportRoom, adaptation, encoderControl);

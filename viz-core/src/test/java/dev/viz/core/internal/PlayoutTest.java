@@ -70,6 +70,34 @@ class PlayoutTest {
         assertEquals(300, d.playout.delayNs() / MS, 2);
     }
 
+    /** Issue 13: a restarted peer numbers from 0 again; its frames must play at once, not count as late. */
+    @Test
+    void shouldPlayANewStreamAtOnceWhenThePeerRestarts() {
+        PlayoutDriver d = tunnel();
+        for (int b = 0; b < 50; b++) {
+            batches(d, 8L * b, 1, 5 * MS);
+            d.runDeviceUntil((8L * b + 8) * 40 * MS + 5 * MS, 0);
+        }
+        long played = d.get(Stat.FRAMES_PLAYED);
+        // The peer restarts 2 s later; its clock, and its numbers, start again.
+        long restartNs = 18_000 * MS;
+        d.runDeviceUntil(restartNs, 0);
+        long restartedAtNs = restartNs;
+        for (int b = 0; b < 10; b++) {
+            long sentNs = restartedAtNs + (8L * b + 8) * 40 * MS;
+            for (int i = 0; i < 8; i++) {
+                int flags = EncodedFrame.FLAG_TIMED | (b == 0 && i == 0 ? EncodedFrame.FLAG_NEW_STREAM : 0);
+                d.arrive(8L * b + i, sentNs + 5 * MS, flags);
+            }
+            d.runDeviceUntil(sentNs + 5 * MS, 0);
+        }
+        assertEquals(0, d.get(Stat.FRAMES_LATE), "the new stream's frames are not late");
+        assertTrue(d.get(Stat.FRAMES_PLAYED) - played >= 60, "the new stream played: "
+                + (d.get(Stat.FRAMES_PLAYED) - played));
+        assertEquals(1, d.get(Stat.STREAM_RESTARTS));
+        assertEquals(300, d.playout.delayNs() / MS, 10);
+    }
+
     @Test
     void shouldDropAndCountAFrameThatArrivesAfterItsTurn() {
         PlayoutDriver d = tunnel();
