@@ -116,8 +116,8 @@ class SecureCallTest {
             wire.sent.clear();
             caller.send(new byte[1]);
             caller.send(new byte[caller.transport.maxPayloadBytes()]);
-            assertEquals(1400, wire.sent.get(0).length);
-            assertEquals(1400, wire.sent.get(1).length);
+            assertEquals(UdpTransport.DEFAULT_MAX_DATAGRAM_BYTES, wire.sent.get(0).length);
+            assertEquals(UdpTransport.DEFAULT_MAX_DATAGRAM_BYTES, wire.sent.get(1).length);
             Endpoint.pumpUntil(() -> listener.received.size() == 2, 5_000, "both", caller, listener);
             assertEquals(1, listener.received.get(0).length);
         }
@@ -127,7 +127,7 @@ class SecureCallTest {
     void shouldTakeItsOverheadOffTheWrappedLimit() throws Exception {
         Endpoint[] pair = Calls.udp(Calls.with(callerId), Calls.with(listenerId));
         try (Endpoint caller = pair[0]; Endpoint listener = pair[1]) {
-            assertEquals(1400 - SecureTransport.OVERHEAD_BYTES, caller.transport.maxPayloadBytes());
+            assertEquals(UdpTransport.DEFAULT_MAX_DATAGRAM_BYTES - SecureTransport.OVERHEAD_BYTES, caller.transport.maxPayloadBytes());
             assertEquals(1374, caller.transport.maxPayloadBytes());
             assertEquals(Transport.NOT_READY, caller.send(new byte[10]), "nothing is sent before the handshake");
             Calls.awaitSecured(caller, listener);
