@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.viz.core.Transport;
 import dev.viz.transport.secure.internal.DataHeader;
 import dev.viz.transport.secure.internal.HandshakeHeader;
+import dev.viz.transport.udp.UdpTransport;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
