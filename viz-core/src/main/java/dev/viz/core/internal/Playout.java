@@ -86,6 +86,8 @@ final class Playout {
     private long targetNs;
     private long minOffsetNs;
     private long lastArrivalNs;
+    private int beyondBoundDatagrams;
+    private long lastBeyondBoundArrivalNs;
     private long maxDelayMsSeen;
     private long stretchedSamples;
     private long shrunkSamples;
@@ -139,7 +141,9 @@ final class Playout {
         lastArrivalNs = arrivalNs;
         if (!copy && (frame.flags & EncodedFrame.FLAG_TIMED) != 0
                 && (result == JitterBuffer.INSERTED || result == JitterBuffer.LATE)) {
-            record(arrivalNs, arrivalNs - sequence * frameNs, spanNs);
+            long offset = arrivalNs - sequence * frameNs;
+            forgetOutgrownOffsets(arrivalNs, offset);
+            record(arrivalNs, offset, spanNs);
         }
         if (result != JitterBuffer.INSERTED) {
             recycler.recycle(frame);
@@ -157,6 +161,45 @@ final class Playout {
             }
         }
         return result;
+    }
+
+    /**
+     * A stream whose offsets step up by more than the bound (the sender's clock lost time: a stalled
+     * process on a loaded machine, whose sound card clock then starts again from "now") can never play
+     * under a target tied to the old, smaller offsets: every frame would be late until they leave the
+     * 10 s window. When two datagrams in a row arrive beyond the bound, the offsets they outgrew are
+     * forgotten, so the target follows the stream at once. One straggler does not count.
+     */
+    private void forgetOutgrownOffsets(long arrivalNs, long offset) {
+        if (windowSize == 0 || offset - minOffsetNs <= maxDelayNs) {
+            beyondBoundDatagrams = 0;
+            return;
+        }
+        if (arrivalNs != lastBeyondBoundArrivalNs) {
+            lastBeyondBoundArrivalNs = arrivalNs;
+            beyondBoundDatagrams++;
+        }
+        if (beyondBoundDatagrams < 2) {
+            return;
+        }
+        // Keep, in order, only the offsets within the bound of this one.
+        long floor = offset - maxDelayNs;
+        long min = offset;
+        int kept = 0;
+        for (int i = 0; i < windowSize; i++) {
+            int from = (windowStart + i) % WINDOW_CAPACITY;
+            if (windowOffsetNs[from] >= floor) {
+                int to = (windowStart + kept) % WINDOW_CAPACITY;
+                windowArrivalNs[to] = windowArrivalNs[from];
+                windowOffsetNs[to] = windowOffsetNs[from];
+                windowSpanNs[to] = windowSpanNs[from];
+                min = Math.min(min, windowOffsetNs[from]);
+                kept++;
+            }
+        }
+        windowSize = kept;
+        minOffsetNs = min;
+        beyondBoundDatagrams = 0;
     }
 
     private void record(long arrivalNs, long offset, long spanNs) {
