@@ -62,6 +62,16 @@ class MtuBlackHoleTest {
         } catch (IOException e) {
             assumeTrue(false, "skipped: cannot create network namespaces: " + e.getMessage());
         }
+        try {
+            build();
+        } catch (IOException e) {
+            cleanUp();
+            assumeTrue(false, "skipped: cannot build the namespace lab (ip, iptables): " + e.getMessage());
+        }
+        ready = true;
+    }
+
+    private static void build() throws IOException, InterruptedException {
         run("ip", "netns", "add", ROUTER);
         run("ip", "netns", "add", LISTENER);
         for (String ns : new String[] {CALLER, ROUTER, LISTENER}) {
@@ -84,7 +94,6 @@ class MtuBlackHoleTest {
         in(LISTENER, "ip link set " + ID + "b0 mtu 1280");
         in(LISTENER, "ip link set " + ID + "b0 up");
         in(LISTENER, "ip route add default via 10.213.2.1");
-        ready = true;
     }
 
     @AfterAll

@@ -26,6 +26,14 @@ class RealLossTest {
 
     @Test
     void shouldRebuildMostLostFramesInTheTunnelProfileOnARealLossyPath() throws Exception {
+        // Real time needs a machine that keeps it: on one whose load is several times its cores the
+        // senders stall for seconds and the figures measure the scheduler, not the path (seen: load 30
+        // on 2 cores, round trips of 600 ms on loopback).
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        int cores = Runtime.getRuntime().availableProcessors();
+        org.junit.jupiter.api.Assumptions.assumeTrue(load < 0 || load <= 3.0 * cores,
+                "skipped: load average " + load + " on " + cores + " cores; this real-time measurement needs a machine"
+                        + " that keeps time");
         Path speech = TestAudio.copyTo(TestAudio.SPEECH, home);
         Path heard = home.resolve("heard.wav");
         Path listenerStats = home.resolve("listener.json");
