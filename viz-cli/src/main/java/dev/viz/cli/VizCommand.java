@@ -86,8 +86,9 @@ final class VizCommand implements Callable<Integer> {
     Integer framesPerBatchOption;
 
     @Option(names = "--redundancy", paramLabel = "MODE", defaultValue = "auto",
-            description = "Low-bitrate copies of earlier frames to rebuild a lost datagram: auto (when the peer"
-                    + " reports loss), on or off (default: ${DEFAULT-VALUE}).")
+            description = "Low-bitrate copies of earlier frames to rebuild a lost datagram: auto (from the start,"
+                    + " off after 10 s of a clean path, on again when the peer reports loss), on or off"
+                    + " (default: ${DEFAULT-VALUE}).")
     String redundancyName;
 
     @Option(names = "--simulate", paramLabel = "IMPAIRMENTS",
