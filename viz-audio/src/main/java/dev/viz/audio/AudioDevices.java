@@ -6,6 +6,7 @@ import dev.viz.audio.javasound.JavaSoundBackend;
 import dev.viz.audio.portaudio.PortAudioBackend;
 import dev.viz.core.AudioDevice;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,7 +138,7 @@ public final class AudioDevices {
                 noArgument(s, "monitor");
                 return PortAudioBackend.monitorInput();
             case "wav":
-                return wav(file(s, "input"));
+                return wav(readableFile(s));
             case "tone":
                 return tone(hz(s));
             case "silence":
@@ -249,6 +250,18 @@ public final class AudioDevices {
         } catch (java.nio.file.InvalidPathException e) {
             throw new IllegalArgumentException(direction + " '" + spec + "': not a valid file name: " + e.getReason(), e);
         }
+    }
+
+    /** An input file must be there now: a missing one is a mistake to report at start, not when the call connects. */
+    private static Path readableFile(String spec) {
+        Path file = file(spec, "input");
+        if (!Files.exists(file)) {
+            throw new IllegalArgumentException("input '" + spec + "': no such file " + file.toAbsolutePath());
+        }
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new IllegalArgumentException("input '" + spec + "': cannot read " + file.toAbsolutePath());
+        }
+        return file;
     }
 
     private static double hz(String spec) {

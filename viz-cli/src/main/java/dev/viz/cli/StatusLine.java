@@ -15,6 +15,7 @@ final class StatusLine implements AutoCloseable {
     private final VoiceSession session;
     private final PrintStream out;
     private final boolean terminal;
+    private final boolean listening;
     private final Thread thread;
     private volatile boolean running = true;
     private long lastSent;
@@ -22,7 +23,13 @@ final class StatusLine implements AutoCloseable {
     private long lastNs;
 
     StatusLine(VoiceSession session, PrintStream out) {
+        this(session, out, false);
+    }
+
+    /** @param listening whether this side waits for a caller: its status says so until one connects */
+    StatusLine(VoiceSession session, PrintStream out, boolean listening) {
         this.session = session;
+        this.listening = listening;
         this.out = out;
         this.terminal = System.console() != null;
         this.thread = new Thread(this::run, "viz-status");
@@ -64,7 +71,8 @@ final class StatusLine implements AutoCloseable {
         lastNs = now;
         long elapsedS = stats.get(Stat.CONNECTED_NS) / 1_000_000_000L;
         StringBuilder line = new StringBuilder(160);
-        line.append(stats.state().name().toLowerCase());
+        boolean waiting = listening && stats.state() == SessionState.CONNECTING;
+        line.append(waiting ? "waiting for a caller" : stats.state().name().toLowerCase());
         if (stats.peer() != null) {
             line.append(' ').append(stats.peer());
         }

@@ -86,12 +86,13 @@ final class VizCommand implements Callable<Integer> {
     Integer framesPerBatchOption;
 
     @Option(names = "--redundancy", paramLabel = "MODE", defaultValue = "auto",
-            description = "Low-bitrate copies of earlier frames to rebuild a lost datagram: auto (when the peer"
-                    + " reports loss), on or off (default: ${DEFAULT-VALUE}).")
+            description = "Low-bitrate copies of earlier frames to rebuild a lost datagram: auto (from the start,"
+                    + " off after 10 s of a clean path, on again when the peer reports loss), on or off"
+                    + " (default: ${DEFAULT-VALUE}).")
     String redundancyName;
 
     @Option(names = "--simulate", paramLabel = "IMPAIRMENTS",
-            description = "Impair this side's network for a demonstration, e.g. loss=5%,jitter=40ms"
+            description = "Impair this side's network for a demonstration, e.g. loss=5%%,jitter=40ms"
                     + " (see docs/realtime.md for every setting).")
     String simulate;
 
@@ -119,7 +120,7 @@ final class VizCommand implements Callable<Integer> {
     @Option(names = "--stats", paramLabel = "FILE", description = "Write the call's figures as JSON to FILE when it ends.")
     Path statsFile;
 
-    @Option(names = "--max-datagram", paramLabel = "BYTES", defaultValue = "1400",
+    @Option(names = "--max-datagram", paramLabel = "BYTES", defaultValue = "" + UdpTransport.DEFAULT_MAX_DATAGRAM_BYTES,
             description = "Largest UDP payload, " + UdpTransport.MIN_MAX_DATAGRAM_BYTES + " to 65507 (default: ${DEFAULT-VALUE}).")
     int maxDatagramBytes;
 
@@ -276,7 +277,8 @@ final class VizCommand implements Callable<Integer> {
                     + " anyone on the path can listen and inject audio");
         }
         return runCall(builder, (listenPort != null ? "listening on UDP port " + listenPort
-                : "calling " + connectTo) + ", codec " + selectedCodec.name(), statsFile, spec.commandLine().getErr());
+                : "calling " + connectTo) + ", codec " + selectedCodec.name(), statsFile, spec.commandLine().getErr(),
+                listenPort != null);
     }
 
     /** Wraps the UDP transport in the Noise secure layer with the user's identity and chosen authentication. */
@@ -351,6 +353,11 @@ final class VizCommand implements Callable<Integer> {
 
     /** Builds, starts and runs a call to its end with the status line; writes the stats; returns the exit status. */
     static int runCall(VoiceSession.Builder builder, String banner, Path statsFile, PrintWriter err) {
+        return runCall(builder, banner, statsFile, err, false);
+    }
+
+    /** As above; a listening side's status line says it waits for a caller rather than that it connects. */
+    static int runCall(VoiceSession.Builder builder, String banner, Path statsFile, PrintWriter err, boolean listening) {
         VoiceSession session;
         try {
             session = builder.build();
@@ -371,7 +378,8 @@ final class VizCommand implements Callable<Integer> {
                     + " frames per datagram, " + (session.transport().isSecure() ? "end-to-end encrypted" : "PLAINTEXT")
                     + ")");
             err.flush();
-            try (StatusLine status = new StatusLine(session, new PrintStream(System.err, true, StandardCharsets.UTF_8))) {
+            try (StatusLine status = new StatusLine(session, new PrintStream(System.err, true, StandardCharsets.UTF_8),
+                    listening)) {
                 status.start();
                 session.awaitEnd();
             } catch (InterruptedException e) {
@@ -398,6 +406,8 @@ final class VizCommand implements Callable<Integer> {
     /** Prints what a user must see at once: the peer, the verification code, errors. */
     static final class CliListener implements SessionListener {
         private final PrintWriter err;
+        /** The peer key whose code was printed; the listener's callbacks come from the network thread only. */
+        private String securedKey;
 
         CliListener(PrintWriter err) {
             this.err = err;
@@ -409,8 +419,20 @@ final class VizCommand implements Callable<Integer> {
             err.flush();
         }
 
+        /**
+         * Each handshake has its own code (it is derived from the handshake's transcript), so a call that
+         * re-handshakes (after an outage, a restart of the peer) gets a new one. What the code proves is
+         * that no one sits between the two keys; once the users compared it for this peer key, a new
+         * session with the same key needs no new comparison, so the code is printed once per peer key.
+         */
         @Override
         public void onSecured(VoiceSession session, String peerFingerprint, String verificationCode) {
+            if (peerFingerprint != null && peerFingerprint.equals(securedKey)) {
+                err.println("viz: secured again with the same peer key (no new code to compare)");
+                err.flush();
+                return;
+            }
+            securedKey = peerFingerprint;
             err.println("viz: secured with peer key " + peerFingerprint);
             err.println("viz: verification code " + verificationCode + "  (compare it with your peer by voice)");
             err.flush();

@@ -1,6 +1,7 @@
 package dev.viz.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -32,6 +33,8 @@ class BadArgumentsTest {
         "-s 9 --max-datagram 100                    | --max-datagram 100",
         "-c host:9 --connect-timeout soon           | --connect-timeout soon: use a time such as 30s",
         "-s 9 --connect-timeout 5s                  | --connect-timeout applies to the calling side",
+        "-s 9 --max-datagram 1199                   | --max-datagram 1199: use 1200 to 65507",
+        "-s 9 --input wav:no-such-file.wav --output null | no such file",
         "--no-such-flag                             | Unknown option",
         "-s 9 --profile fast                        | profile 'fast': use tunnel or low-latency",
         "-s 9 --redundancy maybe                    | --redundancy maybe: use auto, on or off",
@@ -47,6 +50,7 @@ class BadArgumentsTest {
         assertTrue(err.startsWith("viz: "), "a one-line error first: " + err);
         assertTrue(err.contains(expected), "says what is wrong (" + expected + "): " + err);
         assertTrue(err.contains("Usage: viz"), "then the usage: " + err);
+        assertFalse(err.contains("picocli WARN"), "the usage formats cleanly: " + err);
     }
 
     @Test
@@ -56,6 +60,8 @@ class BadArgumentsTest {
             assertEquals(0, viz.await(30), String.join(" ", argv));
             assertTrue(viz.stdout().contains("Usage: viz"), viz.stdout());
             assertTrue(viz.stdout().contains("-s, --listen=PORT"), viz.stdout());
+            assertTrue(viz.stdout().contains("loss=5%,jitter=40ms"), "the --simulate example, % and all: " + viz.stdout());
+            assertFalse(viz.stderr().contains("picocli WARN"), "no format warnings: " + viz.stderr());
         }
     }
 

@@ -95,4 +95,69 @@ class CliCallTest {
         assertTrue(match.correlation() >= 0.8, match.toString());
         assertTrue(caller.stderr().contains("simulating an impaired network"), caller.stderr());
     }
+
+    /** The last "played N" of the status lines written so far, or -1. */
+    static long lastPlayed(String stderr) {
+        Matcher m = Pattern.compile(" played (\\d+) ").matcher(stderr);
+        long played = -1;
+        while (m.find()) {
+            played = Long.parseLong(m.group(1));
+        }
+        return played;
+    }
+
+    /**
+     * Issue 13, point 1, as users met it: the caller is killed mid-call (SIGKILL: no bye) and started
+     * again; the listener must play the new caller's audio within 3 s of it being up, not once the new
+     * frame numbers pass the old ones (the old call's length later).
+     */
+    @Test
+    void shouldPlayTheAudioOfARestartedCallerWithinThreeSeconds() throws Exception {
+        Path speech = TestAudio.copyTo(TestAudio.SPEECH, home);
+        int port = CliProcess.freeUdpPort();
+        CliProcess listener = CliProcess.start(home.resolve("alice"), "listener-restart", "-s", String.valueOf(port),
+                "--input", "silence", "--output", "null", "--duration", "60");
+        try {
+            CliProcess first = CliProcess.start(home.resolve("bob"), "caller-first", "-c", "127.0.0.1:" + port,
+                    "--input", "wav:" + speech, "--output", "null");
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (lastPlayed(listener.stderr()) < 75 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(lastPlayed(listener.stderr()) >= 75, "3 s of the first call played: " + listener.stderr());
+            first.kill();
+            Thread.sleep(1500);
+            long playedBefore = lastPlayed(listener.stderr());
+
+            CliProcess second = CliProcess.start(home.resolve("bob"), "caller-second", "-c", "127.0.0.1:" + port,
+                    "--input", "wav:" + speech, "--output", "null");
+            try {
+                deadline = System.nanoTime() + 30_000_000_000L;
+                // Up: its call is secured (a JVM starting on a loaded machine may take seconds before that).
+                while (!second.stderr().contains("verification code") && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                long upNs = System.nanoTime();
+                long backNs = -1;
+                while (System.nanoTime() - upNs < 10_000_000_000L) {
+                    // Back: its frames play (the status line, once a second, says so up to a second late).
+                    if (lastPlayed(listener.stderr()) - playedBefore >= 10) {
+                        backNs = System.nanoTime() - upNs;
+                        break;
+                    }
+                    Thread.sleep(50);
+                }
+                System.out.println("restarted caller process: its audio played "
+                        + (backNs < 0 ? "never" : backNs / 1_000_000 + " ms") + " after it was up");
+                assertTrue(backNs > 0 && backNs <= 3_000_000_000L, "audio back within 3 s of the new caller being up:\n"
+                        + listener.stderr());
+                assertEquals(1, listener.stderr().split("verification code", -1).length - 1,
+                        "one code for one peer key: " + listener.stderr());
+            } finally {
+                second.kill();
+            }
+        } finally {
+            listener.kill();
+        }
+    }
 }

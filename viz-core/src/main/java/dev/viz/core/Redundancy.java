@@ -9,8 +9,11 @@ package dev.viz.core;
 public enum Redundancy {
     /** Never carry copies. */
     OFF,
-    /** Carry copies of the previous batch from 2.5 % reported loss, of the previous two from 7 %; none on a clean path (the default). */
+    /**
+     * Carry copies of the previous batch from the start and from 2.5 % reported loss, of the previous two
+     * from 15 % (7 % with one frame per batch); none after 10 s of a clean path (the default).
+     */
     AUTO,
-    /** Always carry copies of at least the previous batch; two batches from 7 % loss. */
+    /** Always carry copies of at least the previous batch; two batches from 15 % loss (7 % with one frame per batch). */
     ON
 }

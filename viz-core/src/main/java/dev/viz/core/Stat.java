@@ -36,6 +36,12 @@ public enum Stat {
     FRAMES_DTX("framesDtx", false),
     /** Frames of the peer's stream that never arrived (sequence numbers missing), whatever the playout made of them. */
     FRAMES_LOST("framesLost", false),
+    /**
+     * Times the peer's stream started anew (the peer restarted and numbers its frames from 0 again):
+     * loss and jitter tracking and the playout were reset rather than waiting for the numbers to pass
+     * the old ones.
+     */
+    STREAM_RESTARTS("streamRestarts", false),
     /** Milliseconds of concealment played: for lost frames, and while waiting for late ones. */
     CONCEALED_MS("concealedMs", false),
     /** Milliseconds the playout added (stretched speech, doubled quiet frames) to grow its delay or follow a slow sender. */

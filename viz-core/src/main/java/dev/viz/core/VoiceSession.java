@@ -240,8 +240,8 @@ public final class VoiceSession implements AutoCloseable {
 
         /**
          * Whether batches carry redundant low-bitrate copies of earlier frames, to rebuild a batch whose
-         * datagram was lost: {@link Redundancy#AUTO} (the default) turns them on when the peer reports
-         * loss and off when it is gone.
+         * datagram was lost: {@link Redundancy#AUTO} (the default) carries them from the start, drops them
+         * after 10 s of a clean path and turns them on again when the peer reports loss.
          */
         public Builder redundancy(Redundancy redundancy) {
             this.redundancy = Objects.requireNonNull(redundancy, "redundancy");

@@ -19,6 +19,8 @@ import dev.viz.core.wire.PayloadHeader;
 public final class FrameBatcher implements Batcher {
     /** The most frames one batch holds (the count is one byte on the wire; 32 keeps the area small). */
     public static final int MAX_FRAMES = 32;
+    /** The least room for a frame a batch must have: a 60 ms frame at 32 kbit/s. */
+    static final int MIN_FRAME_BYTES = 240;
     /** The largest raw frames area a batch can have, without copies. */
     private static final int MAX_PRIMARY_AREA = MAX_FRAMES * (AudioBatch.LENGTH_BYTES + Codec.MAX_ENCODED_BYTES);
     /** The largest redundancy block. */
@@ -53,10 +55,13 @@ public final class FrameBatcher implements Batcher {
         if (framesPerBatch < 1 || framesPerBatch > MAX_FRAMES) {
             throw new IllegalArgumentException("frames per batch " + framesPerBatch + ": use 1 to " + MAX_FRAMES);
         }
-        int smallest = overheadBytes(1, 0) + Codec.MAX_ENCODED_BYTES + compressor.maxOverheadBytes();
+        // The session caps its encoder's frames to what a batch holds (a 1200-byte datagram does not hold
+        // Opus's largest frame, 1275 bytes); the batcher needs room for one frame of a usable size.
+        int smallest = overheadBytes(1, 0) + MIN_FRAME_BYTES + compressor.maxOverheadBytes();
         if (maxPayloadBytes < smallest) {
             throw new IllegalArgumentException("payload limit " + maxPayloadBytes + " bytes is below " + smallest
-                    + ", the size of a batch holding one frame of the largest size: raise the datagram size limit");
+                    + ", the size of a batch holding one frame of " + MIN_FRAME_BYTES
+                    + " bytes: raise the datagram size limit");
         }
         this.format = format;
         this.framesPerBatch = framesPerBatch;

@@ -32,17 +32,21 @@ final class CaptureAgent implements Agent {
     private final Counters counters;
     private final EncoderControl control;
     private final short[] pcm;
+    /** The largest frame a batch holds: the encoder is never given more room. */
+    private final int maxFrameBytes;
     private boolean opened;
     private EncodedFrame spare;
     private long sequence;
     private int appliedLossPercent;
     private int appliedBitrateBps;
 
+    /** @param maxFrameBytes the largest encoded frame a batch holds (the session's datagram limit may be below Opus's largest) */
     CaptureAgent(SessionSignals signals, Lifecycle lifecycle, AudioDevice input, AudioProcessor processor, Codec codec,
             Codec copyCodec, AudioFormat format, SpscArrayQueue<EncodedFrame> toNetwork,
-            SpscArrayQueue<EncodedFrame> freeFrames, Counters counters, EncoderControl control) {
+            SpscArrayQueue<EncodedFrame> freeFrames, Counters counters, EncoderControl control, int maxFrameBytes) {
         this.signals = signals;
         this.lifecycle = lifecycle;
+        this.maxFrameBytes = maxFrameBytes;
         this.input = input;
         this.processor = processor;
         this.codec = codec;
@@ -124,7 +128,7 @@ final class CaptureAgent implements Agent {
             counters.increment(Stat.FRAMES_NOT_SENT);
             return true;
         }
-        int length = codec.encode(pcm, 0, frame.data, 0, frame.data.length);
+        int length = codec.encode(pcm, 0, frame.data, 0, Math.min(frame.data.length, maxFrameBytes));
         if (length < 0) {
             counters.increment(Stat.ENCODE_ERRORS);
             return true;

@@ -23,6 +23,11 @@ final class EncodedFrame {
      * one datagram, which is sent late on purpose).
      */
     static final int FLAG_TIMED = 8;
+    /**
+     * Network to playback: the first frame of a new stream from the peer (it restarted): the playout
+     * forgets the old stream (its frames, timing and delay) before taking this one.
+     */
+    static final int FLAG_NEW_STREAM = 16;
     /** The largest redundant copy kept: a low-bitrate frame is a few dozen bytes. */
     static final int MAX_COPY_BYTES = 320;
 

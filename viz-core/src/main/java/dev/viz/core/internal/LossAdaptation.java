@@ -7,24 +7,37 @@ import dev.viz.core.wire.ReceiverReport;
 /**
  * The sender's answer to the loss its peer reports: how much loss to tell the encoder to expect
  * (which turns Opus's in-band FEC on and sizes it), how many redundant copies of earlier frames to
- * carry in each batch, and what bitrate leaves room for them in a datagram. Off on a clean path, on
- * when it is needed; quick to turn up, slow to turn down. Network thread only; no clock of its own.
+ * carry in each batch, and what bitrate leaves room for the frames and their copies in a datagram.
+ * Quick to turn up, slow to turn down. Network thread only; no clock of its own.
+ *
+ * <p><b>Starts protected.</b> With {@link Redundancy#AUTO} a call starts at level 1 (copies of the
+ * previous batch), before any report: the first reports come a second into the call and speak for
+ * several seconds of it, and a loss in those seconds would otherwise be concealed, or rebuilt only
+ * by moving the playout delay mid-call. A path whose reports stay below 1 % for 10 s drops to level
+ * 0, and the receiver's playout sheds the delay the copies needed.
  *
  * <table>
  *   <caption>Levels (loss over the peer's last 10 s)</caption>
  *   <tr><th>level</th><th>copies</th><th>on at</th><th>back down below (held 10 s)</th></tr>
  *   <tr><td>0</td><td>none</td><td></td><td></td></tr>
- *   <tr><td>1</td><td>the previous batch</td><td>2.5 %</td><td>1 %</td></tr>
- *   <tr><td>2</td><td>the previous two batches</td><td>7 %</td><td>4 %</td></tr>
+ *   <tr><td>1</td><td>the previous batch</td><td>2.5 % (and at the start)</td><td>1 %</td></tr>
+ *   <tr><td>2</td><td>the previous two batches</td><td>7 % (15 % when a batch holds several frames)</td>
+ *       <td>4 % (10 %)</td></tr>
  * </table>
  *
- * In-band FEC: the encoder expects the reported loss (rounded up, at most 30 %) from 0.5 % on.
+ * Level 2 doubles the delay the copies cost; with several frames per batch that is another whole
+ * batch (320 ms in the tunnel profile) for what only runs of two lost datagrams need, so it waits
+ * for heavy loss there. In-band FEC: the encoder expects the reported loss (rounded up, at most
+ * 30 %) from 0.5 % on.
  */
 final class LossAdaptation {
     static final long LEVEL_1_ON_PPM = 25_000;
     static final long LEVEL_1_OFF_PPM = 10_000;
     static final long LEVEL_2_ON_PPM = 70_000;
     static final long LEVEL_2_OFF_PPM = 40_000;
+    /** Level 2 with several frames per batch, where it costs a whole batch more delay. */
+    static final long BATCHED_LEVEL_2_ON_PPM = 150_000;
+    static final long BATCHED_LEVEL_2_OFF_PPM = 100_000;
     static final long FEC_ON_PPM = 5_000;
     static final int MAX_EXPECTED_LOSS_PERCENT = 30;
     static final long HOLD_NS = 10_000_000_000L;
@@ -40,6 +53,8 @@ final class LossAdaptation {
     private final Batcher format;
     private final int minLevel;
     private final int maxLevel;
+    private final long level2OnPpm;
+    private final long level2OffPpm;
 
     private int level;
     private int expectLossPercent;
@@ -62,7 +77,9 @@ final class LossAdaptation {
         this.copyBytesPerFrame = copyBitrateBps * frameMs / 8000;
         this.minLevel = copiesAvailable && mode == Redundancy.ON ? 1 : 0;
         this.maxLevel = copiesAvailable && mode != Redundancy.OFF ? 2 : 0;
-        this.level = minLevel;
+        this.level = Math.min(1, maxLevel);
+        this.level2OnPpm = framesPerBatch > 1 ? BATCHED_LEVEL_2_ON_PPM : LEVEL_2_ON_PPM;
+        this.level2OffPpm = framesPerBatch > 1 ? BATCHED_LEVEL_2_OFF_PPM : LEVEL_2_OFF_PPM;
     }
 
     /** The peer reported {@code lossPpm} (or {@link ReceiverReport#LOSS_UNKNOWN}) at {@code nowNs}. */
@@ -72,14 +89,14 @@ final class LossAdaptation {
         }
         expectLossPercent = reportedPpm < FEC_ON_PPM ? 0
                 : (int) Math.min(MAX_EXPECTED_LOSS_PERCENT, (reportedPpm + 9_999) / 10_000);
-        int wanted = reportedPpm >= LEVEL_2_ON_PPM ? 2 : reportedPpm >= LEVEL_1_ON_PPM ? 1 : 0;
+        int wanted = reportedPpm >= level2OnPpm ? 2 : reportedPpm >= LEVEL_1_ON_PPM ? 1 : 0;
         wanted = Math.max(minLevel, Math.min(maxLevel, wanted));
         if (wanted > level) {
             level = wanted;
             belowSinceNs = -1;
             return;
         }
-        long offPpm = level == 2 ? LEVEL_2_OFF_PPM : LEVEL_1_OFF_PPM;
+        long offPpm = level == 2 ? level2OffPpm : LEVEL_1_OFF_PPM;
         if (level > minLevel && reportedPpm < offPpm) {
             if (belowSinceNs < 0) {
                 belowSinceNs = nowNs;
@@ -107,14 +124,19 @@ final class LossAdaptation {
         return expectLossPercent;
     }
 
-    /** The encoder bitrate that leaves room for the copies in a batch: the configured one or less. */
+    /**
+     * The encoder bitrate that leaves room in a batch for its frames and their copies: the configured
+     * one or less. Without copies too: a batch of frames at the configured bitrate may not fit a small
+     * datagram limit (eight 40 ms frames at 32 kbit/s are 1280 bytes), and a batch that does not fit
+     * goes out as two datagrams.
+     */
     int bitrateBps() {
         int copies = copies();
-        if (copies == 0) {
-            return configuredBitrateBps;
-        }
         int fixed = format.overheadBytes(framesPerBatch, copies) + copies * copyBytesPerFrame;
-        long frameBytes = (long) (maxBatchBytes - fixed) * 100 / (100 + VBR_HEADROOM_PERCENT) / framesPerBatch;
+        // Headroom for variable frames only where copies share the batch (the batcher drops copies that do not
+        // fit); without copies the session caps each frame to the batch's room anyway.
+        int headroom = copies == 0 ? 0 : VBR_HEADROOM_PERCENT;
+        long frameBytes = (long) (maxBatchBytes - fixed) * 100 / (100 + headroom) / framesPerBatch;
         long bps = frameBytes * 8000 / frameMs;
         bps = bps / 1000 * 1000;
         return (int) Math.max(6_000, Math.min(configuredBitrateBps, bps));

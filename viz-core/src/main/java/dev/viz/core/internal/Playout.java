@@ -31,6 +31,12 @@ import dev.viz.core.Stat;
  * arrived and nothing later has either while the delay is below target, the playout waits:
  * it plays concealment without moving on.
  *
+ * <h2>A new stream</h2>
+ * A frame flagged {@link EncodedFrame#FLAG_NEW_STREAM} (the network thread saw the peer's numbering
+ * start again: it restarted) resets the playout as a stream that stopped does: its buffer, its
+ * window of offsets and its delay. Playout starts on the new stream as at the start of a call,
+ * instead of taking the new, lower numbers for frames long late.
+ *
  * <h2>Missing frames</h2>
  * A frame that is missing at its turn is rebuilt from a redundant copy (when one arrived), from the
  * next frame's in-band FEC (when the next frame is there and was encoded with FEC), or concealed.
@@ -80,6 +86,8 @@ final class Playout {
     private long targetNs;
     private long minOffsetNs;
     private long lastArrivalNs;
+    private int beyondBoundDatagrams;
+    private long lastBeyondBoundArrivalNs;
     private long maxDelayMsSeen;
     private long stretchedSamples;
     private long shrunkSamples;
@@ -119,6 +127,11 @@ final class Playout {
      * @return a {@link JitterBuffer} status, counted in the stats
      */
     int insert(EncodedFrame frame) {
+        if ((frame.flags & EncodedFrame.FLAG_NEW_STREAM) != 0) {
+            // The peer restarted: its old stream's frames, timing and delay say nothing about this one.
+            restart();
+            counters.increment(Stat.STREAM_RESTARTS);
+        }
         long arrivalNs = frame.arrivalNs;
         boolean copy = frame.isRedundant();
         int length = frame.length;
@@ -128,7 +141,9 @@ final class Playout {
         lastArrivalNs = arrivalNs;
         if (!copy && (frame.flags & EncodedFrame.FLAG_TIMED) != 0
                 && (result == JitterBuffer.INSERTED || result == JitterBuffer.LATE)) {
-            record(arrivalNs, arrivalNs - sequence * frameNs, spanNs);
+            long offset = arrivalNs - sequence * frameNs;
+            forgetOutgrownOffsets(arrivalNs, offset);
+            record(arrivalNs, offset, spanNs);
         }
         if (result != JitterBuffer.INSERTED) {
             recycler.recycle(frame);
@@ -146,6 +161,45 @@ final class Playout {
             }
         }
         return result;
+    }
+
+    /**
+     * A stream whose offsets step up by more than the bound (the sender's clock lost time: a stalled
+     * process on a loaded machine, whose sound card clock then starts again from "now") can never play
+     * under a target tied to the old, smaller offsets: every frame would be late until they leave the
+     * 10 s window. When two datagrams in a row arrive beyond the bound, the offsets they outgrew are
+     * forgotten, so the target follows the stream at once. One straggler does not count.
+     */
+    private void forgetOutgrownOffsets(long arrivalNs, long offset) {
+        if (windowSize == 0 || offset - minOffsetNs <= maxDelayNs) {
+            beyondBoundDatagrams = 0;
+            return;
+        }
+        if (arrivalNs != lastBeyondBoundArrivalNs) {
+            lastBeyondBoundArrivalNs = arrivalNs;
+            beyondBoundDatagrams++;
+        }
+        if (beyondBoundDatagrams < 2) {
+            return;
+        }
+        // Keep, in order, only the offsets within the bound of this one.
+        long floor = offset - maxDelayNs;
+        long min = offset;
+        int kept = 0;
+        for (int i = 0; i < windowSize; i++) {
+            int from = (windowStart + i) % WINDOW_CAPACITY;
+            if (windowOffsetNs[from] >= floor) {
+                int to = (windowStart + kept) % WINDOW_CAPACITY;
+                windowArrivalNs[to] = windowArrivalNs[from];
+                windowOffsetNs[to] = windowOffsetNs[from];
+                windowSpanNs[to] = windowSpanNs[from];
+                min = Math.min(min, windowOffsetNs[from]);
+                kept++;
+            }
+        }
+        windowSize = kept;
+        minOffsetNs = min;
+        beyondBoundDatagrams = 0;
     }
 
     private void record(long arrivalNs, long offset, long spanNs) {

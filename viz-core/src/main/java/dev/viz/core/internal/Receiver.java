@@ -13,6 +13,10 @@ import org.jctools.queues.SpscArrayQueue;
  * {@link SessionSignals}, a keepalive nowhere), and hands each frame the batcher reads, stamped
  * with its datagram's arrival, to the playback thread in a pooled {@link EncodedFrame}. It counts
  * what is malformed and drops it. Every valid payload tells {@link LinkTimers} the peer is alive.
+ * Before a batch's copies and frames ({@link #onBatch(long, int, int)}, from the batcher) it asks
+ * {@link ReceptionStats#onBatchStart} whether the peer's numbering started again (it restarted): a
+ * batch that may start a new stream is dropped until the next confirms it, and the first frame of a
+ * new stream is flagged {@link EncodedFrame#FLAG_NEW_STREAM} so the playout starts afresh.
  * Network thread only.
  */
 final class Receiver implements Batcher.FrameHandler {
@@ -38,6 +42,10 @@ final class Receiver implements Batcher.FrameHandler {
     private long batchSpanNs;
     private boolean batchFec;
     private int batchCount;
+    /** The batch may start a new stream ({@link ReceptionStats#MAYBE_NEW_STREAM}): its frames and copies are dropped. */
+    private boolean batchDropped;
+    /** The peer's stream started anew: the next frame handed to the playout says so. */
+    private boolean newStream;
 
     Receiver(Transport transport, Batcher batcher, ReceptionStats reception, Reports reports, LinkTimers timers,
             SessionSignals signals, SpscArrayQueue<EncodedFrame> toPlayback, SpscArrayQueue<EncodedFrame> playbackFree,
@@ -113,8 +121,12 @@ final class Receiver implements Batcher.FrameHandler {
     private boolean onBatch(int offset, int length, long nowNs) {
         batchArrivalNs = nowNs;
         batchCount = -1;
+        batchDropped = false;
         if (batcher.read(receiveBuffer, offset, length, this) < 0 || batchCount < 0) {
             return false;
+        }
+        if (batchDropped) {
+            return true; // the peer may have restarted; its next batch tells (ReceptionStats)
         }
         reception.onBatch(batchFirst, batchCount, nowNs);
         counters.set(Stat.FRAMES_LOST, reception.lostFrames());
@@ -127,6 +139,10 @@ final class Receiver implements Batcher.FrameHandler {
         batchCount = frames;
         batchFec = (batchFlags & Batcher.BATCH_FEC) != 0;
         batchSpanNs = batchFec ? frameNs : 0;
+        // Before the batch's copies and frames: a peer that restarted numbers from 0 again.
+        int stream = reception.onBatchStart(firstSequence, frames);
+        batchDropped = stream == ReceptionStats.MAYBE_NEW_STREAM;
+        newStream |= stream == ReceptionStats.NEW_STREAM;
     }
 
     @Override
@@ -134,7 +150,7 @@ final class Receiver implements Batcher.FrameHandler {
         // Copies come before the batch's frames: their number says how much later than its frame a
         // copy arrives, which the playout must wait for to use them.
         batchSpanNs = Math.max(batchSpanNs, ((batchFirst - sequence) & 0xFFFF_FFFFL) * frameNs);
-        if (!reception.wantsCopy(sequence) || length > EncodedFrame.MAX_COPY_BYTES) {
+        if (batchDropped || !reception.wantsCopy(sequence) || length > EncodedFrame.MAX_COPY_BYTES) {
             return;
         }
         EncodedFrame frame = playbackFree.poll();
@@ -151,6 +167,9 @@ final class Receiver implements Batcher.FrameHandler {
 
     @Override
     public void onFrame(long sequence, byte[] buffer, int offset, int length) {
+        if (batchDropped) {
+            return;
+        }
         int status = reception.onFrame(sequence);
         if (status == ReceptionStats.DUPLICATE) {
             counters.increment(Stat.FRAMES_DUPLICATE);
@@ -169,6 +188,10 @@ final class Receiver implements Batcher.FrameHandler {
                 | (length > 0 || batchCount <= framesPerBatch ? EncodedFrame.FLAG_TIMED : 0);
         frame.arrivalNs = batchArrivalNs;
         frame.recoverySpanNs = batchSpanNs;
+        if (newStream) {
+            frame.flags |= EncodedFrame.FLAG_NEW_STREAM;
+            newStream = false;
+        }
         if (!toPlayback.offer(frame)) {
             // Cannot happen: the queue holds the whole pool. Keep the frame out of circulation rather than lose track.
             counters.increment(Stat.FRAMES_OVERFLOW);

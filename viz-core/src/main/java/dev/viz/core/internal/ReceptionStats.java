@@ -1,6 +1,7 @@
 package dev.viz.core.internal;
 
 import dev.viz.core.wire.ReceiverReport;
+import java.util.Arrays;
 
 /**
  * What the receiving side of the network thread measures about the peer's audio stream, for the
@@ -8,6 +9,23 @@ import dev.viz.core.wire.ReceiverReport;
  * and the interarrival jitter of batches (RFC 3550's estimator, with the batch's last frame time as
  * its send time). Also decides which redundant copies are worth passing on: those of frames that
  * have not arrived. Network thread only; allocates nothing; no clock of its own.
+ *
+ * <h2>Where a stream starts, and starts again</h2>
+ * A sender numbers its frames from 0 when its call starts ({@link CaptureAgent}). So a first frame
+ * numbered within {@link #STREAM_START_NS} of 0 means the frames before it were sent and lost (a
+ * lost first batch is counted), while a first frame far from 0 means this side joined late (it
+ * restarted) and counts from there.
+ *
+ * <p>A peer that restarts (a new process, a new secure session) numbers from 0 again, far behind
+ * the numbers of its old stream. Checked before a batch's frames ({@link #onBatchStart}): a batch
+ * that starts more than {@link #RESTART_BEHIND_NS} of frames behind the highest received is no
+ * reordering (the playout's bound is far shorter; the secure layer refuses replays) but the start
+ * of a new stream when it starts within {@link #STREAM_START_NS} of 0, or when the batch after it
+ * continues it; then everything measured about the old stream is forgotten (its losses stay in
+ * {@link #lostFrames}) and the caller resets the playout. A gap ahead of more than
+ * {@link #OUTAGE_NS} of frames is an outage: its frames count as lost, but the loss figure of the
+ * recent window starts afresh after it, so a call that is fine again does not show the outage's
+ * loss for the next 10 s.
  */
 final class ReceptionStats {
     /** {@link #onFrame}: a frame not seen before. */
@@ -16,6 +34,20 @@ final class ReceptionStats {
     static final int DUPLICATE = 1;
     /** {@link #onFrame}: a frame too old to tell (it can only be late). */
     static final int TOO_OLD = 2;
+
+    /** {@link #onBatchStart}: the batch continues the stream. */
+    static final int SAME_STREAM = 0;
+    /** {@link #onBatchStart}: the batch starts a new stream; the stats were reset: reset the playout too. */
+    static final int NEW_STREAM = 1;
+    /** {@link #onBatchStart}: the batch may start a new stream; the next batch tells: drop this one's frames. */
+    static final int MAYBE_NEW_STREAM = 2;
+
+    /** How far behind the highest frame received a batch must start to be taken for a new stream. */
+    static final long RESTART_BEHIND_NS = 2_000_000_000L;
+    /** A first frame numbered below this many nanoseconds of frames is its stream's start (streams start at 0). */
+    static final long STREAM_START_NS = 1_000_000_000L;
+    /** A gap ahead longer than this is an outage: the recent loss figure starts afresh after it. */
+    static final long OUTAGE_NS = 2_000_000_000L;
 
     /** Sequence numbers remembered for duplicate detection and copies: 40 s of 40 ms frames. */
     private static final int HISTORY = 1024;
@@ -26,6 +58,9 @@ final class ReceptionStats {
     private final long frameNs;
     /** Frames in half a loss window: the least the loss is counted over. */
     private final long windowFrames;
+    private final long restartBehindFrames;
+    private final long streamStartFrames;
+    private final long outageFrames;
     /** Extended sequence number + 1 of the frame held at each position; 0 for none. */
     private final long[] received = new long[HISTORY];
     private final long[] copied = new long[HISTORY];
@@ -34,6 +69,10 @@ final class ReceptionStats {
     private int intervalIndex;
 
     private boolean any;
+    private boolean candidate;
+    private long candidateFirst32;
+    /** Frames lost by the peer's earlier streams (before it restarted). */
+    private long lostBefore;
     private long firstSequence;
     private long highestSequence;
     private long receivedFrames;
@@ -46,6 +85,57 @@ final class ReceptionStats {
     ReceptionStats(long frameNs) {
         this.frameNs = frameNs;
         this.windowFrames = LOSS_INTERVALS * Reports.REPORT_INTERVAL_NS / frameNs / 2;
+        this.restartBehindFrames = RESTART_BEHIND_NS / frameNs;
+        this.streamStartFrames = STREAM_START_NS / frameNs;
+        this.outageFrames = OUTAGE_NS / frameNs;
+    }
+
+    /**
+     * A batch of {@code count} frames from {@code first32} arrived: called before its frames and copies.
+     *
+     * @return {@link #SAME_STREAM}, {@link #NEW_STREAM} (the stats now describe the new stream only) or
+     *     {@link #MAYBE_NEW_STREAM} (drop the batch's frames; the next batch confirms or not)
+     */
+    int onBatchStart(long first32, int count) {
+        if (!any) {
+            return SAME_STREAM;
+        }
+        long first = extend(first32);
+        if (highestSequence - first <= restartBehindFrames) {
+            candidate = false;
+            return SAME_STREAM;
+        }
+        long start = first32 & 0xFFFF_FFFFL;
+        int sinceCandidate = (int) (start - candidateFirst32);
+        if (start < streamStartFrames || candidate && sinceCandidate > 0 && sinceCandidate <= restartBehindFrames) {
+            reset();
+            return NEW_STREAM;
+        }
+        candidate = true;
+        candidateFirst32 = start;
+        return MAYBE_NEW_STREAM;
+    }
+
+    /** Forgets the stream; what it lost stays counted. */
+    private void reset() {
+        lostBefore = lostFrames();
+        any = false;
+        candidate = false;
+        receivedFrames = 0;
+        Arrays.fill(received, 0);
+        Arrays.fill(copied, 0);
+        clearLossWindow();
+        expectedAtInterval = 0;
+        receivedAtInterval = 0;
+        anyBatch = false;
+        jitterNs = 0;
+    }
+
+    private void clearLossWindow() {
+        for (int i = 0; i < LOSS_INTERVALS; i++) {
+            intervalExpected[i] = 0;
+            intervalReceived[i] = 0;
+        }
     }
 
     /** Extends a 32-bit sequence number to the 64-bit one nearest the highest received. */
@@ -75,9 +165,15 @@ final class ReceptionStats {
         long sequence = extend(sequence32);
         if (!any) {
             any = true;
-            firstSequence = sequence;
+            // Streams start at 0: frames before the first one seen, near the start, were lost.
+            firstSequence = sequence < streamStartFrames ? 0 : sequence;
             highestSequence = sequence;
             expectedAtInterval = 0;
+        } else if (sequence - highestSequence > outageFrames) {
+            // An outage ended: its frames are lost, but the recent loss figure starts again from here.
+            clearLossWindow();
+            expectedAtInterval = sequence - firstSequence;
+            receivedAtInterval = receivedFrames;
         }
         if (sequence < firstSequence) {
             // Reordered before the first frame seen: the stream starts earlier than we thought.
@@ -128,7 +224,7 @@ final class ReceptionStats {
 
     /** Frames that never arrived (so far: a late one still counts as received when it comes). */
     long lostFrames() {
-        return Math.max(0, expectedFrames() - receivedFrames);
+        return lostBefore + Math.max(0, expectedFrames() - receivedFrames);
     }
 
     long receivedFrames() {

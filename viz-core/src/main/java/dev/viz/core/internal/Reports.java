@@ -19,6 +19,8 @@ final class Reports {
     private static final long REPORT_MAX_WAIT_NS = 400_000_000L;
     /** A round trip longer than this is not believed. */
     private static final long MAX_RTT_US = 60_000_000L;
+    /** Audio sent for this long while the peer's reports say it received none: warn of a path MTU black hole. */
+    static final long BLACK_HOLE_NS = 3_000_000_000L;
 
     private final Link link;
     private final ReceptionStats reception;
@@ -27,6 +29,7 @@ final class Reports {
     private final Counters counters;
     private final Lifecycle lifecycle;
     private final boolean canRide;
+    private final long frameNs;
     private final byte[] reportBuffer = new byte[ReceiverReport.LENGTH];
 
     private long nextReportNs;
@@ -38,10 +41,14 @@ final class Reports {
     private long lastRateNs;
     private long smoothedRttUs = -1;
     private int copies;
+    private boolean blackHoleWarned;
 
-    /** @param canRide whether a report fits in front of a batch in one payload */
+    /**
+     * @param canRide whether a report fits in front of a batch in one payload
+     * @param frameNs the duration of one frame, to tell how much audio has been sent
+     */
     Reports(Link link, ReceptionStats reception, LossAdaptation adaptation, EncoderControl control, Counters counters,
-            Lifecycle lifecycle, boolean canRide) {
+            Lifecycle lifecycle, boolean canRide, long frameNs) {
         this.link = link;
         this.reception = reception;
         this.adaptation = adaptation;
@@ -49,6 +56,7 @@ final class Reports {
         this.counters = counters;
         this.lifecycle = lifecycle;
         this.canRide = canRide;
+        this.frameNs = frameNs;
         publishControl();
     }
 
@@ -141,6 +149,13 @@ final class Reports {
         long lossPpm = ReceiverReport.lossPpm(src, offset);
         if (lossPpm != ReceiverReport.LOSS_UNKNOWN) {
             counters.set(Stat.PEER_LOSS_PPM, lossPpm);
+        } else if (!blackHoleWarned && counters.get(Stat.FRAMES_SENT) * frameNs >= BLACK_HOLE_NS) {
+            // The peer's reports (small datagrams) arrive, yet it has had none of our audio for seconds.
+            blackHoleWarned = true;
+            lifecycle.error("the peer receives none of this side's audio, though its small reports get here: the path"
+                    + " probably drops datagrams as large as ours (" + link.transport.maxPayloadBytes() + " bytes of"
+                    + " payload) without telling (a path MTU black hole, ICMP filtered). Lower the datagram size limit"
+                    + " (viz --max-datagram) or the frames per datagram (viz --batch)", null);
         }
         counters.set(Stat.PEER_JITTER_US, ReceiverReport.jitterUs(src, offset));
         adaptation.onPeerLoss(lossPpm, nowNs);

@@ -98,7 +98,8 @@ public final class SessionEngine {
             throw e;
         }
         int maxPayload = transport.maxPayloadBytes();
-        int smallestBatch = c.batcher().overheadBytes(1, 0) + Codec.MAX_ENCODED_BYTES
+        int smallestBatch = c.batcher().overheadBytes(1, 0)
+                + Math.min(Codec.MAX_ENCODED_BYTES, c.bitrateBps() * format.frameMs() / 8000)
                 + c.compressor().maxOverheadBytes();
         // Room for a receiver report to ride with a batch, when the datagram limit allows it.
         boolean reportRides = maxPayload - ReceiverReport.LENGTH >= smallestBatch;
@@ -124,7 +125,8 @@ public final class SessionEngine {
 
         Link link = new Link(transport, counters);
         ReceptionStats reception = new ReceptionStats(format.frameNs());
-        Reports reports = new Reports(link, reception, adaptation, encoderControl, counters, lifecycle, reportRides);
+        Reports reports = new Reports(link, reception, adaptation, encoderControl, counters, lifecycle, reportRides,
+                format.frameNs());
         Sender sender = new Sender(link, c.batcher(), reports, format, c.framesPerBatch(), captureToNetwork,
                 captureFree, counters, signals, c.endWhenInputEnds());
         LinkTimers timers = new LinkTimers(link, events, reports, sender, lifecycle, signals, counters, c.idleTimeoutNs(),
@@ -132,8 +134,12 @@ public final class SessionEngine {
         Receiver receiver = new Receiver(transport, c.batcher(), reception, reports, timers, signals, networkToPlayback,
                 playbackFree, counters, format.frameNs(), c.framesPerBatch());
         networkAgent = new NetworkAgent(link, receiver, sender, timers);
+        // No frame larger than a batch holds: the encoder is told the room, so a small datagram limit costs
+        // bitrate, never frames.
+        int maxFrameBytes = Math.min(Codec.MAX_ENCODED_BYTES,
+                batchLimit - c.batcher().overheadBytes(1, 0) - c.compressor().maxOverheadBytes());
         captureAgent = new CaptureAgent(signals, lifecycle, c.input(), c.processor(), c.codec(), copyCodec, format,
-                captureToNetwork, captureFree, counters, encoderControl);
+                captureToNetwork, captureFree, counters, encoderControl, maxFrameBytes);
         Playout playout = new Playout(format, c.codec(), counters, c.playoutMarginNs(), c.maxPlayoutDelayNs(),
                 playbackFree::offer);
         playbackAgent = new PlaybackAgent(signals, lifecycle, c.output(), c.processor(), format, playout,

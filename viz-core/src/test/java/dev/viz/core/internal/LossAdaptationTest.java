@@ -12,19 +12,42 @@ import org.junit.jupiter.api.Test;
 class LossAdaptationTest {
     private static final long S = 1_000_000_000L;
 
+    /** The batch limit a 1200-byte datagram leaves under the secure layer (30 bytes) and a receiver report. */
+    private static final int BATCH_LIMIT = 1200 - 30 - ReceiverReport.LENGTH;
+
     private static LossAdaptation tunnel(Redundancy mode) {
-        return new LossAdaptation(mode, true, 8, 40, 32_000, 1371 - ReceiverReport.LENGTH, 1, 6_000, new FrameBatcher());
+        return new LossAdaptation(mode, true, 8, 40, 32_000, BATCH_LIMIT, 1, 6_000, new FrameBatcher());
+    }
+
+    private static int batchBytes(LossAdaptation a, int framesPerBatch, int frameMs) {
+        int frameBytes = a.bitrateBps() * frameMs / 8000;
+        return AudioBatch.HEADER_LENGTH + 1 + framesPerBatch * (2 + frameBytes)
+                + (a.copies() == 0 ? 0 : 1 + a.copies() * (2 + 30));
     }
 
     @Test
-    void shouldStayOffOnACleanPath() {
+    void shouldStartProtectedAndTurnOffOnACleanPath() {
         LossAdaptation a = tunnel(Redundancy.AUTO);
-        for (int i = 0; i < 30; i++) {
+        assertEquals(1, a.level(), "copies from the first batch, before any report");
+        assertEquals(8, a.copies());
+        for (int i = 0; i < 10; i++) {
             a.onPeerLoss(0, i * S);
         }
+        assertEquals(1, a.level(), "held 10 s");
+        a.onPeerLoss(0, 10 * S);
         assertEquals(0, a.level());
         assertEquals(0, a.expectLossPercent());
-        assertEquals(32_000, a.bitrateBps());
+    }
+
+    @Test
+    void shouldFitABatchOfFramesInASmallDatagramWithoutCopies() {
+        LossAdaptation a = tunnel(Redundancy.OFF);
+        assertEquals(0, a.copies());
+        assertTrue(a.bitrateBps() < 32_000, "eight 40 ms frames at 32 kbit/s (1280 bytes) do not fit " + BATCH_LIMIT);
+        assertTrue(batchBytes(a, 8, 40) <= BATCH_LIMIT, batchBytes(a, 8, 40) + " bytes at " + a.bitrateBps());
+        assertTrue(a.bitrateBps() >= 20_000, "still good speech at " + a.bitrateBps());
+        LossAdaptation roomy = new LossAdaptation(Redundancy.OFF, true, 8, 40, 32_000, 1400, 1, 6_000, new FrameBatcher());
+        assertEquals(32_000, roomy.bitrateBps(), "the configured bitrate where it fits");
     }
 
     @Test
@@ -34,9 +57,11 @@ class LossAdaptationTest {
         assertEquals(1, a.level());
         assertEquals(3, a.expectLossPercent());
         a.onPeerLoss(100_000, S);
+        assertEquals(1, a.level(), "10 % random loss: one batch of copies rebuilds all but runs of two lost");
+        a.onPeerLoss(160_000, S);
         assertEquals(2, a.level());
         assertEquals(16, a.copies());
-        assertEquals(10, a.expectLossPercent());
+        assertEquals(16, a.expectLossPercent());
         for (int i = 2; i < 11; i++) {
             a.onPeerLoss(0, i * S);
         }
@@ -48,13 +73,21 @@ class LossAdaptationTest {
             a.onPeerLoss(0, i * S);
         }
         assertEquals(0, a.level());
+    }
+
+    @Test
+    void shouldTakeTwoCopiesSoonerWhenEachIsOneFrame() {
+        LossAdaptation a = new LossAdaptation(Redundancy.AUTO, true, 1, 20, 32_000, BATCH_LIMIT, 1, 6_000, new FrameBatcher());
+        assertEquals(1, a.copies());
+        a.onPeerLoss(80_000, 0);
+        assertEquals(2, a.copies(), "two 20 ms copies cost 20 ms more delay");
         assertEquals(32_000, a.bitrateBps());
     }
 
     @Test
     void shouldIgnoreReportsThatSayNothing() {
         LossAdaptation a = tunnel(Redundancy.AUTO);
-        a.onPeerLoss(80_000, 0);
+        a.onPeerLoss(160_000, 0);
         a.onPeerLoss(ReceiverReport.LOSS_UNKNOWN, 100 * S);
         assertEquals(2, a.level());
     }
@@ -62,13 +95,11 @@ class LossAdaptationTest {
     @Test
     void shouldLeaveRoomForTheCopiesInTheDatagram() {
         LossAdaptation a = tunnel(Redundancy.AUTO);
-        for (long loss : new long[] {30_000, 80_000}) {
+        for (long loss : new long[] {30_000, 160_000}) {
             a.onPeerLoss(loss, 0);
-            int frameBytes = a.bitrateBps() * 40 / 8000;
-            int batch = AudioBatch.HEADER_LENGTH + 1 + 8 * (2 + frameBytes) + 1 + a.copies() * (2 + 30);
-            assertTrue(batch <= 1371 - ReceiverReport.LENGTH, "level " + a.level() + ": " + batch + " bytes at "
-                    + a.bitrateBps() + " bit/s");
-            assertTrue(a.bitrateBps() >= 16_000, "still speech at " + a.bitrateBps());
+            assertTrue(batchBytes(a, 8, 40) <= BATCH_LIMIT, "level " + a.level() + ": " + batchBytes(a, 8, 40)
+                    + " bytes at " + a.bitrateBps() + " bit/s");
+            assertTrue(a.bitrateBps() >= 10_000, "still speech at " + a.bitrateBps());
         }
     }
 
@@ -84,7 +115,7 @@ class LossAdaptationTest {
             on.onPeerLoss(0, i * S);
         }
         assertEquals(8, on.copies());
-        LossAdaptation noEncoder = new LossAdaptation(Redundancy.AUTO, false, 8, 40, 32_000, 1339, 1, 6_000, new FrameBatcher());
+        LossAdaptation noEncoder = new LossAdaptation(Redundancy.AUTO, false, 8, 40, 32_000, BATCH_LIMIT, 1, 6_000, new FrameBatcher());
         noEncoder.onPeerLoss(200_000, 0);
         assertEquals(0, noEncoder.copies());
     }

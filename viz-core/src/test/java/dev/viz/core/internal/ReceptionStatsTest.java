@@ -89,4 +89,65 @@ class ReceptionStatsTest {
         // Uniform 0..40 ms: the mean difference of two draws is 13.3 ms.
         assertEquals(13_300_000, jittery.jitterNs(), 2_500_000);
     }
+
+    private static void batch(ReceptionStats stats, long first, int count) {
+        for (long q = first; q < first + count; q++) {
+            stats.onFrame(q);
+        }
+    }
+
+    @Test
+    void shouldCountALostFirstBatchAsLost() {
+        ReceptionStats stats = new ReceptionStats(FRAME_NS);
+        batch(stats, 8, 16);
+        assertEquals(24, stats.expectedFrames(), "the stream starts at 0: frames 0..7 were sent and lost");
+        assertEquals(8, stats.lostFrames());
+        ReceptionStats late = new ReceptionStats(FRAME_NS);
+        batch(late, 5000, 8);
+        assertEquals(0, late.lostFrames(), "joined a stream long under way: counted from the first frame seen");
+    }
+
+    @Test
+    void shouldStartANewStreamWhenThePeerRestartsAndNumbersFromZero() {
+        ReceptionStats stats = new ReceptionStats(FRAME_NS);
+        for (long first = 0; first < 400; first += 8) {
+            assertEquals(ReceptionStats.SAME_STREAM, stats.onBatchStart(first, 8));
+            batch(stats, first, 8);
+        }
+        stats.onBatch(392, 8, 400 * FRAME_NS);
+        assertEquals(ReceptionStats.NEW_STREAM, stats.onBatchStart(8, 8), "a batch near 0, 15 s behind");
+        assertEquals(ReceptionStats.NEW, stats.onFrame(8), "not taken for a duplicate of the old frame 8");
+        assertEquals(0, stats.jitterNs());
+        assertEquals(8, stats.lostFrames(), "the new stream's lost first batch; the old stream lost none");
+        assertEquals(8, stats.highestSequence32());
+    }
+
+    @Test
+    void shouldNotTakeAFewReorderedOrLateBatchesForANewStream() {
+        ReceptionStats stats = new ReceptionStats(FRAME_NS);
+        for (long first = 0; first < 2000; first += 8) {
+            batch(stats, first, 8);
+        }
+        assertEquals(ReceptionStats.SAME_STREAM, stats.onBatchStart(1976, 8), "a batch reordered by a second");
+        assertEquals(ReceptionStats.MAYBE_NEW_STREAM, stats.onBatchStart(1000, 8), "one stray batch 40 s late");
+        assertEquals(ReceptionStats.SAME_STREAM, stats.onBatchStart(2000, 8), "the stream goes on");
+        assertEquals(ReceptionStats.MAYBE_NEW_STREAM, stats.onBatchStart(1000, 8));
+        assertEquals(ReceptionStats.MAYBE_NEW_STREAM, stats.onBatchStart(900, 8), "does not continue the first");
+        assertEquals(ReceptionStats.NEW_STREAM, stats.onBatchStart(916, 8), "continues it (a batch lost between)");
+    }
+
+    @Test
+    void shouldStartTheRecentLossFigureAfreshAfterAnOutage() {
+        ReceptionStats stats = new ReceptionStats(FRAME_NS);
+        for (long s = 0; s < 250; s++) {
+            stats.onFrame(s);
+        }
+        stats.closeInterval();
+        // 8 s of nothing (an outage), then the stream again, whole.
+        for (long s = 450; s < 475; s++) {
+            stats.onFrame(s);
+        }
+        assertEquals(0, stats.closeInterval(), "the call is fine again");
+        assertEquals(200, stats.lostFrames(), "the outage's frames are still counted lost");
+    }
 }

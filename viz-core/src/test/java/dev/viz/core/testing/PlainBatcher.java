@@ -30,6 +30,8 @@ public final class PlainBatcher implements Batcher {
     private static final int FRAMES_OFFSET = 7;
     private static final int LENGTH_BYTES = 2;
     private static final int MAX_FRAMES = 16;
+    /** The least room for one frame a batch must have (the session caps its frames to the room): 60 ms at 32 kbit/s. */
+    private static final int MIN_FRAME_BYTES = 240;
 
     private final int[] lengths = new int[MAX_FRAMES];
     private byte[] staging;
@@ -44,12 +46,12 @@ public final class PlainBatcher implements Batcher {
         if (framesPerBatch < 1 || framesPerBatch > MAX_FRAMES) {
             throw new IllegalArgumentException("frames per batch " + framesPerBatch + ": use 1 to " + MAX_FRAMES);
         }
-        if (maxPayloadBytes < overheadBytes(1, 0) + Codec.MAX_ENCODED_BYTES) {
+        if (maxPayloadBytes < overheadBytes(1, 0) + MIN_FRAME_BYTES) {
             throw new IllegalArgumentException("payload limit " + maxPayloadBytes + " is too small for one frame");
         }
         this.framesPerBatch = framesPerBatch;
         this.maxPayloadBytes = maxPayloadBytes;
-        this.staging = new byte[maxPayloadBytes];
+        this.staging = new byte[Math.max(maxPayloadBytes, Codec.MAX_ENCODED_BYTES)];
         this.pending = 0;
         this.staged = 0;
     }

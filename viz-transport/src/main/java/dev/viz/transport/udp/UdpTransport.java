@@ -31,10 +31,20 @@ import java.util.Objects;
  * state: the byte arrays the session passes are wrapped once and reused.
  */
 public final class UdpTransport implements Transport {
-    /** The largest UDP payload by default: fits common tunnels and an IPv6 path MTU of 1500 with room. */
-    public static final int DEFAULT_MAX_DATAGRAM_BYTES = 1400;
-    /** The smallest limit accepted: a batch must still hold one large Opus frame with every header. */
-    public static final int MIN_MAX_DATAGRAM_BYTES = 1350;
+    /**
+     * The largest UDP payload by default: 1200 bytes, the size QUIC assumes every path carries (RFC 9000
+     * section 14). IPv6 guarantees 1232 (its minimum MTU, 1280, less 48 bytes of headers), and tunnels
+     * that wrap in IPv6 or add their own header (WireGuard, PPPoE, VPNs) leave about that. A larger
+     * default loses every audio datagram on a path with a smaller MTU whose routers' ICMP "packet too
+     * big" is filtered (a path MTU black hole) while the small handshake gets through.
+     */
+    public static final int DEFAULT_MAX_DATAGRAM_BYTES = 1200;
+    /**
+     * The smallest limit accepted: the same 1200 bytes. Below it a tunnel batch no longer holds its frames
+     * at a usable bitrate, and a path that cannot carry 1200 bytes is not one QUIC, WebRTC or IPv6 would
+     * run on either.
+     */
+    public static final int MIN_MAX_DATAGRAM_BYTES = 1200;
     public static final int MAX_MAX_DATAGRAM_BYTES = 65_507;
     private static final int SOCKET_BUFFER_BYTES = 1 << 20;
     /** A caller without an answer this long says so (once), naming the usual causes. */
@@ -232,8 +242,7 @@ public final class UdpTransport implements Transport {
     }
 
     private static String describe(InetSocketAddress a) {
-        return (a.getAddress() == null || a.getAddress().isAnyLocalAddress() ? "" : a.getAddress().getHostAddress())
-                + ":" + a.getPort();
+        return a.getAddress() == null || a.getAddress().isAnyLocalAddress() ? ":" + a.getPort() : SocketAddressText.of(a);
     }
 
     /** The bound local port (after {@link #open}); useful with port 0. */
@@ -436,7 +445,7 @@ public final class UdpTransport implements Transport {
 
     private void setPeer(InetSocketAddress address) {
         peer = address;
-        peerText = address.getAddress().getHostAddress() + ":" + address.getPort();
+        peerText = SocketAddressText.of(address);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.viz.core.Profile;
+import dev.viz.core.Redundancy;
 import dev.viz.core.SessionStats;
 import dev.viz.core.Stat;
 import dev.viz.core.internal.SimulatedCall;
@@ -36,6 +37,9 @@ class DriftTest {
                 .transports(path.wrap(pair[0], clock), path.wrap(pair[1], clock))
                 .durationNs(HOUR_NS).settleNs(30_000_000_000L).outputCapacitySamples(48_000)
                 .drift(talkerPpm, 0)
+                // Drift alone: with AUTO a call starts carrying copies and drops them after 10 s of a clean path
+                // (issue 13), and the playout sheds the copies' delay in the speech's gaps, which is not drift.
+                .redundancy(Redundancy.OFF)
                 .build().run();
         SessionStats heard = r.listener;
         long net = heard.get(Stat.SHRUNK_MS) - heard.get(Stat.STRETCHED_MS);

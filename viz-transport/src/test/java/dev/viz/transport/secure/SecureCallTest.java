@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.viz.core.Transport;
 import dev.viz.transport.secure.internal.DataHeader;
 import dev.viz.transport.secure.internal.HandshakeHeader;
+import dev.viz.transport.udp.UdpTransport;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class SecureCallTest {
             assertEquals(hello.length, caller.send(hello));
             Endpoint.pumpUntil(() -> listener.received.size() == 1, 5_000, "payload", caller, listener);
             assertArrayEquals(hello, listener.received.get(0));
-            byte[] answer = new byte[1300];
+            byte[] answer = new byte[1100];
             new Random(7).nextBytes(answer);
             assertEquals(answer.length, listener.send(answer));
             Endpoint.pumpUntil(() -> caller.received.size() == 1, 5_000, "answer", caller, listener);
@@ -63,11 +64,11 @@ class SecureCallTest {
             wire.sent.clear();
             byte[] secret = "the launch code is 0000".getBytes();
             caller.send(secret);
-            caller.send(new byte[1291]); // a default batch: 8 constant-bitrate frames of 160 bytes and 11 bytes of headers
+            caller.send(new byte[1131]); // a batch at the 1200-byte default: 8 constant-bitrate frames of 140 bytes and 11 bytes of headers
             assertEquals(2, wire.sent.size());
             assertFalse(contains(wire.sent.get(0), "launch".getBytes()), "the payload is not visible on the wire");
             assertEquals(secret.length + SecureTransport.OVERHEAD_BYTES, wire.sent.get(0).length);
-            assertEquals(1291 + 26, wire.sent.get(1).length);
+            assertEquals(1131 + 26, wire.sent.get(1).length);
             Endpoint.pumpUntil(() -> listener.received.size() == 2, 5_000, "two payloads", caller, listener);
             assertArrayEquals(secret, listener.received.get(0));
         }
@@ -116,8 +117,8 @@ class SecureCallTest {
             wire.sent.clear();
             caller.send(new byte[1]);
             caller.send(new byte[caller.transport.maxPayloadBytes()]);
-            assertEquals(1400, wire.sent.get(0).length);
-            assertEquals(1400, wire.sent.get(1).length);
+            assertEquals(UdpTransport.DEFAULT_MAX_DATAGRAM_BYTES, wire.sent.get(0).length);
+            assertEquals(UdpTransport.DEFAULT_MAX_DATAGRAM_BYTES, wire.sent.get(1).length);
             Endpoint.pumpUntil(() -> listener.received.size() == 2, 5_000, "both", caller, listener);
             assertEquals(1, listener.received.get(0).length);
         }
@@ -127,12 +128,12 @@ class SecureCallTest {
     void shouldTakeItsOverheadOffTheWrappedLimit() throws Exception {
         Endpoint[] pair = Calls.udp(Calls.with(callerId), Calls.with(listenerId));
         try (Endpoint caller = pair[0]; Endpoint listener = pair[1]) {
-            assertEquals(1400 - SecureTransport.OVERHEAD_BYTES, caller.transport.maxPayloadBytes());
-            assertEquals(1374, caller.transport.maxPayloadBytes());
+            assertEquals(UdpTransport.DEFAULT_MAX_DATAGRAM_BYTES - SecureTransport.OVERHEAD_BYTES, caller.transport.maxPayloadBytes());
+            assertEquals(1174, caller.transport.maxPayloadBytes());
             assertEquals(Transport.NOT_READY, caller.send(new byte[10]), "nothing is sent before the handshake");
             Calls.awaitSecured(caller, listener);
-            assertEquals(Transport.ERROR_TOO_LARGE, caller.send(new byte[1375]));
-            assertEquals(1374, caller.send(new byte[1374]));
+            assertEquals(Transport.ERROR_TOO_LARGE, caller.send(new byte[1175]));
+            assertEquals(1174, caller.send(new byte[1174]));
         }
     }
 

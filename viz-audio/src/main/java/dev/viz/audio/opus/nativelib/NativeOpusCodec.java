@@ -319,6 +319,21 @@ public final class NativeOpusCodec implements Codec {
         return samples;
     }
 
+    /**
+     * Capture thread (the encoding thread), after {@link #open}: runs the encoder at {@code bitrateBps}
+     * (clamped to 6 to 510 kbit/s) from the next frame on, as the session asks when redundant copies or a
+     * small datagram limit need room. The configured bitrate ({@link #bitrateBps()}) is unchanged;
+     * {@link #encoderBitrateBps()} reports the one in force.
+     */
+    @Override
+    public boolean targetBitrate(int bitrateBps) {
+        if (encoder == 0) {
+            return false;
+        }
+        int clamped = Math.max(6_000, Math.min(510_000, bitrateBps));
+        return LibOpus.opus_encoder_ctl(encoder, LibOpus.OPUS_SET_BITRATE_REQUEST, clamped) == LibOpus.OPUS_OK;
+    }
+
     @Override
     public void expectLoss(int lossPercent) {
         int clamped = Math.max(0, Math.min(100, lossPercent));

@@ -70,6 +70,32 @@ class NativeOpusCodecTest {
         assertTrue(result.correlation() > 0.85, result.toString());
     }
 
+    /**
+     * The session lowers the bitrate to make room for redundant copies; the native codec used to
+     * ignore it (Codec's default targetBitrate does nothing), so its frames stayed 159 bytes and the
+     * copies did not fit (issue 13).
+     */
+    @Test
+    void shouldLowerItsBitrateWhenTheSessionAsks() {
+        short[] speech = TestAudio.samples(TestAudio.SPEECH);
+        byte[] packet = new byte[Codec.MAX_ENCODED_BYTES];
+        try (NativeOpusCodec codec = new NativeOpusCodec(32_000)) {
+            codec.open(FORMAT);
+            assertTrue(codec.targetBitrate(18_000), "the native codec takes a target bitrate");
+            assertEquals(18_000, codec.encoderBitrateBps());
+            assertEquals(32_000, codec.bitrateBps(), "the configured bitrate is unchanged");
+            int speechFrames = 0;
+            for (int f = 0; f < 100; f++) {
+                int length = codec.encode(speech, f * FRAME, packet, 0, packet.length);
+                assertTrue(length >= 0 && length <= 18_000 * 40 / 8000, "frame " + f + ": " + length + " bytes");
+                if (length > 2) {
+                    speechFrames++;
+                }
+            }
+            assertTrue(speechFrames > 80, speechFrames + " frames of speech");
+        }
+    }
+
     @Test
     void shouldConcealALostFrameAndRecoverOneFromFecData() {
         short[] speech = TestAudio.samples(TestAudio.SPEECH);
