@@ -22,7 +22,7 @@ final class CarrierOptions {
     private Transport made;
 
     /** The listening transport for {@code -s PORT}. */
-    Transport listen(int port, int maxDatagramBytes, String fingerprint) {
+    Transport listen(int port, int maxDatagramBytes, java.util.function.Supplier<String> fingerprint) {
         boolean udp = false;
         boolean tcp = false;
         boolean ws = false;

@@ -206,7 +206,7 @@ final class VizCommand implements Callable<Integer> {
         Transport transport;
         try {
             transport = listenPort != null
-                    ? carrierOptions.listen(listenPort, maxDatagramBytes, plaintext ? null : fingerprint())
+                    ? carrierOptions.listen(listenPort, maxDatagramBytes, plaintext ? () -> null : this::fingerprint)
                     : carrierOptions.call(connectTo, maxDatagramBytes);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
@@ -272,13 +272,23 @@ final class VizCommand implements Callable<Integer> {
                 carrierOptions::statsJson);
     }
 
-    /** The fingerprint the listener's web page shows; null when the identity cannot be read (secure() says why). */
+    private volatile String fingerprint;
+
+    /**
+     * The fingerprint the listener's web page shows (read when a page is first asked for, after
+     * secure() made the identity); null when it cannot be read.
+     */
     private String fingerprint() {
-        try {
-            return (identityFile != null ? Identity.loadOrCreate(identityFile) : Identity.loadOrCreateDefault()).fingerprint();
-        } catch (IOException | RuntimeException e) {
-            return null;
+        String f = fingerprint;
+        if (f == null) {
+            try {
+                f = (identityFile != null ? Identity.loadOrCreate(identityFile) : Identity.loadOrCreateDefault()).fingerprint();
+                fingerprint = f;
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
         }
+        return f;
     }
 
     /** Wraps the UDP transport in the Noise secure layer with the user's identity and chosen authentication. */

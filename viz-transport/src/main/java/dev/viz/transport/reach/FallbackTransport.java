@@ -75,6 +75,8 @@ public final class FallbackTransport implements Transport {
         this.events = Objects.requireNonNull(events, "events");
         udp.open(events);
         openedNs = System.nanoTime();
+        LOG.info("calling {} over UDP (over TCP to the same port if UDP gets no answer within {} s)", target,
+                udpWaitNs / 1_000_000_000L);
     }
 
     @Override

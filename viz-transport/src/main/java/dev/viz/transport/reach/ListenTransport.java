@@ -81,7 +81,7 @@ public final class ListenTransport implements Transport {
     private final boolean rawEnabled;
     private final boolean webSocketEnabled;
     private final String webSocketPath;
-    private final String fingerprint;
+    private final java.util.function.Supplier<String> fingerprint;
     private final int maxPayloadBytes;
 
     private Events events;
@@ -149,7 +149,7 @@ public final class ListenTransport implements Transport {
         private boolean rawTcp = true;
         private boolean webSocket = true;
         private String webSocketPath = StreamTransport.DEFAULT_PATH;
-        private String fingerprint;
+        private java.util.function.Supplier<String> fingerprint = () -> null;
         private int maxPayloadBytes = UdpTransport.DEFAULT_MAX_DATAGRAM_BYTES;
 
         private Builder(int port) {
@@ -194,7 +194,12 @@ public final class ListenTransport implements Transport {
 
         /** The public key fingerprint the {@code GET /} page shows (default: none). */
         public Builder fingerprint(String fingerprint) {
-            this.fingerprint = fingerprint;
+            return fingerprint(() -> fingerprint);
+        }
+
+        /** Where the {@code GET /} page takes the fingerprint from, when a page is asked for. */
+        public Builder fingerprint(java.util.function.Supplier<String> fingerprint) {
+            this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
             return this;
         }
 
@@ -521,9 +526,10 @@ public final class ListenTransport implements Transport {
                 .append(")\n");
         p.append("  viz -c THIS-HOST:PORT              directly (UDP first, then TCP)\n");
         p.append("  viz -c tcp://THIS-HOST:PORT        through a TCP-only tunnel\n");
-        if (fingerprint != null) {
-            p.append("\nThe listener's public key fingerprint: ").append(fingerprint).append('\n');
-            p.append("Pin it with:  viz -c ADDRESS --peer-key ").append(fingerprint).append('\n');
+        String key = fingerprint.get();
+        if (key != null) {
+            p.append("\nThe listener's public key fingerprint: ").append(key).append('\n');
+            p.append("Pin it with:  viz -c ADDRESS --peer-key ").append(key).append('\n');
         }
         return p.toString();
     }
@@ -612,6 +618,7 @@ public final class ListenTransport implements Transport {
             peerText = c.describe();
             c.key.interestOps(0); // read directly in receive(), not through the selector
         }
+        carrier = carrierOf(peer);
         if (before == null) {
             events.onReady(peerText);
         } else {
@@ -668,9 +675,14 @@ public final class ListenTransport implements Transport {
         return peerText;
     }
 
-    /** Which carrier the peer uses now: "udp", "tcp", "ws", or null before the first peer. */
+    /** Which carrier the peer uses, or used last: "udp", "tcp", "ws", or null before the first peer. */
     public String carrier() {
-        Object p = peer;
+        return carrier;
+    }
+
+    private volatile String carrier;
+
+    private static String carrierOf(Object p) {
         if (p == UDP) {
             return "udp";
         }

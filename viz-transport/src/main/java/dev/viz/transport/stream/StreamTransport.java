@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * runs on a short-lived thread of its own; until it is done {@link #send} returns
  * {@link #NOT_READY} and keeps the last datagram, which goes out first once connected (a handshake
  * message then reaches the listener at once). A broken stream is redialled at once, then after
- * 0.25, 0.5, 1 and 2 s; the secure layer above resumes the call over the new stream.
+ * 0.25, 0.5 and every 1 s; the secure layer above resumes the call over the new stream.
  *
  * <p>Network thread only, except {@link #close()} and the counters. Nothing is allocated per
  * datagram on raw TCP or plain WebSocket; over TLS the JDK's engine allocates a little per record.
@@ -40,7 +40,7 @@ public final class StreamTransport implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(StreamTransport.class);
     /** A dial that has not finished in this time is abandoned and retried. */
     public static final long DIAL_TIMEOUT_NS = 10_000_000_000L;
-    public static final long REDIAL_MAX_NS = 2_000_000_000L;
+    public static final long REDIAL_MAX_NS = 1_000_000_000L;
     /** A datagram kept while dialling goes out once connected only if it is not older than this. */
     public static final long PENDING_LIFETIME_NS = 2_000_000_000L;
 
