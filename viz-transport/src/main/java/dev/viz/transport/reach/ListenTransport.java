@@ -350,6 +350,20 @@ public final class ListenTransport implements Transport {
                 return n;
             }
         }
+        for (int i = 0; i < connections.size(); i++) {
+            Connection c = connections.get(i);
+            if (c.readable && c != peer && c.stream.framing() != null) {
+                int n = read(c, buffer, offset, capacity);
+                if (n > 0) {
+                    return n;
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** Accepts connections and reads the first bytes of new ones (selector, without blocking). */
+    private int serviceConnections() {
         if (!accepting) {
             return 0;
         }
@@ -358,17 +372,15 @@ public final class ListenTransport implements Transport {
         } catch (IOException | RuntimeException e) {
             return 0;
         }
-        for (int i = 0; i < connections.size(); i++) {
+        int work = 0;
+        for (int i = connections.size() - 1; i >= 0 && i < connections.size(); i--) {
             Connection c = connections.get(i);
-            if (!c.readable || c == peer) {
-                continue;
-            }
-            int n = service(c, buffer, offset, capacity);
-            if (n > 0) {
-                return n;
+            if (c.readable && c.stream.framing() == null) {
+                identify(c);
+                work++;
             }
         }
-        return 0;
+        return work;
     }
 
     private void onSelected(SelectionKey key) {
@@ -429,34 +441,31 @@ public final class ListenTransport implements Transport {
         return a.length == 4 ? key | 1L << 40 : key | 1L << 63 | 1;
     }
 
-    /** Reads from a connection that is not the peer's: its HTTP head first, then frames. */
-    private int service(Connection c, byte[] buffer, int offset, int capacity) {
-        if (c.stream.framing() != null) {
-            return read(c, buffer, offset, capacity);
-        }
+    /** Reads the first bytes of a new connection: an HTTP head, or the start of raw frames. */
+    private void identify(Connection c) {
         int n = c.stream.fill();
         if (n < 0) {
             drop(c, null);
-            return 0;
+            return;
         }
-        c.readable = n > 0;
+        c.readable = false;
         if (c.stream.buffered() == 0) {
-            return 0;
+            return;
         }
         byte first = c.stream.bufferedByte(0);
         if (first >= 'A' && first <= 'Z') {
             if (!onHttp(c)) {
-                return 0;
+                return;
             }
         } else if (rawEnabled) {
             c.stream.framing(FramedStream.Framing.LENGTH_PREFIXED);
             stats.incrementAndGet(Stat.RAW_STREAMS_OPENED.ordinal());
         } else {
             drop(c, Stat.CONNECTIONS_REFUSED);
-            return 0;
+            return;
         }
         c.deadlineNs = System.nanoTime() + IDLE_TIMEOUT_MS * 1_000_000L;
-        return read(c, buffer, offset, capacity);
+        c.readable = true; // frames may have come with the first bytes
     }
 
     /** Handles a request head; true when the connection now carries WebSocket frames. */
@@ -645,7 +654,7 @@ public final class ListenTransport implements Transport {
 
     @Override
     public int doWork(long nowNs) {
-        int work = 0;
+        int work = serviceConnections();
         if (peer instanceof Connection c && c.stream.hasPending()) {
             if (c.stream.flush() < 0) {
                 drop(c, null);
