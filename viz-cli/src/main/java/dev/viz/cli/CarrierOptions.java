@@ -51,27 +51,6 @@ final class CarrierOptions {
         return made;
     }
 
-    /**
-     * The playout delay bound for a call that may run over a stream. TCP turns a lost packet into
-     * a stall of a retransmission timeout (about 200 ms with one small packet in flight) and then a
-     * burst; the adaptive playout would follow the burst up to the profile's bound (500 ms in
-     * low-latency). Over a stream the low-latency profile is bounded at {@value #STREAM_LOW_LATENCY_MAX_DELAY_MS}
-     * ms instead: frames later than that are dropped and concealed, as a lost datagram would be.
-     *
-     * @return the bound, or null for the profile's own
-     */
-    java.time.Duration maxPlayoutDelay(dev.viz.core.Profile profile) {
-        boolean stream = made instanceof ListenTransport l ? !l.name().equals("listen udp " + l.name().substring(
-                l.name().lastIndexOf(' ') + 1)) : made instanceof StreamTransport || made instanceof FallbackTransport;
-        if (stream && profile == dev.viz.core.Profile.LOW_LATENCY
-                && profile.maxPlayoutDelay().toMillis() > STREAM_LOW_LATENCY_MAX_DELAY_MS) {
-            return java.time.Duration.ofMillis(STREAM_LOW_LATENCY_MAX_DELAY_MS);
-        }
-        return null;
-    }
-
-    static final long STREAM_LOW_LATENCY_MAX_DELAY_MS = 250;
-
     /** What the banner says, e.g. "listening on UDP port 8443 (and TCP: raw streams, WebSocket at /viz)". */
     String listenBanner(int port) {
         if (made instanceof ListenTransport l) {

@@ -263,10 +263,6 @@ final class VizCommand implements Callable<Integer> {
         if (durationS != null) {
             builder.duration(Duration.ofMillis(Math.round(durationS * 1000)));
         }
-        Duration streamDelayBound = carrierOptions.maxPlayoutDelay(profile);
-        if (streamDelayBound != null) {
-            builder.maxPlayoutDelay(streamDelayBound);
-        }
         if (plaintext) {
             err.println("viz: WARNING: --insecure-plaintext: this call is NOT encrypted;"
                     + " anyone on the path can listen and inject audio");
