@@ -9,6 +9,7 @@ import dev.viz.core.SessionListener;
 import dev.viz.core.Transport;
 import dev.viz.core.VoiceSession;
 import dev.viz.transport.impair.ImpairmentSpec;
+import dev.viz.transport.reach.CallAddress;
 import dev.viz.transport.secure.Identity;
 import dev.viz.transport.secure.KnownPeers;
 import dev.viz.transport.secure.SecureTransport;
@@ -35,15 +36,19 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = {
-            "End-to-end encrypted peer-to-peer voice calls over raw UDP.",
-            "One peer listens (-s PORT), the other calls (-c HOST:PORT). Put the listening port behind any"
-                + " UDP tunnel, reverse proxy or VPS to reach a peer behind NAT: the relay sees only ciphertext.",
+            "End-to-end encrypted peer-to-peer voice calls over UDP, TCP or WebSocket.",
+            "One peer listens (-s PORT: UDP, TCP and WebSocket on that one port number), the other calls"
+                + " (-c ADDRESS). Put the listening port behind any tunnel (UDP, TCP or HTTPS: docs/tunnels.md),"
+                + " reverse proxy or VPS to reach a peer behind NAT: the relay sees only ciphertext.",
         },
         footer = {
             "",
             "Examples:",
             "  viz -s 8443                          listen on UDP 8443",
-            "  viz -c example.net:8443              call",
+            "  viz -c example.net:8443              call (UDP; TCP to the same port when UDP gets no answer in 3 s)",
+            "  viz -c tcp://bore.pub:41234          call through a TCP tunnel (ngrok tcp, bore, ssh -R)",
+            "  viz -c https://name.trycloudflare.com  call through an HTTPS tunnel (WebSocket at /viz)",
+            "  viz -c wss://example.net/viz         a WebSocket over TLS; ws://HOST:PORT/PATH without TLS",
             "  viz -c host:8443 --input wav:a.wav --output wav:heard.wav --stats s.json",
             "  viz demo                             a whole call on this machine",
         },
@@ -53,11 +58,15 @@ final class VizCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-s", "--listen"}, paramLabel = "PORT", description = "Listen for a call on this UDP port.")
+    @Option(names = {"-s", "--listen"}, paramLabel = "PORT", description = "Listen for a call on this port: UDP, and TCP (raw streams and WebSockets) on the same number (see --carriers).")
     Integer listenPort;
 
-    @Option(names = {"-c", "--connect"}, paramLabel = "HOST:PORT", description = "Call the peer at HOST:PORT.")
+    @Option(names = {"-c", "--connect"}, paramLabel = "ADDRESS",
+            description = "Call the peer at ADDRESS: " + CallAddress.FORMS + ".")
     String connectTo;
+
+    @picocli.CommandLine.Mixin
+    CarrierOptions carrierOptions = new CarrierOptions();
 
     @Option(names = {"-d", "--debug"}, description = "Debug logging.")
     boolean debug;
@@ -175,10 +184,10 @@ final class VizCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (listenPort == null && connectTo == null) {
-            throw usage("say whether to listen (-s PORT) or call (-c HOST:PORT)");
+            throw usage("say whether to listen (-s PORT) or call (-c ADDRESS)");
         }
         if (listenPort != null && connectTo != null) {
-            throw usage("use -s PORT or -c HOST:PORT, not both");
+            throw usage("use -s PORT or -c ADDRESS, not both");
         }
         Profile profile;
         Redundancy redundancy;
@@ -214,8 +223,8 @@ final class VizCommand implements Callable<Integer> {
         Transport transport;
         try {
             transport = listenPort != null
-                    ? UdpTransport.listen(new java.net.InetSocketAddress(listenPort), maxDatagramBytes)
-                    : connect(UdpTransport.HostPort.parse(connectTo), maxDatagramBytes).withConnectTimeout(connectTimeout);
+                    ? carrierOptions.listen(listenPort, maxDatagramBytes, plaintext ? () -> null : this::fingerprint)
+                    : carrierOptions.call(connectTo, maxDatagramBytes, connectTimeout);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -275,8 +284,28 @@ final class VizCommand implements Callable<Integer> {
             err.println("viz: WARNING: --insecure-plaintext: this call is NOT encrypted;"
                     + " anyone on the path can listen and inject audio");
         }
-        return runCall(builder, (listenPort != null ? "listening on UDP port " + listenPort
-                : "calling " + connectTo) + ", codec " + selectedCodec.name(), statsFile, spec.commandLine().getErr());
+        return runCall(builder, (listenPort != null ? carrierOptions.listenBanner(listenPort)
+                : "calling " + connectTo) + ", codec " + selectedCodec.name(), statsFile, spec.commandLine().getErr(),
+                carrierOptions::statsJson);
+    }
+
+    private volatile String fingerprint;
+
+    /**
+     * The fingerprint the listener's web page shows (read when a page is first asked for, after
+     * secure() made the identity); null when it cannot be read.
+     */
+    private String fingerprint() {
+        String f = fingerprint;
+        if (f == null) {
+            try {
+                f = (identityFile != null ? Identity.loadOrCreate(identityFile) : Identity.loadOrCreateDefault()).fingerprint();
+                fingerprint = f;
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+        return f;
     }
 
     /** Wraps the UDP transport in the Noise secure layer with the user's identity and chosen authentication. */
@@ -299,10 +328,6 @@ final class VizCommand implements Callable<Integer> {
         }
         err.flush();
         return secure.build();
-    }
-
-    private static UdpTransport connect(UdpTransport.HostPort target, int maxDatagramBytes) {
-        return UdpTransport.connect(target.host(), target.port(), maxDatagramBytes);
     }
 
     /**
@@ -351,6 +376,12 @@ final class VizCommand implements Callable<Integer> {
 
     /** Builds, starts and runs a call to its end with the status line; writes the stats; returns the exit status. */
     static int runCall(VoiceSession.Builder builder, String banner, Path statsFile, PrintWriter err) {
+        return runCall(builder, banner, statsFile, err, () -> "");
+    }
+
+    /** As above; {@code extraStats} adds JSON members (with a leading comma) to the stats file. */
+    static int runCall(VoiceSession.Builder builder, String banner, Path statsFile, PrintWriter err,
+            java.util.function.Supplier<String> extraStats) {
         VoiceSession session;
         try {
             session = builder.build();
@@ -385,7 +416,10 @@ final class VizCommand implements Callable<Integer> {
         }
         if (statsFile != null) {
             try {
-                Files.writeString(statsFile, session.stats().toJson(), StandardCharsets.UTF_8);
+                String json = session.stats().toJson();
+                int end = json.lastIndexOf('}');
+                Files.writeString(statsFile, json.substring(0, end).stripTrailing() + extraStats.get() + "\n}\n",
+                        StandardCharsets.UTF_8);
             } catch (IOException e) {
                 err.println("viz: cannot write stats to " + statsFile + ": " + describe(e));
                 return Main.EXIT_FAILURE;

@@ -37,6 +37,10 @@ class BadArgumentsTest {
         "-s 9 --redundancy maybe                    | --redundancy maybe: use auto, on or off",
         "-s 9 --input silence --output null --codec mp3 | codec 'mp3'",
         "-s 9 --input silence --output null --simulate loss=abc | loss",
+        "-c ftp://host:21                           | unknown scheme ftp://",
+        "-c tcp://host                              | needs a port",
+        "-s 9 --carriers udp,sctp                   | --carriers sctp: use udp, tcp and ws",
+        "-s 9 --carriers tcp --max-datagram 20000   | 16384",
     })
     void shouldExplainBadArgumentsAndExitWithStatus2(String args, String expected) throws Exception {
         String[] argv = args.isBlank() ? new String[0] : args.trim().split("\\s+");

@@ -33,9 +33,19 @@ final class CliProcess {
 
     /** Starts {@code java -jar viz-cli.jar args} with its config directory under {@code home}. */
     static CliProcess start(Path home, String name, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(List.of(), List.of(), home, name, args);
+    }
+
+    /**
+     * Starts {@code prefix java jvmArgs -jar viz-cli.jar args}: {@code prefix} runs it elsewhere (for
+     * example {@code ip netns exec NS}), {@code jvmArgs} set system properties (a trust store).
+     */
+    static CliProcess start(List<String> prefix, List<String> jvmArgs, Path home, String name, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
+        command.addAll(jvmArgs);
         command.add("-jar");
         command.add(jar().toAbsolutePath().toString());
         command.addAll(List.of(args));
@@ -58,6 +68,10 @@ final class CliProcess {
             throw new AssertionError("viz did not exit within " + timeoutS + " s; stderr:\n" + stderr());
         }
         return process.exitValue();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     void kill() {
