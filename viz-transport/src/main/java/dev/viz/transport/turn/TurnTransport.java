@@ -224,7 +224,13 @@ public final class TurnTransport implements Transport {
         }
         startOp(Op.ALLOCATE, System.nanoTime());
         awaitOp("allocating on the relay");
-        if (!listening) {
+        if (listening) {
+            // Callers allocate on this same relay, so their relayed addresses share its IP: one permission
+            // for that IP lets any of them reach this side (the secure layer decides which one is the peer).
+            opPeer.set(relayed);
+            startOp(Op.PERMISSION, System.nanoTime());
+            awaitOp("installing the permission for callers on the relay");
+        } else {
             peer.set(invitedPeer);
             peerText = peer.toString();
             wantedChannel = nextChannel++;
@@ -573,7 +579,7 @@ public final class TurnTransport implements Transport {
                 allocationLifetimeS = r.u32(StunMessage.LIFETIME, ALLOCATION_LIFETIME_S);
                 refreshAtNs = now + refreshDelayNs(allocationLifetimeS);
                 allocated = true;
-                permissionAtNs = now;
+                permissionAtNs = opened ? now : now + PERMISSION_REFRESH_NS;
                 if (peer.isSet()) {
                     boundChannel = 0;
                     wantedChannel = nextChannel();
