@@ -103,8 +103,9 @@ public final class TurnServer {
             pass = decode(info.substring(colon + 1));
         }
         String host;
+        boolean bracketed = rest.startsWith("[");
         int port = carrier == Carrier.TLS ? DEFAULT_TLS_PORT : DEFAULT_PORT;
-        if (rest.startsWith("[")) {
+        if (bracketed) {
             int close = rest.indexOf(']');
             if (close < 0) {
                 throw new IllegalArgumentException("'" + redact(uri) + "': unclosed [ in an IPv6 address" + form);
@@ -127,7 +128,7 @@ public final class TurnServer {
                 host = rest;
             }
         }
-        if (host.isEmpty() || host.indexOf(':') >= 0) {
+        if (host.isEmpty() || (!bracketed && host.indexOf(':') >= 0)) {
             throw new IllegalArgumentException("'" + redact(uri) + "': no relay host" + form);
         }
         return new TurnServer(carrier, host, port, user, pass);
