@@ -49,6 +49,10 @@ public final class TurnTransport implements Transport {
     static final long KEEPALIVE_NS = TimeUnit.SECONDS.toNanos(15);
     static final long RETRY_NS = TimeUnit.SECONDS.toNanos(2);
     static final int ALLOCATION_LIFETIME_S = 600;
+    /** Nothing from the relay for this long during a call: ask it (a Refresh) whether it still knows this side. */
+    static final long STALL_NS = TimeUnit.SECONDS.toNanos(2);
+    /** Transmissions of that probing Refresh before the allocation is taken for lost (0.25 + 0.5 + 1 s). */
+    static final int PROBE_TRANSMISSIONS = 3;
     private static final byte[] SOFTWARE = "viz".getBytes(StandardCharsets.UTF_8);
 
     private enum Op {
@@ -86,6 +90,11 @@ public final class TurnTransport implements Transport {
     private Op op = Op.NONE;
     private int opChannel;
     private boolean opSentCredentials;
+    private boolean opProbe;
+    private long lastReceiveNs;
+    private long lastProbeNs;
+    private long lastDeliveredNs;
+    private long gapStartNs;
     private int opTransmissions;
     private int opLength;
     private long opSentNs;
@@ -353,6 +362,7 @@ public final class TurnTransport implements Transport {
             if (n <= 0) {
                 return 0;
             }
+            lastReceiveNs = System.nanoTime();
             if (ChannelData.isChannelData(receiveBuffer, 0, n)) {
                 int channel = ChannelData.channel(receiveBuffer, 0);
                 int length = ChannelData.dataLength(receiveBuffer, 0);
@@ -366,6 +376,10 @@ public final class TurnTransport implements Transport {
                 }
                 System.arraycopy(receiveBuffer, ChannelData.DATA_OFFSET, buffer, offset, length);
                 lastSource.set(peer);
+                lastDeliveredNs = lastReceiveNs;
+                if (gapStartNs != 0) {
+                    resumed();
+                }
                 return length;
             }
             if (!rx.wrap(receiveBuffer, 0, n)) {
@@ -384,12 +398,18 @@ public final class TurnTransport implements Transport {
                     rejected(Rejection.MALFORMED);
                     continue;
                 }
-                if (!listening && !from.sameAs(peer)) {
+                if (!listening && !from.sameIp(peer)) {
+                    // The peer's allocation is on this relay: a caller hears only from the relay's own IP (where the
+                    // listener re-allocates after losing its NAT mapping; the secure layer then authenticates it).
                     rejected(Rejection.UNKNOWN_SOURCE);
                     continue;
                 }
                 System.arraycopy(receiveBuffer, data, buffer, offset, length);
                 lastSource.set(from);
+                lastDeliveredNs = lastReceiveNs;
+                if (gapStartNs != 0) {
+                    resumed();
+                }
                 return length;
             }
             if ((cls == StunMessage.SUCCESS || cls == StunMessage.ERROR) && op != Op.NONE
@@ -400,6 +420,12 @@ public final class TurnTransport implements Transport {
             // A response to nothing pending (a late retransmission, or a forgery), or a request to a client.
             rejected(Rejection.UNKNOWN_SOURCE);
         }
+    }
+
+    private void resumed() {
+        long gapMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - gapStartNs);
+        gapStartNs = 0;
+        events.onWarning("the relay path resumed after a gap of " + gapMs + " ms (allocated again on " + server + ")");
     }
 
     private void rejected(Rejection why) {
@@ -419,8 +445,8 @@ public final class TurnTransport implements Transport {
         int work = link.flush() > 0 ? 1 : 0;
         if (op != Op.NONE) {
             if (now - opSentNs >= opRtoNs) {
-                if (link.isStream() || opTransmissions >= MAX_TRANSMISSIONS) {
-                    if (link.isStream() && opTransmissions < MAX_TRANSMISSIONS && now - opSentNs < timeoutNs) {
+                if (link.isStream() || opTransmissions >= (opProbe ? PROBE_TRANSMISSIONS : MAX_TRANSMISSIONS)) {
+                    if (link.isStream() && !link.isBroken() && now - opSentNs < (opProbe ? STALL_NS : timeoutNs)) {
                         return work; // a stream delivers or breaks; only a whole timeout ends the wait
                     }
                     opTimedOut(now);
@@ -435,6 +461,12 @@ public final class TurnTransport implements Transport {
         if (!opened) {
             return work;
         }
+        if (link.isBroken()) {
+            if (now - retryAllocateAtNs >= 0) {
+                reconnect(now);
+            }
+            return 1;
+        }
         if (!allocated) {
             if (now - retryAllocateAtNs >= 0) {
                 startOp(Op.ALLOCATE, now);
@@ -444,6 +476,14 @@ public final class TurnTransport implements Transport {
         }
         if (now - refreshAtNs >= 0) {
             startOp(Op.REFRESH, now);
+            return 1;
+        }
+        if (peer.isSet() && readyAnnounced && now - lastReceiveNs >= STALL_NS && now - lastProbeNs >= STALL_NS) {
+            // A call in progress and silence from the relay: the NAT may have dropped this side's mapping (the
+            // relay then sees a new address and answers 437) or the relay may be gone.
+            lastProbeNs = now;
+            startOp(Op.REFRESH, now);
+            opProbe = true;
             return 1;
         }
         if (peer.isSet() && (boundChannel != wantedChannel || now - channelRefreshAtNs >= 0)) {
@@ -477,6 +517,7 @@ public final class TurnTransport implements Transport {
 
     private void startOp(Op next, long now) {
         op = next;
+        opProbe = false;
         opSentCredentials = false;
         opTransmissions = 0;
         opRtoNs = RTO_NS;
@@ -647,7 +688,24 @@ public final class TurnTransport implements Transport {
         }
     }
 
+    /** A stream to the relay broke: connect again (bounded by one second), then allocate again. */
+    private void reconnect(long now) {
+        retryAllocateAtNs = now + RETRY_NS;
+        link.close();
+        try {
+            InetSocketAddress address = new InetSocketAddress(server.host(), server.port());
+            link = server.carrier() == TurnServer.Carrier.TCP ? RelayLink.tcp(address, 1000)
+                    : TlsLink.connect(address, server.host(), sslContext, 1000);
+            relayLost(now, "the connection to the relay " + server + " broke");
+        } catch (IOException e) {
+            events.onNotReady("cannot reach the relay " + server + " again: " + e.getMessage());
+        }
+    }
+
     private void relayLost(long now, String why) {
+        if (gapStartNs == 0) {
+            gapStartNs = lastDeliveredNs != 0 ? Math.min(lastDeliveredNs, now) : now;
+        }
         op = Op.NONE;
         allocated = false;
         boundChannel = 0;
@@ -658,7 +716,7 @@ public final class TurnTransport implements Transport {
 
     @Override
     public void acceptPeer() {
-        if (!listening || !lastSource.isSet() || lastSource.sameAs(peer)) {
+        if (!lastSource.isSet() || lastSource.sameAs(peer) || (!listening && !readyAnnounced)) {
             return;
         }
         boolean first = !peer.isSet();

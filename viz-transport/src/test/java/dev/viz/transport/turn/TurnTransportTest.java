@@ -235,10 +235,77 @@ class TurnTransportTest {
         }
     }
 
+    @Test
+    void shouldResumeByAllocatingAgainWhenTheCallersNatMappingChanges() throws Exception {
+        try (Forwarder nat = new Forwarder(coturn.port)) {
+            Thread pump = new Thread(nat::run, "vzt-nat");
+            pump.setDaemon(true);
+            pump.start();
+            TurnTransport listenerTurn = TurnTransport.listen(coturn.udp());
+            listenerTurn.allocate();
+            TurnServer behindNat = TurnServer.parse("turn:127.0.0.1:" + nat.port()).withCredentials(Coturn.USER,
+                    Coturn.PASSWORD);
+            TurnTransport callerTurn = TurnTransport.connect(behindNat, listenerTurn.relayedAddress());
+            java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+            listenerTurn.open(new Transport.Events() { });
+            callerTurn.open(new Transport.Events() {
+                @Override
+                public void onWarning(String message) {
+                    warnings.add(message);
+                }
+            });
+            byte[] buffer = new byte[65_536];
+            byte[] audio = new byte[100];
+            // A call: both sides send every 20 ms, the listener accepts whoever reaches it (as the secure layer would).
+            java.util.function.IntSupplier exchange = () -> {
+                int got = 0;
+                long end = System.nanoTime() + 20_000_000L;
+                callerTurn.send(audio, 0, audio.length);
+                listenerTurn.send(audio, 0, audio.length);
+                while (System.nanoTime() < end) {
+                    long now = System.nanoTime();
+                    callerTurn.doWork(now);
+                    listenerTurn.doWork(now);
+                    if (listenerTurn.receive(buffer, 0, buffer.length) > 0) {
+                        listenerTurn.acceptPeer();
+                        got |= 1;
+                    }
+                    if (callerTurn.receive(buffer, 0, buffer.length) > 0) {
+                        callerTurn.acceptPeer();
+                        got |= 2;
+                    }
+                }
+                return got;
+            };
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (exchange.getAsInt() != 3) {
+                assertTrue(System.nanoTime() < deadline, "the call starts");
+            }
+            nat.rebind();
+            long rebindNs = System.nanoTime();
+            long lastBoth = 0;
+            deadline = rebindNs + 15_000_000_000L;
+            int both = 0;
+            while (both < 10) { // ten rounds with audio both ways again
+                assertTrue(System.nanoTime() < deadline, "the call resumes after the NAT rebinding; warnings " + warnings);
+                if (exchange.getAsInt() == 3) {
+                    both++;
+                    lastBoth = System.nanoTime();
+                }
+            }
+            System.out.printf("NAT rebinding on the caller's side: audio both ways again %.1f s later; %s%n",
+                    (lastBoth - rebindNs) / 1e9, warnings);
+            assertEquals(1, callerTurn.reallocations());
+            assertTrue(warnings.stream().anyMatch(w -> w.contains("resumed after a gap of")), warnings.toString());
+            callerTurn.close();
+            listenerTurn.close();
+        }
+    }
+
     /** A UDP forwarder between a client and the relay that can also inject datagrams towards the client. */
     static final class Forwarder implements AutoCloseable {
         private final DatagramChannel front;
-        private final DatagramChannel back;
+        private volatile DatagramChannel back;
         private final InetSocketAddress relay;
         private volatile SocketAddress client;
         private volatile boolean running = true;
@@ -273,10 +340,21 @@ class TurnTransportTest {
                         front.send(b, client);
                     }
                     Thread.onSpinWait();
+                } catch (java.nio.channels.ClosedChannelException rebound) {
+                    // rebind() swapped the back socket
                 } catch (IOException e) {
                     return;
                 }
             }
+        }
+
+        /** A NAT rebinding: from now on the relay sees this client from another port. */
+        void rebind() throws IOException {
+            DatagramChannel next = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            next.configureBlocking(false);
+            DatagramChannel old = back;
+            back = next;
+            old.close();
         }
 
         void inject(byte[] datagram, int length) throws IOException {
