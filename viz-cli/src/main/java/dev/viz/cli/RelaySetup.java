@@ -78,7 +78,9 @@ final class RelaySetup {
         }
         Invite invite = new Invite(relayed, forCaller, fingerprint, expires);
         err.println("viz: allocated " + relayed.getAddress().getHostAddress() + ":" + relayed.getPort() + " on the relay "
-                + relay + "; this side's public address as the relay sees it: " + listener.mappedAddress());
+                + relay + "; this side's public address as the relay sees it: "
+                + (listener.mappedAddress() == null ? "unknown" : listener.mappedAddress().getAddress().getHostAddress() + ":"
+                + listener.mappedAddress().getPort()));
         err.println("viz: send your peer this line (valid " + (expires > 0 ? "until " + Instant.ofEpochSecond(expires)
                 + " and while this listener runs" : "while this listener runs") + "):");
         if (secret == null) {

@@ -33,7 +33,15 @@ final class CliProcess {
 
     /** Starts {@code java -jar viz-cli.jar args} with its config directory under {@code home}. */
     static CliProcess start(Path home, String name, String... args) throws IOException {
+        return startIn(null, home, name, args);
+    }
+
+    /** The same inside the network namespace {@code netns} ({@code ip netns exec}; null: this one). */
+    static CliProcess startIn(String netns, Path home, String name, String... args) throws IOException {
         List<String> command = new ArrayList<>();
+        if (netns != null) {
+            command.addAll(List.of("ip", "netns", "exec", netns));
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-jar");
