@@ -182,9 +182,12 @@ class CliNatLabTest {
         SpeechComparison.Result match = SpeechComparison.best(TestAudio.samples(TestAudio.SPEECH), TestAudio.samples(heard),
                 48_000, 1000);
         System.out.printf("NAT lab, Alice %s / Bob %s: %s; Bob's program start to secured call %.0f ms (JVM start %.0f ms"
-                + " before that); frames received %d of %d%n", alice, bob, match, (securedNs - startedNs) / 1e6,
-                startedNs / 1e6, CliCallTest.jsonLong(listenerJson, "framesReceived"),
-                CliCallTest.jsonLong(Files.readString(callerStats), "framesSent"));
+                + " before that); frames received %d of %d, late %d, concealed %d%n", alice, bob, match,
+                (securedNs - startedNs) / 1e6, startedNs / 1e6, CliCallTest.jsonLong(listenerJson, "framesReceived"),
+                CliCallTest.jsonLong(Files.readString(callerStats), "framesSent"),
+                CliCallTest.jsonLong(listenerJson, "framesLate"), CliCallTest.jsonLong(listenerJson, "framesConcealed"));
+        assertEquals(CliCallTest.jsonLong(Files.readString(callerStats), "framesSent"),
+                CliCallTest.jsonLong(listenerJson, "framesReceived"), "every frame crossed both NATs and the relay");
         assertTrue(match.correlation() >= 0.9, match.toString());
         assertTrue(securedNs - startedNs <= TimeUnit.SECONDS.toNanos(3), "secured within 3 s");
         assertTrue(listener.stderr().contains("path: relay"), listener.stderr());
