@@ -207,7 +207,11 @@ final class VizCommand implements Callable<Integer> {
         framesPerBatch = framesPerBatchOption != null ? framesPerBatchOption : profile.framesPerBatch();
         RelaySetup relay = null;
         if (listenPort != null) {
-            relay = RelaySetup.fromOptionsOrEnvironment(relayUri, relaySecret);
+            try {
+                relay = RelaySetup.fromOptionsOrEnvironment(relayUri, relaySecret);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
         } else if (relayUri != null || relaySecret != null) {
             throw usage("--relay and --relay-secret are for the listener (-s); the caller uses the invite (-c 'viz:...')");
         }

@@ -35,6 +35,11 @@ class BadArgumentsTest {
         "-s 9 --redundancy maybe                    | --redundancy maybe: use auto, on or off",
         "-s 9 --input silence --output null --codec mp3 | codec 'mp3'",
         "-s 9 --input silence --output null --simulate loss=abc | loss",
+        "-s --input silence --output null           | -s needs a PORT, or --relay URI",
+        "-s --relay turn:nocreds@127.0.0.1:9 --input silence | write the credentials as USER:PASS@",
+        "-s --relay http://x --input silence        | is not a TURN URI",
+        "-c viz:relay?peer=1.2.3.4:5 --input silence | the invite has no 'turn'",
+        "-c host:9 --relay turn:a:b@h --input silence | --relay and --relay-secret are for the listener",
     })
     void shouldExplainBadArgumentsAndExitWithStatus2(String args, String expected) throws Exception {
         String[] argv = args.isBlank() ? new String[0] : args.trim().split("\\s+");

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -164,6 +165,33 @@ class StunVectorsTest {
                 .putIntegrity(key)
                 .end();
         assertArrayEquals(LONG_TERM_REQUEST, Arrays.copyOf(built, n), "rebuilt byte for byte (its padding is zeros)");
+    }
+
+    @Test
+    void shouldSurviveRandomAndMutatedBytesWithoutThrowing() {
+        Random random = new Random(5769);
+        StunMessage m = new StunMessage();
+        StunMessage.PeerAddress address = new StunMessage.PeerAddress();
+        byte[] buffer = new byte[256];
+        int accepted = 0;
+        for (int i = 0; i < 200_000; i++) {
+            byte[] seed = i % 2 == 0 ? IPV4_RESPONSE : LONG_TERM_REQUEST;
+            int length = random.nextInt(Math.min(buffer.length, seed.length + 8) + 1);
+            System.arraycopy(seed, 0, buffer, 0, Math.min(length, seed.length));
+            for (int flips = random.nextInt(4); flips >= 0; flips--) {
+                buffer[random.nextInt(Math.max(1, length))] = (byte) random.nextInt(256);
+            }
+            if (m.wrap(buffer, 0, length)) {
+                accepted++;
+                m.method();
+                m.errorCode();
+                m.xorAddress(StunMessage.XOR_MAPPED_ADDRESS, address);
+                m.checkIntegrity(SAMPLE_REQUEST_PASSWORD);
+                m.checkFingerprint();
+                m.text(StunMessage.USERNAME);
+            }
+        }
+        System.out.println("mutated STUN messages: " + accepted + " of 200000 well-formed enough to read, none threw");
     }
 
     @Test
