@@ -80,6 +80,7 @@ public final class TurnTransport implements Transport {
     private final PeerAddress lastSource = new PeerAddress();
     private final PeerAddress from = new PeerAddress();
     private final PeerAddress opPeer = new PeerAddress();
+    private final PeerAddress previousRelayed = new PeerAddress();
 
     private RelayLink link;
     private Events events = new Events() { };
@@ -91,6 +92,7 @@ public final class TurnTransport implements Transport {
     private int opChannel;
     private boolean opSentCredentials;
     private boolean opProbe;
+    private boolean opAuthRetried;
     private long lastReceiveNs;
     private long lastProbeNs;
     private long lastDeliveredNs;
@@ -518,6 +520,7 @@ public final class TurnTransport implements Transport {
     private void startOp(Op next, long now) {
         op = next;
         opProbe = false;
+        opAuthRetried = false;
         opSentCredentials = false;
         opTransmissions = 0;
         opRtoNs = RTO_NS;
@@ -562,9 +565,14 @@ public final class TurnTransport implements Transport {
     private void onResponse(StunMessage r, long now) {
         if (r.messageClass() == StunMessage.ERROR) {
             int code = r.errorCode();
-            if ((code == 401 && !opSentCredentials) || code == 438) {
+            String newNonce = code == 401 || code == 438 ? r.text(StunMessage.NONCE) : null;
+            // A 401 to a request that carried credentials, with a nonce this side never had: the relay restarted
+            // and forgot it (not a refusal of the credentials): retry once with the new nonce.
+            boolean forgotNonce = code == 401 && opSentCredentials && !opAuthRetried && newNonce != null
+                    && !java.util.Arrays.equals(nonce, newNonce.getBytes(StandardCharsets.UTF_8));
+            if ((code == 401 && !opSentCredentials) || forgotNonce || code == 438) {
+                opAuthRetried |= forgotNonce;
                 String newRealm = r.text(StunMessage.REALM);
-                String newNonce = r.text(StunMessage.NONCE);
                 if (newNonce == null || (newRealm == null && realm == null)) {
                     opFailed("the relay " + server + " answered " + code + " without a realm and nonce: it is not a"
                             + " TURN server this client understands");
@@ -612,9 +620,17 @@ public final class TurnTransport implements Transport {
         }
         switch (op) {
             case ALLOCATE -> {
+                previousRelayed.set(relayed);
                 if (!r.xorAddress(StunMessage.XOR_RELAYED_ADDRESS, relayed)) {
                     opFailed("the relay " + server + " allocated without saying the relayed address");
                     return;
+                }
+                if (opened && listening && previousRelayed.isSet() && !previousRelayed.sameAs(relayed)) {
+                    // The relay restarted (or expired the allocation): a caller cannot know the new address.
+                    events.onWarning("the relay " + server + " gave this side a new relayed address " + relayed
+                            + " (it was " + previousRelayed + "): a caller still on the old one cannot reach it;"
+                            + " the call continues if the caller's own allocation survived, otherwise start again"
+                            + " with a new invite");
                 }
                 r.xorAddress(StunMessage.XOR_MAPPED_ADDRESS, mapped);
                 allocationLifetimeS = r.u32(StunMessage.LIFETIME, ALLOCATION_LIFETIME_S);

@@ -35,15 +35,25 @@ final class Coturn implements AutoCloseable {
     final int port;
     final int tlsPort;
     final Path dir;
-    private final Process process;
+    private Process process;
     private final Path cert;
+    private final List<String> command;
 
-    private Coturn(int port, int tlsPort, Path dir, Process process, Path cert) {
+    private Coturn(int port, int tlsPort, Path dir, Process process, Path cert, List<String> command) {
         this.port = port;
         this.tlsPort = tlsPort;
         this.dir = dir;
         this.process = process;
         this.cert = cert;
+        this.command = command;
+    }
+
+    /** Kills the relay and starts it again on the same ports: every allocation is forgotten. */
+    void restart() throws Exception {
+        kill();
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("turn.out").toFile())).start();
+        awaitReady();
     }
 
     /** Why coturn cannot run here, or null when it can. */
@@ -93,7 +103,7 @@ final class Coturn implements AutoCloseable {
         command.addAll(auth);
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("turn.out").toFile()).start();
-        Coturn coturn = new Coturn(port, tlsPort, dir, process, cert);
+        Coturn coturn = new Coturn(port, tlsPort, dir, process, cert, command);
         try {
             coturn.awaitReady();
         } catch (Exception e) {

@@ -302,6 +302,70 @@ class TurnTransportTest {
         }
     }
 
+    @Test
+    void shouldNoticeARelayRestartAllocateAgainAndSayWhatTheUserMustDo() throws Exception {
+        try (Coturn relay = Coturn.longTerm(Files.createTempDirectory("vzt-coturn-restart"))) {
+            TurnTransport listenerTurn = TurnTransport.listen(relay.udp());
+            listenerTurn.allocate();
+            TurnTransport callerTurn = TurnTransport.connect(relay.udp(), listenerTurn.relayedAddress());
+            java.util.List<String> listenerSays = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.List<String> callerSays = new java.util.concurrent.CopyOnWriteArrayList<>();
+            listenerTurn.open(new Transport.Events() {
+                @Override
+                public void onNotReady(String reason) {
+                    listenerSays.add(reason);
+                }
+
+                @Override
+                public void onWarning(String message) {
+                    listenerSays.add(message);
+                }
+            });
+            callerTurn.open(new Transport.Events() {
+                @Override
+                public void onNotReady(String reason) {
+                    callerSays.add(reason);
+                }
+            });
+            byte[] buffer = new byte[65_536];
+            byte[] audio = new byte[100];
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (!listenerTurn.isReady()) {
+                assertTrue(System.nanoTime() < deadline, "the call starts");
+                callerTurn.send(audio, 0, audio.length);
+                callerTurn.doWork(System.nanoTime());
+                listenerTurn.doWork(System.nanoTime());
+                if (listenerTurn.receive(buffer, 0, buffer.length) > 0) {
+                    listenerTurn.acceptPeer();
+                }
+                callerTurn.receive(buffer, 0, buffer.length);
+                Thread.sleep(5);
+            }
+            java.net.InetSocketAddress before = listenerTurn.relayedAddress();
+            relay.restart();
+            deadline = System.nanoTime() + 15_000_000_000L;
+            while (listenerTurn.reallocations() == 0 || callerTurn.reallocations() == 0
+                    || listenerTurn.relayedAddress() == null || listenerTurn.relayedAddress().equals(before)) {
+                assertTrue(System.nanoTime() < deadline, "both sides notice the restart: " + listenerSays + callerSays);
+                callerTurn.send(audio, 0, audio.length);
+                listenerTurn.send(audio, 0, audio.length);
+                for (int i = 0; i < 4; i++) {
+                    callerTurn.doWork(System.nanoTime());
+                    listenerTurn.doWork(System.nanoTime());
+                    callerTurn.receive(buffer, 0, buffer.length);
+                    listenerTurn.receive(buffer, 0, buffer.length);
+                    Thread.sleep(5);
+                }
+            }
+            System.out.println("relay restart: listener " + listenerSays + "; caller " + callerSays);
+            assertTrue(listenerSays.stream().anyMatch(m -> m.contains("allocating again")), listenerSays.toString());
+            assertTrue(listenerSays.stream().anyMatch(m -> m.contains("new invite")), listenerSays.toString());
+            assertTrue(callerSays.stream().anyMatch(m -> m.contains("allocating again")), callerSays.toString());
+            callerTurn.close();
+            listenerTurn.close();
+        }
+    }
+
     /** A UDP forwarder between a client and the relay that can also inject datagrams towards the client. */
     static final class Forwarder implements AutoCloseable {
         private final DatagramChannel front;

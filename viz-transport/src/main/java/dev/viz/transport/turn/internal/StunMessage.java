@@ -239,7 +239,11 @@ public final class StunMessage {
         if (v < 0 || attributeLength(v) <= 4) {
             return "";
         }
-        return new String(buffer, v + 4, attributeLength(v) - 4, StandardCharsets.UTF_8);
+        int end = v + attributeLength(v);
+        while (end > v + 4 && buffer[end - 1] == 0) {
+            end--; // some servers count NUL padding into the reason phrase
+        }
+        return new String(buffer, v + 4, end - v - 4, StandardCharsets.UTF_8);
     }
 
     /**
