@@ -58,7 +58,7 @@ class BadArgumentsTest {
             CliProcess viz = CliProcess.start(home, "help", argv);
             assertEquals(0, viz.await(30), String.join(" ", argv));
             assertTrue(viz.stdout().contains("Usage: viz"), viz.stdout());
-            assertTrue(viz.stdout().contains("-s, --listen=PORT"), viz.stdout());
+            assertTrue(viz.stdout().contains("-s, --listen[=PORT]"), viz.stdout());
         }
     }
 
