@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * pastes it. Needs root, {@code ip netns}, iptables, conntrack and coturn: skipped, saying why,
  * otherwise. Namespaces, veths and rules all carry the prefix {@code vzt} and are deleted afterwards.
  */
-@Timeout(90)
+@Timeout(120)
 class CliNatLabTest {
     static final String P = "vztn" + ProcessHandle.current().pid() % 1000;
     static final String[] NAMESPACES = {"a", "ra", "pub", "rb", "b"};

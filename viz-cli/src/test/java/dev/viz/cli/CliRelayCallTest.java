@@ -110,7 +110,7 @@ class CliRelayCallTest {
     /** Waits for the listener's invite on its standard output. */
     static String awaitInvite(CliProcess listener) throws Exception {
         Pattern line = Pattern.compile("viz -c '(viz:[^']+)'");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
         while (System.nanoTime() < deadline) {
             Matcher m = line.matcher(listener.stdout());
             if (m.find()) {
@@ -122,7 +122,7 @@ class CliRelayCallTest {
     }
 
     static long awaitText(CliProcess p, String text, long startNs) throws Exception {
-        long deadline = startNs + TimeUnit.SECONDS.toNanos(20);
+        long deadline = startNs + TimeUnit.SECONDS.toNanos(45);
         while (System.nanoTime() < deadline) {
             if (p.stderr().contains(text)) {
                 return System.nanoTime() - startNs;
