@@ -150,7 +150,7 @@ public final class TurnTransport implements Transport {
     public static final class Builder {
         private final TurnServer server;
         private InetSocketAddress peer;
-        private Duration timeout = Duration.ofSeconds(5);
+        private Duration timeout = Duration.ofSeconds(10);
         private int maxDatagramBytes = DEFAULT_MAX_DATAGRAM_BYTES;
         private SSLContext sslContext;
 
@@ -171,7 +171,7 @@ public final class TurnTransport implements Transport {
             return this;
         }
 
-        /** How long allocating (and the caller's channel binding) may take before it fails (default 5 s). */
+        /** How long allocating (and the caller's channel binding) may take before it fails (default 10 s). */
         public Builder timeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("timeout must be positive");

@@ -142,7 +142,7 @@ final class Coturn implements AutoCloseable {
         byte[] id = new byte[12];
         byte[] request = new byte[64];
         int n = new StunMessage().begin(request, 0, StunMessage.BINDING, StunMessage.REQUEST, id, 0).end();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             s.setSoTimeout(100);
             while (System.nanoTime() < deadline) {
@@ -158,7 +158,7 @@ final class Coturn implements AutoCloseable {
                 }
             }
         }
-        throw new IOException("turnserver did not answer within 10 s: " + log());
+        throw new IOException("turnserver did not answer within 30 s: " + log());
     }
 
     String log() {

@@ -9,6 +9,6 @@ class TurnTlsContractTest extends TurnUdpContractTest {
 
     @Override
     TurnTransport.Builder configure(TurnServer server) throws Exception {
-        return TurnTransport.builder(server).sslContext(coturn.sslContext());
+        return TurnTransport.builder(server).timeout(TIMEOUT).sslContext(coturn.sslContext());
     }
 }

@@ -33,8 +33,11 @@ class TurnUdpContractTest extends TransportContract {
         return coturn.udp();
     }
 
+    /** Generous: the build machine is shared, and a TLS handshake under load takes seconds. */
+    static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(20);
+
     TurnTransport.Builder configure(TurnServer server) throws Exception {
-        return TurnTransport.builder(server);
+        return TurnTransport.builder(server).timeout(TIMEOUT);
     }
 
     @Override
