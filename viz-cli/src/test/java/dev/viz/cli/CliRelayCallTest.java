@@ -160,7 +160,9 @@ class CliRelayCallTest {
                 + " call %.0f ms; %d datagrams,"
                 + " %d wire bytes sent by the caller (%.1f per datagram, secure layer and ChannelData included)%n",
                 match, startedNs / 1e6, securedNs / 1e6, datagrams, wire, (double) wire / datagrams);
-        assertTrue(match.correlation() >= 0.9, match.toString());
+        assertTrue(match.correlation() >= 0.9, match + "; the listener counted late " + CliCallTest.jsonLong(listenerJson,
+                "framesLate") + " and concealed " + CliCallTest.jsonLong(listenerJson, "framesConcealed") + " of "
+                + CliCallTest.jsonLong(listenerJson, "framesReceived") + " frames received");
         // The JVM's own start on this shared 2-core machine is left out: from the caller's program running (its key
         // loaded) to a secured call: allocation, channel, Noise handshake, through the relay.
         assertTrue(securedNs - startedNs <= TimeUnit.SECONDS.toNanos(3),
