@@ -58,15 +58,28 @@ final class VizCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-s", "--listen"}, paramLabel = "PORT", description = "Listen for a call on this port: UDP, and TCP (raw streams and WebSockets) on the same number (see --carriers).")
+    @Option(names = {"-s", "--listen"}, paramLabel = "PORT", arity = "0..1", fallbackValue = "0",
+            description = "Listen for a call on this port: UDP, and TCP (raw streams and WebSockets) on the same number"
+                    + " (see --carriers); no PORT with --relay.")
     Integer listenPort;
 
-    @Option(names = {"-c", "--connect"}, paramLabel = "ADDRESS",
-            description = "Call the peer at ADDRESS: " + CallAddress.FORMS + ".")
+    @Option(names = {"-c", "--connect"}, paramLabel = "ADDRESS|INVITE",
+            description = "Call the peer at ADDRESS: " + CallAddress.FORMS
+                    + "; or the listener whose invite (viz:relay?...) you received.")
     String connectTo;
 
     @picocli.CommandLine.Mixin
     CarrierOptions carrierOptions = new CarrierOptions();
+
+    @Option(names = "--relay", paramLabel = "URI",
+            description = "Listen through this TURN relay (turn:USER:PASS@HOST:PORT, ?transport=tcp, or turns:) and print"
+                    + " an invite for the peer; or set VIZ_RELAY. See docs/nat.md.")
+    String relayUri;
+
+    @Option(names = "--relay-secret", paramLabel = "SECRET",
+            description = "The relay's shared secret (coturn use-auth-secret): time-limited credentials are made from it"
+                    + " and the invite carries only those. Prefer the environment variable VIZ_RELAY_SECRET.")
+    String relaySecret;
 
     @Option(names = {"-d", "--debug"}, description = "Debug logging.")
     boolean debug;
@@ -106,6 +119,9 @@ final class VizCommand implements Callable<Integer> {
 
     int frameMs;
     int framesPerBatch;
+    private Invite invite;
+    private dev.viz.transport.turn.TurnTransport relayListener;
+    private String identityFingerprint;
 
     @Option(names = "--bitrate", paramLabel = "BPS", defaultValue = "32000",
             description = "Opus bitrate in bit/s, 6000 to 510000 (default: ${DEFAULT-VALUE}).")
@@ -204,8 +220,19 @@ final class VizCommand implements Callable<Integer> {
         }
         frameMs = frameMsOption != null ? frameMsOption : profile.frameMs();
         framesPerBatch = framesPerBatchOption != null ? framesPerBatchOption : profile.framesPerBatch();
-        if (listenPort != null && (listenPort < 1 || listenPort > 65_535)) {
-            throw usage("-s " + listenPort + ": the port must be 1 to 65535");
+        RelaySetup relay = null;
+        if (listenPort != null) {
+            try {
+                relay = RelaySetup.fromOptionsOrEnvironment(relayUri, relaySecret);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+        } else if (relayUri != null || relaySecret != null) {
+            throw usage("--relay and --relay-secret are for the listener (-s); the caller uses the invite (-c 'viz:...')");
+        }
+        if (listenPort != null && relay == null && (listenPort < 1 || listenPort > 65_535)) {
+            throw usage(listenPort == 0 ? "-s needs a PORT, or --relay URI (or VIZ_RELAY) to listen through a TURN relay"
+                    : "-s " + listenPort + ": the port must be 1 to 65535");
         }
         validateCommon(spec, frameMs, framesPerBatch, bitrateBps, maxDatagramBytes, durationS);
         Duration connectTimeout = UdpTransport.DEFAULT_CONNECT_TIMEOUT;
@@ -222,9 +249,20 @@ final class VizCommand implements Callable<Integer> {
         }
         Transport transport;
         try {
-            transport = listenPort != null
-                    ? carrierOptions.listen(listenPort, maxDatagramBytes, plaintext ? () -> null : this::fingerprint)
-                    : carrierOptions.call(connectTo, maxDatagramBytes, connectTimeout);
+            if (relay != null) {
+                relayListener = relay.listener(maxDatagramBytes);
+                transport = relayListener;
+            } else if (listenPort != null) {
+                transport = carrierOptions.listen(listenPort, maxDatagramBytes, plaintext ? () -> null : this::fingerprint);
+            } else if (Invite.looksLikeInvite(connectTo)) {
+                invite = Invite.parse(connectTo);
+                if (invite.isExpired(System.currentTimeMillis() / 1000)) {
+                    throw usage("this invite expired at " + invite.expiry() + ": ask the listener for a new one");
+                }
+                transport = RelaySetup.caller(invite, maxDatagramBytes);
+            } else {
+                transport = carrierOptions.call(connectTo, maxDatagramBytes, connectTimeout);
+            }
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -264,6 +302,15 @@ final class VizCommand implements Callable<Integer> {
                 return Main.EXIT_FAILURE;
             }
         }
+        if (relayListener != null) {
+            try {
+                relay.printInvite(relayListener, identityFingerprint, spec.commandLine().getOut(), err);
+            } catch (IOException e) {
+                err.println("viz: " + describe(e));
+                relayListener.close();
+                return Main.EXIT_FAILURE;
+            }
+        }
         VoiceSession.Builder builder = VoiceSession.builder()
                 .profile(profile)
                 .transport(transport)
@@ -284,8 +331,11 @@ final class VizCommand implements Callable<Integer> {
             err.println("viz: WARNING: --insecure-plaintext: this call is NOT encrypted;"
                     + " anyone on the path can listen and inject audio");
         }
-        return runCall(builder, (listenPort != null ? carrierOptions.listenBanner(listenPort)
-                : "calling " + connectTo) + ", codec " + selectedCodec.name(), statsFile, spec.commandLine().getErr(),
+        String banner = relayListener != null ? "listening through the relay " + relayListener.server() + " (path: relay)"
+                : listenPort != null ? carrierOptions.listenBanner(listenPort)
+                : invite != null ? "calling through the relay " + invite.relay() + " (path: relay)"
+                : "calling " + connectTo;
+        return runCall(builder, banner + ", codec " + selectedCodec.name(), statsFile, spec.commandLine().getErr(),
                 carrierOptions::statsJson);
     }
 
@@ -312,14 +362,17 @@ final class VizCommand implements Callable<Integer> {
     private Transport secure(Transport udp, PrintWriter err) throws IOException {
         Identity identity = identityFile != null ? Identity.loadOrCreate(identityFile) : Identity.loadOrCreateDefault();
         SecureTransport.Builder secure = SecureTransport.wrap(udp).identity(identity);
+        identityFingerprint = identity.fingerprint();
         if (peerKey != null) {
             secure.peerKey(peerKey);
+        } else if (invite != null) {
+            secure.peerKey(invite.fingerprint()); // the invite pins the listener's key: no codes to compare
         }
         String sharedSecret = secret != null ? secret : System.getenv("VIZ_SECRET");
         if (sharedSecret != null && !sharedSecret.isEmpty()) {
             secure.secret(sharedSecret.toCharArray());
         }
-        if (connectTo != null && !noKnownPeers) {
+        if (connectTo != null && invite == null && !noKnownPeers) {
             secure.knownPeers(KnownPeers.openDefault(), connectTo);
         }
         err.println("viz: your key fingerprint " + identity.fingerprint());

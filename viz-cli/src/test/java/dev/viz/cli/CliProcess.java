@@ -36,6 +36,11 @@ final class CliProcess {
         return start(List.of(), List.of(), home, name, args);
     }
 
+    /** The same inside the network namespace {@code netns} ({@code ip netns exec}; null: this one). */
+    static CliProcess startIn(String netns, Path home, String name, String... args) throws IOException {
+        return start(netns == null ? List.of() : List.of("ip", "netns", "exec", netns), List.of(), home, name, args);
+    }
+
     /**
      * Starts {@code prefix java jvmArgs -jar viz-cli.jar args}: {@code prefix} runs it elsewhere (for
      * example {@code ip netns exec NS}), {@code jvmArgs} set system properties (a trust store).
