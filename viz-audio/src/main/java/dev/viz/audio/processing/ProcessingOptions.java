@@ -108,7 +108,7 @@ public final class ProcessingOptions {
         return echoSuppressionDb;
     }
 
-    /** The speech level gain control aims for, in dBFS (RMS of a full-scale sine is -3 dBFS). */
+    /** The speech level gain control aims for: RMS of the active speech in dBFS (a full-scale sine is -3 dBFS). */
     public int gainTargetDbfs() {
         return gainTargetDbfs;
     }
@@ -207,9 +207,9 @@ public final class ProcessingOptions {
             return this;
         }
 
-        /** @param dbfs -40 to -3 (default -20) */
+        /** @param dbfs -40 to -18 (default -20), the RMS of the speech while it is active */
         public Builder gainTargetDbfs(int dbfs) {
-            this.gainTargetDbfs = check(dbfs, -40, -3, "gain target dBFS");
+            this.gainTargetDbfs = check(dbfs, -40, -18, "gain target dBFS");
             return this;
         }
 

@@ -33,6 +33,10 @@ import dev.viz.core.AudioProcessor;
 public final class SpeexProcessor implements AudioProcessor {
     /** The reference handed to the canceller starts this much before the estimated delay. */
     static final int MARGIN_MS = 40;
+    /** speexdsp's AGC level for an output speech RMS of X dBFS is about X + 18 dB (measured). */
+    static final int AGC_LEVEL_OFFSET_DB = 18;
+    /** How fast the gain may rise: 20 dB in a second, so quiet speech is up to level within 2 s. */
+    static final int AGC_INCREMENT_DB_PER_S = 20;
 
     private final ProcessingOptions options;
     private final boolean preprocess;
@@ -99,18 +103,24 @@ public final class SpeexProcessor implements AudioProcessor {
             if (preprocessState == 0) {
                 throw new IllegalStateException("speex_preprocess_state_init failed");
             }
-            boolean denoise = options.noiseSuppression() || options.echoCancellation();
+            // The preprocessor's spectral stage (its "denoise") also carries the residual echo
+            // suppression and the speech probability gain control adapts on: run it whenever either
+            // is on, with a 0 dB noise floor when noise suppression itself is off.
+            boolean denoise = options.noiseSuppression() || options.echoCancellation() || options.gainControl();
             setInt(LibSpeexDsp.SPEEX_PREPROCESS_SET_DENOISE, denoise ? 1 : 0, false);
             setInt(LibSpeexDsp.SPEEX_PREPROCESS_SET_NOISE_SUPPRESS,
                     options.noiseSuppression() ? options.noiseSuppressionDb() : 0, false);
             setInt(LibSpeexDsp.SPEEX_PREPROCESS_SET_AGC, options.gainControl() ? 1 : 0, false);
             if (options.gainControl()) {
-                // speexdsp's loudness is close to the RMS of the speech while it is active.
-                float level = (float) (32768 * Math.pow(10, options.gainTargetDbfs() / 20.0));
+                // speexdsp's "level" is a loudness of its own (a power-0.3 spectral measure), not an
+                // RMS: measured on the test speech, output speech RMS sits about 18 dB below it.
+                float level = (float) Math.min(32767,
+                        32768 * Math.pow(10, (options.gainTargetDbfs() + AGC_LEVEL_OFFSET_DB) / 20.0));
                 argument.setFloat(0, level);
                 LibSpeexDsp.speex_preprocess_ctl(preprocessState, LibSpeexDsp.SPEEX_PREPROCESS_SET_AGC_LEVEL,
                         com.sun.jna.Pointer.nativeValue(argument));
                 setInt(LibSpeexDsp.SPEEX_PREPROCESS_SET_AGC_MAX_GAIN, options.maxGainDb(), false);
+                setInt(LibSpeexDsp.SPEEX_PREPROCESS_SET_AGC_INCREMENT, AGC_INCREMENT_DB_PER_S, false);
             }
             setInt(LibSpeexDsp.SPEEX_PREPROCESS_SET_VAD, options.voiceActivity() ? 1 : 0, false);
             if (options.echoCancellation()) {
