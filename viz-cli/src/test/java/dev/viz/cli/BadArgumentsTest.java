@@ -35,6 +35,7 @@ class BadArgumentsTest {
         "-s 9 --redundancy maybe                    | --redundancy maybe: use auto, on or off",
         "-s 9 --input silence --output null --codec mp3 | codec 'mp3'",
         "-s 9 --input silence --output null --simulate loss=abc | loss",
+        "-s 9 --input silence --output null --aec maybe | --aec maybe: use on, off or auto",
     })
     void shouldExplainBadArgumentsAndExitWithStatus2(String args, String expected) throws Exception {
         String[] argv = args.isBlank() ? new String[0] : args.trim().split("\\s+");

@@ -86,6 +86,7 @@ final class EchoReference {
     private int lead;
     private final int guardSamples;
     private double availableSmoothed;
+    private double availableLow;
     private boolean locked;
     private long candidate;
     private int candidateCount;
@@ -166,6 +167,8 @@ final class EchoReference {
         }
         long available = w - end;
         availableSmoothed += (available - availableSmoothed) / 64.0;
+        // The low-water mark of what is available: drops at once, recovers over a few seconds.
+        availableLow = available < availableLow ? available : availableLow + (available - availableLow) / 512.0;
         if (Math.abs(availableSmoothed + slackSamples - base) > reanchorSamples) {
             anchor(w, end);
             result |= RESET_ADVISED;
@@ -179,6 +182,12 @@ final class EchoReference {
             long estimate = base - (long) Math.round(estimator.lagPoints() * block);
             long target = confirmed(estimate);
             long delta = target - applied;
+            int safeLead = leadFor(applied);
+            if (safeLead < lead - guardSamples / 4 && Math.abs(delta) <= deadBandSamples) {
+                // The reference arrives later than the lead assumed (bursty device threads): lead less.
+                lead = safeLead;
+                result |= RESET_ADVISED;
+            }
             if (Math.abs(delta) > deadBandSamples) {
                 applied = target;
                 lead = leadFor(target);
@@ -218,10 +227,11 @@ final class EchoReference {
 
     /**
      * The margin, or less when the echo comes back so soon after it was played that a full margin
-     * would ask for reference samples not yet written.
+     * would ask for reference samples not yet written (judged on the low-water mark of what the
+     * playback thread had written when the capture thread came, less a guard).
      */
     private int leadFor(long alignment) {
-        long echoDelay = (long) availableSmoothed - alignment;
+        long echoDelay = (long) availableLow - alignment;
         return (int) Math.max(0, Math.min(marginSamples, echoDelay - guardSamples));
     }
 
@@ -259,6 +269,7 @@ final class EchoReference {
         long b = w - end + slackSamples;
         base = Math.floorDiv(b + block - 1, block) * block;
         availableSmoothed = w - end;
+        availableLow = w - end;
         // Until the first estimate: assume a short path (device buffers of a few tens of ms).
         applied = base - slackSamples - sampleRateHz * 40L / 1000;
         lead = leadFor(applied);
