@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * test speech played 80 ms earlier at -6 dB (an echo) so the canceller works as in a call.
  *
  * <pre>
- * java -jar viz-benchmarks/target/viz-benchmarks.jar ProcessingBenchmark -prof gc
+ * java -jar viz-benchmarks/target/benchmarks.jar ProcessingBenchmark -prof gc
  * </pre>
  */
 @BenchmarkMode(Mode.AverageTime)
