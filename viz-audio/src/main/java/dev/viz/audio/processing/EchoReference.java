@@ -304,6 +304,13 @@ final class EchoReference {
         return anchored ? (availableSmoothed - applied) * 1000.0 / sampleRateHz : Double.NaN;
     }
 
+    /** Capture thread: the alignment state, for diagnosis. */
+    @Override
+    public String toString() {
+        return String.format("EchoReference[available mean %.0f low %.0f samples, applied %d, lead %d, confidence %.2f,"
+                + " underruns %d, moves %d]", availableSmoothed, availableLow, applied, lead, confidence(), underruns, jumps);
+    }
+
     /** Capture thread: the correlation peak (0..1) behind the last decision. */
     double confidence() {
         return estimator.confidence();

@@ -226,6 +226,11 @@ public final class SpeexProcessor implements AudioProcessor {
         return echo == null ? 0 : Math.max(0, echo.jumps() - 1);
     }
 
+    /** Capture thread: the echo reference's alignment state, for logs and diagnosis. */
+    public String echoDiagnostics() {
+        return echo == null ? "no echo cancellation" : echo.toString();
+    }
+
     /** Capture thread: frames processed, and of those, frames with voice. */
     public long frames() {
         return frames;

@@ -30,7 +30,7 @@ class RealEchoPathTest {
     static Run playThroughEchoPath(short[] far, int loopbackLatencyMs, double loopbackVolume, ProcessingOptions options)
             throws Exception {
         String module = SoundServer.pactl("load-module", "module-loopback", "source=viz_out.monitor", "sink=viz_mic",
-                "latency_msec=" + loopbackLatencyMs, "source_dont_move=true", "sink_dont_move=true").strip();
+                "latency_msec=" + loopbackLatencyMs, "adjust_time=0", "source_dont_move=true", "sink_dont_move=true").strip();
         try {
             setLoopbackVolume(module, loopbackVolume);
             AudioDevice output = PortAudioBackend.output("viz_speaker");
@@ -105,6 +105,7 @@ class RealEchoPathTest {
         if (failure.get() != null) {
             throw new AssertionError("playback failed: " + failure.get(), failure.get());
         }
+        System.out.println("sound server echo path: " + processor.echoDiagnostics());
         return new Run(captured, processed, processor.echoDelayMs(), processor.echoReferenceUnderruns());
     }
 
