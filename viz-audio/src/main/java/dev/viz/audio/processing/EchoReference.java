@@ -27,7 +27,7 @@ import java.lang.invoke.VarHandle;
  * a clock difference between the two directions moves the true alignment slowly, the estimator
  * follows it, and the applied alignment jumps once three decisions in a row (1.5 s) differ from it by more than a
  * dead band of half the margin (the echo then still falls inside the filter; 100 ppm of drift needs
- * a jump every two minutes, which the canceller absorbs within a second). A gap in playback (the player called {@link #played} late by more than a few frames, as
+ * a jump about every 200 s, after which the canceller is made afresh and reconverges within about 2 s; not yet tested with a drifting clock). A gap in playback (the player called {@link #played} late by more than a few frames, as
  * after an underrun) is filled with silence so the sample count keeps time with the device.
  *
  * <p>Threads: {@link #played} on the playback thread only; every other method on the capture
