@@ -127,6 +127,18 @@ final class VizCommand implements Callable<Integer> {
             description = "Opus bitrate in bit/s, 6000 to 510000 (default: ${DEFAULT-VALUE}).")
     int bitrateBps;
 
+    @Option(names = "--aec", paramLabel = "on|off",
+            description = "Echo cancellation (default: on when both input and output are sound devices).")
+    String aec;
+
+    @Option(names = "--denoise", paramLabel = "on|off",
+            description = "Noise suppression (default: on when the input is a sound device).")
+    String denoise;
+
+    @Option(names = "--agc", paramLabel = "on|off",
+            description = "Automatic gain control (default: on when the input is a sound device).")
+    String agc;
+
     @Option(names = "--codec", paramLabel = "CODEC", defaultValue = "auto",
             description = "Opus implementation: auto (native libopus where installed, else Concentus), native or"
                     + " concentus (default: ${DEFAULT-VALUE}).")
@@ -247,6 +259,12 @@ final class VizCommand implements Callable<Integer> {
                         + " (0 waits for ever)");
             }
         }
+        dev.viz.audio.processing.ProcessingOptions processing;
+        try {
+            processing = processingOptions(input, output, aec, denoise, agc);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         Transport transport;
         try {
             if (relay != null) {
@@ -327,6 +345,12 @@ final class VizCommand implements Callable<Integer> {
         if (durationS != null) {
             builder.duration(Duration.ofMillis(Math.round(durationS * 1000)));
         }
+        dev.viz.core.AudioProcessor processor = dev.viz.audio.processing.AudioProcessing.create(processing,
+                warning -> err.println("viz: " + warning));
+        if (processor != dev.viz.core.AudioProcessor.NONE) {
+            err.println("viz: audio processing: " + processor.name());
+        }
+        builder.processor(processor);
         if (plaintext) {
             err.println("viz: WARNING: --insecure-plaintext: this call is NOT encrypted;"
                     + " anyone on the path can listen and inject audio");
@@ -356,6 +380,20 @@ final class VizCommand implements Callable<Integer> {
             }
         }
         return f;
+    }
+
+    /**
+     * The processing for a call from {@code input} to {@code output} with the user's --aec, --denoise
+     * and --agc (on, off or auto; null for the default of the devices).
+     *
+     * @throws IllegalArgumentException for a value that is not on, off or auto
+     */
+    static dev.viz.audio.processing.ProcessingOptions processingOptions(String input, String output, String aec,
+            String denoise, String agc) {
+        return dev.viz.audio.processing.ProcessingDefaults.forCall(input, output,
+                dev.viz.audio.processing.ProcessingDefaults.parseSwitch(aec, "--aec"),
+                dev.viz.audio.processing.ProcessingDefaults.parseSwitch(denoise, "--denoise"),
+                dev.viz.audio.processing.ProcessingDefaults.parseSwitch(agc, "--agc"));
     }
 
     /** Wraps the UDP transport in the Noise secure layer with the user's identity and chosen authentication. */

@@ -46,6 +46,7 @@ class BadArgumentsTest {
         "-s --relay http://x --input silence        | is not a TURN URI",
         "-c viz:relay?peer=1.2.3.4:5 --input silence | the invite has no 'turn'",
         "-c host:9 --relay turn:a:b@h --input silence | --relay and --relay-secret are for the listener",
+        "-s 9 --input silence --output null --aec maybe | --aec maybe: use on, off or auto",
     })
     void shouldExplainBadArgumentsAndExitWithStatus2(String args, String expected) throws Exception {
         String[] argv = args.isBlank() ? new String[0] : args.trim().split("\\s+");
