@@ -259,7 +259,7 @@ final class VizCommand implements Callable<Integer> {
                     + " anyone on the path can listen and inject audio");
         }
         return runCall(builder, (listenPort != null ? "listening on UDP port " + listenPort
-                : "calling " + connectTo) + ", codec " + selectedCodec.name(), statsFile, spec.commandLine().getErr());
+                : "calling " + connectTo) + ", codec " + dev.viz.audio.Codecs.describe(selectedCodec), statsFile, spec.commandLine().getErr());
     }
 
     /** Wraps the UDP transport in the Noise secure layer with the user's identity and chosen authentication. */

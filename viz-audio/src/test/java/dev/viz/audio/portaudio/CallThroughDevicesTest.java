@@ -45,53 +45,53 @@ class CallThroughDevicesTest {
         PORTAUDIO {
             @Override
             boolean available() {
-                return PortAudioBackend.isAvailable();
+                return PortAudioBackend.system().isAvailable();
             }
 
             @Override
             String unavailableMessage() {
-                return PortAudioBackend.unavailableMessage();
+                return String.valueOf(PortAudioBackend.system().unavailabilityCause());
             }
 
             @Override
             AudioDevice microphone() throws IOException {
-                return PortAudioBackend.input("viz_mic"); // ALSA viz_mic: the source viz_mic.monitor
+                return PortAudioBackend.system().input("viz_mic"); // ALSA viz_mic: the source viz_mic.monitor
             }
 
             @Override
             AudioDevice namedSpeaker() throws IOException {
-                return PortAudioBackend.output("viz_speaker"); // ALSA viz_speaker: the sink viz_out
+                return PortAudioBackend.system().output("viz_speaker"); // ALSA viz_speaker: the sink viz_out
             }
 
             @Override
             AudioDevice defaultSpeaker() throws IOException {
-                return PortAudioBackend.defaultOutput();
+                return PortAudioBackend.system().defaultOutput();
             }
         },
         JAVASOUND {
             @Override
             boolean available() {
-                return JavaSoundBackend.isAvailable();
+                return JavaSoundBackend.system().isAvailable();
             }
 
             @Override
             String unavailableMessage() {
-                return JavaSoundBackend.unavailableMessage();
+                return String.valueOf(JavaSoundBackend.system().unavailabilityCause());
             }
 
             @Override
             AudioDevice microphone() throws IOException {
-                return JavaSoundBackend.defaultInput(); // the server's default source, set by the test
+                return JavaSoundBackend.system().defaultInput(); // the server's default source, set by the test
             }
 
             @Override
             AudioDevice namedSpeaker() throws IOException {
-                return JavaSoundBackend.defaultOutput(); // Java Sound sees only the default: viz_out
+                return JavaSoundBackend.system().defaultOutput(); // Java Sound sees only the default: viz_out
             }
 
             @Override
             AudioDevice defaultSpeaker() throws IOException {
-                return JavaSoundBackend.defaultOutput();
+                return JavaSoundBackend.system().defaultOutput();
             }
         };
 
