@@ -106,14 +106,14 @@ public final class NativeOpus {
         return loaded == null ? null : loaded.source();
     }
 
-    /** For logs and the CLI: {@code libopus 1.3.1 (system)}, {@code libopus 1.1.2 (bundled: natives/...)}. */
+    /** For logs and the CLI: {@code libopus 1.3.1, system} or {@code libopus 1.1.2, bundled /natives/...}. */
     public static String describe() {
         Loaded loaded = PROBE.loaded();
         if (loaded == null) {
             return "native Opus unavailable";
         }
-        return loaded.version() + " (" + loaded.source().name().toLowerCase(java.util.Locale.ROOT)
-                + (loaded.source() == Source.SYSTEM ? "" : ": " + loaded.location()) + ")";
+        return loaded.version() + ", " + loaded.source().name().toLowerCase(java.util.Locale.ROOT)
+                + (loaded.source() == Source.SYSTEM ? "" : " " + loaded.location());
     }
 
     private static Loaded load() throws IOException {
