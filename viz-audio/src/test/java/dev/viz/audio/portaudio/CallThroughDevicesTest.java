@@ -49,7 +49,7 @@ class CallThroughDevicesTest {
             }
 
             @Override
-            String unavailableMessage() {
+            String whyUnavailable() {
                 return String.valueOf(PortAudioBackend.system().unavailabilityCause());
             }
 
@@ -75,7 +75,7 @@ class CallThroughDevicesTest {
             }
 
             @Override
-            String unavailableMessage() {
+            String whyUnavailable() {
                 return String.valueOf(JavaSoundBackend.system().unavailabilityCause());
             }
 
@@ -97,7 +97,7 @@ class CallThroughDevicesTest {
 
         abstract boolean available();
 
-        abstract String unavailableMessage();
+        abstract String whyUnavailable();
 
         abstract AudioDevice microphone() throws IOException;
 
@@ -113,9 +113,9 @@ class CallThroughDevicesTest {
 
     private static void assumeAvailable(Backend backend) {
         if (!backend.available()) {
-            System.out.println("SKIPPED (" + backend + " unavailable): " + backend.unavailableMessage());
+            System.out.println("SKIPPED (" + backend + " unavailable): " + backend.whyUnavailable());
         }
-        Assumptions.assumeTrue(backend.available(), backend::unavailableMessage);
+        Assumptions.assumeTrue(backend.available(), backend::whyUnavailable);
     }
 
     /** Speaker side: {@code input} into the call. Listener side: the call into {@code output}. */
