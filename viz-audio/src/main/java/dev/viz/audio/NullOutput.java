@@ -19,7 +19,7 @@ public final class NullOutput extends PacedDevice {
     }
 
     private NullOutput(boolean paced) {
-        super(Direction.OUTPUT, paced, "for a silent input use silence");
+        super("null", Direction.OUTPUT, paced, "for a silent input use silence");
     }
 
     /** A null output that never waits. */
@@ -27,10 +27,6 @@ public final class NullOutput extends PacedDevice {
         return new NullOutput(false);
     }
 
-    @Override
-    public String name() {
-        return "null";
-    }
 
     @Override
     protected void play(short[] pcm, int offset, int samples) {

@@ -20,6 +20,7 @@ import java.io.IOException;
  * any thread. Allocates nothing per read or write.
  */
 abstract class PacedDevice implements AudioDevice {
+    private final String name;
     private final Direction direction;
     private final boolean paced;
     private final String otherDirectionHint;
@@ -28,14 +29,21 @@ abstract class PacedDevice implements AudioDevice {
     private int channels;
 
     /**
+     * @param name the device's spec, as {@link AudioDevices#parseInput} takes it: {@code wav:FILE}
      * @param otherDirectionHint what to use instead when the device is opened the other way, for
      *     example {@code "to discard what is played use the output null"}
      */
-    PacedDevice(Direction direction, boolean paced, String otherDirectionHint) {
+    PacedDevice(String name, Direction direction, boolean paced, String otherDirectionHint) {
+        this.name = name;
         this.direction = direction;
         this.paced = paced;
         this.otherDirectionHint = otherDirectionHint;
         this.clock = new FrameClock(direction == Direction.INPUT);
+    }
+
+    @Override
+    public final String name() {
+        return name;
     }
 
     /** Whether reads or writes wait in real time. */

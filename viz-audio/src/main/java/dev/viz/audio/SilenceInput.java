@@ -19,7 +19,7 @@ public final class SilenceInput extends PacedDevice {
     }
 
     private SilenceInput(boolean paced) {
-        super(Direction.INPUT, paced, "to discard what is played use the output null");
+        super("silence", Direction.INPUT, paced, "to discard what is played use the output null");
     }
 
     /** Silence as fast as the caller asks. */
@@ -27,10 +27,6 @@ public final class SilenceInput extends PacedDevice {
         return new SilenceInput(false);
     }
 
-    @Override
-    public String name() {
-        return "silence";
-    }
 
     @Override
     protected int fill(short[] pcm, int offset, int samples) {

@@ -39,7 +39,7 @@ public final class ToneInput extends PacedDevice {
     }
 
     private ToneInput(double hz, double amplitude, boolean paced) {
-        super(Direction.INPUT, paced, "outputs are wav:FILE, null or default");
+        super(name(hz), Direction.INPUT, paced, "outputs are wav:FILE, null or default");
         if (!(hz > 0) || Double.isInfinite(hz)) {
             throw new IllegalArgumentException("tone frequency " + hz + " Hz: use a positive number of Hz");
         }
@@ -60,8 +60,7 @@ public final class ToneInput extends PacedDevice {
         return new ToneInput(hz, amplitude, false);
     }
 
-    @Override
-    public String name() {
+    private static String name(double hz) {
         return "tone:" + (hz == Math.rint(hz) ? Long.toString((long) hz) : Double.toString(hz));
     }
 

@@ -37,7 +37,7 @@ public final class WavFileInput extends PacedDevice {
     }
 
     private WavFileInput(Path file, boolean paced) {
-        super(Direction.INPUT, paced, "to record into a WAV file use an output wav:FILE");
+        super("wav:" + file, Direction.INPUT, paced, "to record into a WAV file use an output wav:FILE");
         this.file = Objects.requireNonNull(file, "file");
     }
 
@@ -46,10 +46,6 @@ public final class WavFileInput extends PacedDevice {
         return new WavFileInput(file, false);
     }
 
-    @Override
-    public String name() {
-        return "wav:" + file;
-    }
 
     /** The file read. */
     public Path file() {

@@ -64,7 +64,7 @@ public final class WavFileOutput extends PacedDevice {
     }
 
     private WavFileOutput(Path file, boolean paced) {
-        super(Direction.OUTPUT, paced, "to play a WAV file into the call use an input wav:FILE");
+        super("wav:" + file, Direction.OUTPUT, paced, "to play a WAV file into the call use an input wav:FILE");
         this.file = Objects.requireNonNull(file, "file");
     }
 
@@ -73,10 +73,6 @@ public final class WavFileOutput extends PacedDevice {
         return new WavFileOutput(file, false);
     }
 
-    @Override
-    public String name() {
-        return "wav:" + file;
-    }
 
     /** The file written. */
     public Path file() {
