@@ -359,7 +359,7 @@ final class VizCommand implements Callable<Integer> {
                 : listenPort != null ? carrierOptions.listenBanner(listenPort)
                 : invite != null ? "calling through the relay " + invite.relay() + " (path: relay)"
                 : "calling " + connectTo;
-        return runCall(builder, banner + ", codec " + selectedCodec.name(), statsFile, spec.commandLine().getErr(),
+        return runCall(builder, banner + ", codec " + dev.viz.audio.Codecs.describe(selectedCodec), statsFile, spec.commandLine().getErr(),
                 carrierOptions::statsJson);
     }
 

@@ -22,7 +22,7 @@ public final class AudioProcessing {
         }
         if (!SpeexDsp.isAvailable()) {
             if (warnings != null) {
-                warnings.accept(options.describe() + " off: " + SpeexDsp.unavailableMessage());
+                warnings.accept(options.describe() + " off: " + SpeexDsp.explanation());
             }
             return AudioProcessor.NONE;
         }

@@ -2,12 +2,14 @@ package dev.viz.audio.processing;
 
 import com.sun.jna.Library;
 import com.sun.jna.NativeLibrary;
+import dev.viz.audio.internal.NativeProbe;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Whether the native speexdsp library can be used in this process, probed once (Netty style):
- * {@link #isAvailable()}, {@link #unavailabilityCause()}, {@link #ensureAvailable()}.
+ * {@link #isAvailable()}, {@link #unavailabilityCause()}, {@link #ensureAvailability()}, through the
+ * same {@link NativeProbe} as PortAudio and libopus.
  *
  * <p>The library is looked up as {@code speexdsp} (JNA's search, which on Linux also finds the
  * versioned {@code libspeexdsp.so.1} of Debian's {@code libspeexdsp1}), then as
@@ -30,17 +32,11 @@ public final class SpeexDsp {
     private static final int RTLD_NOW = 2;
     private static final int RTLD_LOCAL = 0;
 
-    private static final Throwable CAUSE;
-
-    static {
-        Throwable cause = null;
-        try {
-            LibSpeexDsp.register(load());
-        } catch (LinkageError | RuntimeException e) {
-            cause = e;
-        }
-        CAUSE = cause;
-    }
+    private static final NativeProbe<NativeLibrary> PROBE = new NativeProbe<>("speexdsp", INSTALL_HINT, () -> {
+        NativeLibrary library = load();
+        LibSpeexDsp.register(library);
+        return library;
+    });
 
     private SpeexDsp() {
     }
@@ -64,25 +60,23 @@ public final class SpeexDsp {
         }
     }
 
-    /** Whether speexdsp was found and bound. */
+    /** Whether speexdsp was found and bound; the first call probes. */
     public static boolean isAvailable() {
-        return CAUSE == null;
+        return PROBE.isAvailable();
     }
 
-    /** Why speexdsp cannot be used (the original error), or null when it can. */
+    /** Why speexdsp cannot be used (the loader's original error), or null when it can. */
     public static Throwable unavailabilityCause() {
-        return CAUSE;
+        return PROBE.unavailabilityCause();
     }
 
-    /** One line for a log or the terminal: why processing is off and what to install. */
-    public static String unavailableMessage() {
-        return CAUSE == null ? null : "speexdsp is unavailable (" + CAUSE.getMessage() + "): " + INSTALL_HINT;
+    /** One line for a log or the terminal, or null when available: why processing is off and what to install. */
+    public static String explanation() {
+        return PROBE.explanation();
     }
 
-    /** @throws IllegalStateException saying what to install, with the cause, when speexdsp cannot be used */
-    public static void ensureAvailable() {
-        if (CAUSE != null) {
-            throw new IllegalStateException(unavailableMessage(), CAUSE);
-        }
+    /** @throws java.io.IOException saying what to install, caused by the original error, when speexdsp cannot be used */
+    public static void ensureAvailability() throws java.io.IOException {
+        PROBE.ensureAvailability();
     }
 }

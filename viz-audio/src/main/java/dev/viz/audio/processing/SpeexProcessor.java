@@ -61,7 +61,9 @@ public final class SpeexProcessor implements AudioProcessor {
      * @throws IllegalStateException saying what to install when speexdsp is missing
      */
     public SpeexProcessor(ProcessingOptions options) {
-        SpeexDsp.ensureAvailable();
+        if (!SpeexDsp.isAvailable()) {
+            throw new IllegalStateException(SpeexDsp.explanation(), SpeexDsp.unavailabilityCause());
+        }
         this.options = options;
         this.preprocess = options.noiseSuppression() || options.gainControl() || options.voiceActivity()
                 || options.echoCancellation();

@@ -25,7 +25,7 @@ class EchoMeasurement {
     void shouldCancelEchoOverTwentySecondsAfterThreeOfConvergence() throws IOException {
         String csv = System.getProperty("viz.aec.measure");
         assumeTrue(csv != null && !csv.isBlank(), "opt-in: -Dviz.aec.measure=FILE.csv");
-        assumeTrue(SpeexDsp.isAvailable(), () -> "skipped: " + SpeexDsp.unavailableMessage());
+        assumeTrue(SpeexDsp.isAvailable(), () -> "skipped: " + SpeexDsp.explanation());
         short[] far = EchoLab.farEnd();
         short[] near = EchoLab.nearEnd();
         Path out = Path.of(csv).toAbsolutePath();

@@ -33,8 +33,8 @@ class RealEchoPathTest {
                 "latency_msec=" + loopbackLatencyMs, "adjust_time=0", "source_dont_move=true", "sink_dont_move=true").strip();
         try {
             setLoopbackVolume(module, loopbackVolume);
-            AudioDevice output = PortAudioBackend.output("viz_speaker");
-            AudioDevice input = PortAudioBackend.input("viz_mic");
+            AudioDevice output = PortAudioBackend.system().output("viz_speaker");
+            AudioDevice input = PortAudioBackend.system().input("viz_mic");
             try (SpeexProcessor processor = new SpeexProcessor(options)) {
                 processor.open(FORMAT);
                 input.open(AudioDevice.Direction.INPUT, FORMAT);
@@ -122,8 +122,8 @@ class RealEchoPathTest {
             return "opt-in: -Dviz.aec.soundServer=true";
         });
         SoundServer.assumeRunning();
-        assumeTrue(SpeexDsp.isAvailable(), () -> "skipped: " + SpeexDsp.unavailableMessage());
-        assumeTrue(PortAudioBackend.isAvailable(), () -> "skipped: " + PortAudioBackend.unavailableMessage());
+        assumeTrue(SpeexDsp.isAvailable(), () -> "skipped: " + SpeexDsp.explanation());
+        assumeTrue(PortAudioBackend.system().isAvailable(), () -> "skipped: " + PortAudioBackend.system().unavailabilityCause());
         short[] far = EchoLab.slice(EchoLab.farEnd(), 0, 12);
         Run run = playThroughEchoPath(far, 60, 0.5, ProcessingOptions.builder().echoCancellation(true).build());
         double echoDbfs = EchoLab.dbfs(run.captured(), 3 * EchoLab.RATE, run.captured().length);

@@ -24,7 +24,7 @@ class SpeexProcessorTest {
 
     @BeforeAll
     static void speexdsp() {
-        assumeTrue(SpeexDsp.isAvailable(), () -> "skipped: " + SpeexDsp.unavailableMessage());
+        assumeTrue(SpeexDsp.isAvailable(), () -> "skipped: " + SpeexDsp.explanation());
     }
 
     static SpeexProcessor open(ProcessingOptions options, int frameMs) {
