@@ -373,6 +373,7 @@ public final class SessionEngine implements Transport.Events {
     @Override
     public void onRejected(Transport.Rejection why) {
         counters.increment(Stat.DATAGRAMS_REJECTED);
+        counters.increment(Stat.of(why));
     }
 
     // ---- VoiceSession API -----------------------------------------------------------------------
