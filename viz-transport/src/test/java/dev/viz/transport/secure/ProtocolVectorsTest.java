@@ -382,10 +382,10 @@ class ProtocolVectorsTest {
         json.put("receiverReportWithBatch", withBatch);
 
         byte[] alone = new byte[ReceiverReport.LENGTH];
-        ReceiverReport.write(alone, 0, false, 7_000_000L, 0L, 0L, ReceiverReport.LOSS_UNKNOWN, 0L, 0xFFFF_FFFFL, 0L);
+        ReceiverReport.write(alone, 0, false, 7_000_000L, 0L, 0L, ReceiverReport.LOSS_UNKNOWN, 0L, 0L, 0L);
         Map<String, Object> reportAlone = new LinkedHashMap<>();
         reportAlone.put("what", "report alone: timestamp 7000000 us, nothing to echo, loss unknown (nothing expected),"
-                + " no frame lost, highest sequence ffffffff, jitter 0");
+                + " no frame lost, no frame received (highest sequence 0), jitter 0");
         reportAlone.put("payload", HEX.formatHex(alone));
         json.put("receiverReportAlone", reportAlone);
 
