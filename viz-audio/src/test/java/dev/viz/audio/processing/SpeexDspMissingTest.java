@@ -41,10 +41,10 @@ class SpeexDspMissingTest {
         assertEquals(0, process.exitValue(), output);
         assertTrue(output.contains("available=false"), output);
         assertTrue(output.contains("cause=UnsatisfiedLinkError"), output);
-        assertTrue(output.contains("warning=aec+ns+agc+vad off: speexdsp is unavailable"), output);
+        assertTrue(output.contains("warning=aec+ns+agc+vad off: speexdsp is not available"), output);
         assertTrue(output.contains("apt-get install libspeexdsp1"), output);
         assertTrue(output.contains("processor=none"), output);
-        assertTrue(output.contains("message=speexdsp is unavailable"), output);
+        assertTrue(output.contains("message=speexdsp is not available"), output);
         assertTrue(!output.contains("constructed"), output);
     }
 }

@@ -183,6 +183,9 @@ public final class StreamTransport implements Transport {
         }
         this.events = Objects.requireNonNull(events, "events");
         startDial(System.nanoTime());
+        // Ready at once, as a calling UDP transport is: the peer's address is known, and what is sent
+        // before the stream is up waits for it (the newest datagram only).
+        events.onReady(description);
     }
 
     private void startDial(long nowNs) {

@@ -12,4 +12,10 @@ class FallbackUdpContractTest extends TransportContract {
         return new Transport[] {new FallbackTransport("127.0.0.1", port, UdpTransport.DEFAULT_MAX_DATAGRAM_BYTES),
             Ports.loopbackListener(port).build()};
     }
+
+    /** Sockets: the listener knows which host each payload came from. */
+    @Override
+    protected boolean identifiesSources() {
+        return true;
+    }
 }

@@ -11,4 +11,10 @@ class RawTcpContractTest extends TransportContract {
         int port = Ports.freeUdpAndTcp();
         return new Transport[] {StreamTransport.tcp("127.0.0.1", port).build(), Ports.loopbackListener(port).build()};
     }
+
+    /** Sockets: the listener knows which host each payload came from. */
+    @Override
+    protected boolean identifiesSources() {
+        return true;
+    }
 }

@@ -15,4 +15,10 @@ class WebSocketContractTest extends TransportContract {
             StreamTransport.webSocket(URI.create("ws://127.0.0.1:" + port + "/viz")).environment(Map.of()).build(),
             Ports.loopbackListener(port).build()};
     }
+
+    /** Sockets: the listener knows which host each payload came from. */
+    @Override
+    protected boolean identifiesSources() {
+        return true;
+    }
 }

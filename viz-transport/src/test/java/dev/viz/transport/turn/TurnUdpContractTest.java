@@ -47,4 +47,10 @@ class TurnUdpContractTest extends TransportContract {
         TurnTransport caller = configure(server()).peer(listener.relayedAddress()).build();
         return new Transport[] {caller, listener};
     }
+
+    /** Sockets: the listener knows which host each payload came from. */
+    @Override
+    protected boolean identifiesSources() {
+        return true;
+    }
 }
