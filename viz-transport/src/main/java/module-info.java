@@ -1,7 +1,9 @@
 /**
  * Viz transports: plain UDP ({@code dev.viz.transport.udp}), the Noise secure layer
  * ({@code dev.viz.transport.secure}), impairment for tests and demonstrations
- * ({@code dev.viz.transport.impair}) and the in-memory pair ({@code dev.viz.transport.loopback}).
+ * ({@code dev.viz.transport.impair}), the in-memory pair ({@code dev.viz.transport.loopback}), stream
+ * carriers for tunnels ({@code dev.viz.transport.stream}), the one-port listener and the UDP-then-TCP
+ * caller ({@code dev.viz.transport.reach}) and the TURN relay client ({@code dev.viz.transport.turn}).
  * The secure layer's parts and wire formats ({@code dev.viz.transport.secure.internal}) are not
  * exported; its default provider is registered as the {@link dev.viz.core.spi.TransportSecurityProvider}
  * that makes {@code VoiceSession.builder()} secure by default.
@@ -18,6 +20,9 @@ module dev.viz.transport {
     exports dev.viz.transport.secure;
     exports dev.viz.transport.impair;
     exports dev.viz.transport.loopback;
+    exports dev.viz.transport.stream;
+    exports dev.viz.transport.reach;
+    exports dev.viz.transport.turn;
 
     provides dev.viz.core.spi.TransportSecurityProvider
             with dev.viz.transport.secure.internal.DefaultSecurityProvider;

@@ -1,7 +1,5 @@
 package dev.viz.audio;
 
-import dev.viz.audio.internal.SoundBackend;
-import dev.viz.audio.internal.SoundBackends;
 import dev.viz.audio.javasound.JavaSoundBackend;
 import dev.viz.audio.portaudio.PortAudioBackend;
 import dev.viz.core.AudioDevice;
@@ -40,7 +38,19 @@ public final class AudioDevices {
     /** What works as an output when no sound device does, in CLI terms. */
     public static final String OUTPUT_SPECS = "wav:FILE|null";
 
+    /** PortAudio first (lowest latency), then Java Sound (nothing to install). */
+    private static final List<SoundBackend> BACKENDS =
+            List.of(PortAudioBackend.system(), JavaSoundBackend.system());
+
     private AudioDevices() {
+    }
+
+    /**
+     * The sound device backends in the order {@link #defaultInput()} and {@link #defaultOutput()}
+     * try them: the first that is available and has a default device wins.
+     */
+    public static List<SoundBackend> backends() {
+        return BACKENDS;
     }
 
     /** Plays {@code file} (any common PCM WAV) into the call, then ends the stream. */
@@ -89,13 +99,9 @@ public final class AudioDevices {
     private static AudioDevice fromBackends(boolean input) throws IOException {
         List<String> reasons = new ArrayList<>();
         IOException last = null;
-        for (SoundBackend backend : SoundBackends.all()) {
-            if (!backend.isAvailable()) {
-                Throwable cause = backend.unavailabilityCause();
-                reasons.add(backend.name() + ": " + (cause == null ? "not available" : cause.getMessage()));
-                continue;
-            }
+        for (SoundBackend backend : BACKENDS) {
             try {
+                backend.ensureAvailability();
                 AudioDevice device = input ? backend.defaultInput() : backend.defaultOutput();
                 if (!reasons.isEmpty()) {
                     LOG.warn("default {} from {}, because {}", input ? "input" : "output", backend.name(),
@@ -131,12 +137,12 @@ public final class AudioDevices {
         String kind = kind(s);
         switch (kind) {
             case "portaudio":
-                return PortAudioBackend.input(s);
+                return PortAudioBackend.system().input(s);
             case "javasound":
-                return JavaSoundBackend.input(s);
+                return JavaSoundBackend.system().input(s);
             case "monitor":
                 noArgument(s, "monitor");
-                return PortAudioBackend.monitorInput();
+                return PortAudioBackend.system().monitorInput();
             case "wav":
                 return wav(readableFile(s));
             case "tone":
@@ -167,9 +173,9 @@ public final class AudioDevices {
         String kind = kind(s);
         switch (kind) {
             case "portaudio":
-                return PortAudioBackend.output(s);
+                return PortAudioBackend.system().output(s);
             case "javasound":
-                return JavaSoundBackend.output(s);
+                return JavaSoundBackend.system().output(s);
             case "monitor":
                 throw new IllegalArgumentException("output 'monitor': monitor is an input (it captures what the"
                         + " default output plays)");
@@ -200,24 +206,12 @@ public final class AudioDevices {
         lines.add("wav:FILE, tone:HZ, silence          (inputs, always available)");
         lines.add("wav:FILE, null                      (outputs, always available)");
         lines.add("default                             (the first backend's default device)");
-        if (PortAudioBackend.isAvailable()) {
-            lines.add("monitor                             (input: what the default output plays)");
+        for (SoundBackend backend : BACKENDS) {
             try {
-                for (Object device : PortAudioBackend.listDevices()) {
-                    lines.add(device.toString());
-                }
+                lines.addAll(backend.describeDevices());
             } catch (IOException e) {
-                lines.add("portaudio: " + e.getMessage());
+                lines.add(backend.name() + ": " + (backend.isAvailable() ? "" : "not available: ") + e.getMessage());
             }
-        } else {
-            lines.add("portaudio: not available: " + PortAudioBackend.unavailableMessage());
-        }
-        if (JavaSoundBackend.isAvailable()) {
-            for (Object device : JavaSoundBackend.listDevices()) {
-                lines.add(device.toString());
-            }
-        } else {
-            lines.add("javasound: not available: " + JavaSoundBackend.unavailableMessage());
         }
         return lines;
     }

@@ -1,13 +1,14 @@
 package dev.viz.audio;
 
+import dev.viz.audio.internal.NativeProbe;
 import dev.viz.audio.opus.nativelib.NativeOpus;
 import dev.viz.audio.opus.nativelib.NativeOpusCodec;
 import dev.viz.core.Codec;
 
 /**
- * Chooses between the two Opus codecs: native libopus (faster, allocation-free, needs the system
- * library) and Concentus (pure Java, runs anywhere). Both speak the same Opus and decode each
- * other's packets.
+ * Chooses between the two Opus codecs: native libopus (faster, allocation-free; the system's
+ * library, else the copy bundled in {@code opus-java-natives}, see {@link NativeOpus}) and Concentus
+ * (pure Java, runs anywhere). Both speak the same Opus and decode each other's packets.
  */
 public final class Codecs {
     /** The choices {@link #select} accepts. */
@@ -32,9 +33,11 @@ public final class Codecs {
             case "auto":
                 return NativeOpus.isAvailable() ? new NativeOpusCodec(bitrateBps) : concentus(bitrateBps);
             case "native":
-                if (!NativeOpus.isAvailable()) {
-                    throw new IllegalArgumentException("--codec native: " + NativeOpus.cause().getMessage()
-                            + " (or use --codec concentus, the pure-Java codec)");
+                try {
+                    NativeOpus.ensureAvailability();
+                } catch (IllegalStateException e) {
+                    throw new IllegalArgumentException("--codec native: " + e.getMessage()
+                            + " (or use --codec concentus, the pure-Java codec)", e.getCause());
                 }
                 return new NativeOpusCodec(bitrateBps);
             case "concentus":
@@ -42,6 +45,21 @@ public final class Codecs {
             default:
                 throw new IllegalArgumentException("codec '" + choice + "': use " + CHOICES);
         }
+    }
+
+    /**
+     * The codec's name and where it comes from, for the CLI's first line and logs: {@code opus/native
+     * (libopus 1.3.1 (system))}, {@code opus/concentus (pure Java; native libopus: not available ...)}.
+     */
+    public static String describe(Codec codec) {
+        if (codec instanceof NativeOpusCodec) {
+            return codec.name() + " (" + NativeOpus.describe() + ")";
+        }
+        if (codec instanceof OpusCodec) {
+            return codec.name() + " (pure Java" + (NativeOpus.isAvailable() ? ")"
+                    : "; native libopus: " + NativeProbe.firstLine(NativeOpus.unavailabilityCause()) + ")");
+        }
+        return codec.name();
     }
 
     private static Codec concentus(int bitrateBps) {

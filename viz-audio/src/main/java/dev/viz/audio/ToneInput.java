@@ -1,7 +1,5 @@
 package dev.viz.audio;
 
-import dev.viz.audio.internal.FrameClock;
-import dev.viz.core.AudioDevice;
 import dev.viz.core.AudioFormat;
 import java.io.IOException;
 
@@ -15,15 +13,12 @@ import java.io.IOException;
  * <p>Threads: {@link #read} from one thread, {@link #close} from any (it wakes a paced read, which
  * then throws an {@link IOException}). Allocates nothing per read.
  */
-public final class ToneInput implements AudioDevice {
+public final class ToneInput extends PacedDevice {
     /** Default amplitude: 0.25 of full scale (about −12 dBFS), loud but far from clipping. */
     public static final double DEFAULT_AMPLITUDE = 0.25;
 
     private final double hz;
     private final double amplitude;
-    private final boolean paced;
-    private final FrameClock clock = new FrameClock(true);
-    private volatile boolean open;
     private double phase;
     private double phaseStep;
     private int channels;
@@ -44,6 +39,7 @@ public final class ToneInput implements AudioDevice {
     }
 
     private ToneInput(double hz, double amplitude, boolean paced) {
+        super(name(hz), Direction.INPUT, paced, "outputs are wav:FILE, null or default");
         if (!(hz > 0) || Double.isInfinite(hz)) {
             throw new IllegalArgumentException("tone frequency " + hz + " Hz: use a positive number of Hz");
         }
@@ -52,7 +48,6 @@ public final class ToneInput implements AudioDevice {
         }
         this.hz = hz;
         this.amplitude = amplitude;
-        this.paced = paced;
     }
 
     /** An unpaced tone at {@code hz} and {@link #DEFAULT_AMPLITUDE}. */
@@ -65,8 +60,7 @@ public final class ToneInput implements AudioDevice {
         return new ToneInput(hz, amplitude, false);
     }
 
-    @Override
-    public String name() {
+    private static String name(double hz) {
         return "tone:" + (hz == Math.rint(hz) ? Long.toString((long) hz) : Double.toString(hz));
     }
 
@@ -78,21 +72,9 @@ public final class ToneInput implements AudioDevice {
         return amplitude;
     }
 
-    public boolean isPaced() {
-        return paced;
-    }
-
+    /** @throws IOException for a tone at or above half the sample rate */
     @Override
-    public boolean supports(Direction direction) {
-        return direction == Direction.INPUT;
-    }
-
-    /** @throws IOException for the output direction, or a tone at or above half the sample rate */
-    @Override
-    public void open(Direction direction, AudioFormat format) throws IOException {
-        if (direction != Direction.INPUT) {
-            throw new IOException(name() + " is an input; outputs are wav:FILE, null or default");
-        }
+    protected void onOpen(AudioFormat format) throws IOException {
         if (hz >= format.sampleRateHz() / 2.0) {
             throw new IOException(name() + ": a tone must be below half the sample rate (" + format.sampleRateHz() / 2
                     + " Hz)");
@@ -100,16 +82,11 @@ public final class ToneInput implements AudioDevice {
         channels = format.channels();
         phaseStep = 2 * Math.PI * hz / format.sampleRateHz();
         phase = 0;
-        clock.start(format.sampleRateHz());
-        open = true;
     }
 
-    /** Capture thread. One frame of the tone; waits for its time when paced. */
+    /** Capture thread. One frame of the tone. */
     @Override
-    public int read(short[] pcm, int offset, int samples) throws IOException {
-        if (!open) {
-            throw new IOException(name() + " is not open");
-        }
+    protected int fill(short[] pcm, int offset, int samples) {
         double scale = amplitude * Short.MAX_VALUE;
         for (int i = 0; i < samples; i += channels) {
             short s = (short) Math.round(scale * Math.sin(phase));
@@ -121,32 +98,6 @@ public final class ToneInput implements AudioDevice {
                 phase -= 2 * Math.PI;
             }
         }
-        if (paced && !clock.await(samples / channels)) {
-            throw new IOException(name() + " was closed");
-        }
         return samples;
-    }
-
-    /** @throws IOException always: this device is an input */
-    @Override
-    public void write(short[] pcm, int offset, int samples) throws IOException {
-        throw new IOException(name() + " is an input");
-    }
-
-    @Override
-    public long xruns() {
-        return clock.xruns();
-    }
-
-    /** Wakes a paced read. Idempotent. */
-    @Override
-    public void close() {
-        open = false;
-        clock.stop();
-    }
-
-    @Override
-    public String toString() {
-        return name() + (paced ? "" : " (unpaced)");
     }
 }

@@ -1,10 +1,8 @@
 package dev.viz.audio;
 
 import dev.viz.audio.internal.DeviceGate;
-import dev.viz.audio.internal.FrameClock;
 import dev.viz.audio.internal.PcmFiles;
 import dev.viz.audio.internal.PcmSource;
-import dev.viz.core.AudioDevice;
 import dev.viz.core.AudioFormat;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,13 +25,10 @@ import java.util.Objects;
  * <p>Threads: {@link #read} from one thread, {@link #close} from any (it wakes a paced read, which
  * then throws an {@link IOException}).
  */
-public final class WavFileInput implements AudioDevice {
+public final class WavFileInput extends PacedDevice {
     private final Path file;
-    private final boolean paced;
-    private final FrameClock clock = new FrameClock(true);
     private final DeviceGate gate = new DeviceGate();
     private volatile PcmSource source;
-    private int channels;
     private boolean ended;
 
     /** A paced input reading {@code file}. */
@@ -42,8 +37,8 @@ public final class WavFileInput implements AudioDevice {
     }
 
     private WavFileInput(Path file, boolean paced) {
+        super("wav:" + file, Direction.INPUT, paced, "to record into a WAV file use an output wav:FILE");
         this.file = Objects.requireNonNull(file, "file");
-        this.paced = paced;
     }
 
     /** An input reading {@code file} as fast as the caller asks. */
@@ -51,58 +46,38 @@ public final class WavFileInput implements AudioDevice {
         return new WavFileInput(file, false);
     }
 
-    @Override
-    public String name() {
-        return "wav:" + file;
-    }
 
     /** The file read. */
     public Path file() {
         return file;
     }
 
-    /** Whether reads wait in real time. */
-    public boolean isPaced() {
-        return paced;
-    }
-
-    @Override
-    public boolean supports(Direction direction) {
-        return direction == Direction.INPUT;
-    }
-
     /**
      * Opens the file from its beginning.
      *
      * @throws java.nio.file.NoSuchFileException when it does not exist
-     * @throws IOException when it is not audio Java Sound can decode, or for the output direction
+     * @throws IOException when it is not audio Java Sound can decode
      */
     @Override
-    public void open(Direction direction, AudioFormat format) throws IOException {
-        if (direction != Direction.INPUT) {
-            throw new IOException(name() + " is an input; to record into a WAV file use an output wav:FILE");
-        }
+    protected void onOpen(AudioFormat format) throws IOException {
         if (gate.close()) {
             closeSource();
         }
         source = PcmFiles.open(file, format.sampleRateHz(), format.channels(), PcmFiles.Conversion.JAVA_SOUND);
-        channels = format.channels();
         ended = false;
-        clock.start(format.sampleRateHz());
         gate.opened();
     }
 
     /**
-     * Capture thread. Fills one frame (padding the file's last one with silence), waits for its time
-     * when paced, and returns {@code samples}; {@link #END_OF_STREAM} once the file is exhausted.
+     * Capture thread. Fills one frame (padding the file's last one with silence); {@link
+     * #END_OF_STREAM} once the file is exhausted.
      *
-     * @throws IOException when the device is not open or was closed while waiting, or the file
-     *     cannot be read
+     * @throws IOException when the device was closed, or the file cannot be read
      */
     @Override
-    public int read(short[] pcm, int offset, int samples) throws IOException {
+    protected int fill(short[] pcm, int offset, int samples) throws IOException {
         if (!gate.enter()) {
-            throw new IOException(name() + " is not open");
+            throw new IOException(name() + " was closed");
         }
         int filled = 0;
         try {
@@ -128,27 +103,12 @@ public final class WavFileInput implements AudioDevice {
             return END_OF_STREAM;
         }
         Arrays.fill(pcm, offset + filled, offset + samples, (short) 0);
-        if (paced && !clock.await(samples / channels)) {
-            throw new IOException(name() + " was closed");
-        }
         return samples;
     }
 
-    /** @throws IOException always: this device is an input */
+    /** Closes the file (now, or when a read in progress ends). */
     @Override
-    public void write(short[] pcm, int offset, int samples) throws IOException {
-        throw new IOException(name() + " is an input");
-    }
-
-    @Override
-    public long xruns() {
-        return clock.xruns();
-    }
-
-    /** Closes the file and wakes a paced read. Idempotent. */
-    @Override
-    public void close() {
-        clock.stop();
+    protected void onClose() {
         if (gate.close()) {
             closeSource();
         }
@@ -164,10 +124,5 @@ public final class WavFileInput implements AudioDevice {
                 // Closing a file we only read: nothing is lost.
             }
         }
-    }
-
-    @Override
-    public String toString() {
-        return name() + (paced ? "" : " (unpaced)");
     }
 }

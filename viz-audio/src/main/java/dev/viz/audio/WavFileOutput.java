@@ -1,8 +1,6 @@
 package dev.viz.audio;
 
 import dev.viz.audio.internal.DeviceGate;
-import dev.viz.audio.internal.FrameClock;
-import dev.viz.core.AudioDevice;
 import dev.viz.core.AudioFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -42,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * 44      samples ...
  * </pre>
  */
-public final class WavFileOutput implements AudioDevice {
+public final class WavFileOutput extends PacedDevice {
     private static final Logger LOG = LoggerFactory.getLogger(WavFileOutput.class);
 
     static final int HEADER_BYTES = 44;
@@ -51,13 +49,10 @@ public final class WavFileOutput implements AudioDevice {
     private static final long MAX_DATA_BYTES = 0xFFFF_FFFFL - 36;
 
     private final Path file;
-    private final boolean paced;
-    private final FrameClock clock = new FrameClock(false);
     private final DeviceGate gate = new DeviceGate();
     private final ByteBuffer sizeField = ByteBuffer.allocateDirect(4).order(ByteOrder.LITTLE_ENDIAN);
     private volatile FileChannel channel;
     private ByteBuffer buffer;
-    private int channels;
     private long patchEveryBytes;
     private volatile long dataBytes;
     private long dataBytesAtPatch;
@@ -69,8 +64,8 @@ public final class WavFileOutput implements AudioDevice {
     }
 
     private WavFileOutput(Path file, boolean paced) {
+        super("wav:" + file, Direction.OUTPUT, paced, "to play a WAV file into the call use an input wav:FILE");
         this.file = Objects.requireNonNull(file, "file");
-        this.paced = paced;
     }
 
     /** An output writing {@code file} as fast as the caller asks. */
@@ -78,36 +73,19 @@ public final class WavFileOutput implements AudioDevice {
         return new WavFileOutput(file, false);
     }
 
-    @Override
-    public String name() {
-        return "wav:" + file;
-    }
 
     /** The file written. */
     public Path file() {
         return file;
     }
 
-    /** Whether writes wait in real time. */
-    public boolean isPaced() {
-        return paced;
-    }
-
-    @Override
-    public boolean supports(Direction direction) {
-        return direction == Direction.OUTPUT;
-    }
-
     /**
      * Creates or replaces the file and writes its header.
      *
-     * @throws IOException when the file cannot be created, or for the input direction
+     * @throws IOException when the file cannot be created
      */
     @Override
-    public void open(Direction direction, AudioFormat format) throws IOException {
-        if (direction != Direction.OUTPUT) {
-            throw new IOException(name() + " is an output; to play a WAV file into the call use an input wav:FILE");
-        }
+    protected void onOpen(AudioFormat format) throws IOException {
         if (gate.close()) {
             finish();
         }
@@ -120,13 +98,11 @@ public final class WavFileOutput implements AudioDevice {
             ch.close();
             throw e;
         }
-        channels = format.channels();
         buffer = ByteBuffer.allocateDirect(format.frameSamples() * 2).order(ByteOrder.LITTLE_ENDIAN);
-        patchEveryBytes = (long) format.sampleRateHz() * channels * 2;
+        patchEveryBytes = (long) format.sampleRateHz() * format.channels() * 2;
         dataBytes = 0;
         dataBytesAtPatch = 0;
         channel = ch;
-        clock.start(format.sampleRateHz());
         gate.opened();
     }
 
@@ -142,25 +118,13 @@ public final class WavFileOutput implements AudioDevice {
         return h.flip();
     }
 
-    /** @throws IOException always: this device is an output */
-    @Override
-    public int read(short[] pcm, int offset, int samples) throws IOException {
-        throw new IOException(name() + " is an output");
-    }
-
     /**
-     * Playback thread. Waits for the previous frame to "play" when paced, then appends {@code samples}.
+     * Playback thread, once the previous frame has "played" when paced: appends {@code samples}.
      *
-     * @throws IOException when the device is not open or was closed, or the disk refuses the data
+     * @throws IOException when the device was closed, or the disk refuses the data
      */
     @Override
-    public void write(short[] pcm, int offset, int samples) throws IOException {
-        if (!gate.isOpen()) {
-            throw new IOException(name() + " is not open");
-        }
-        if (paced && !clock.await(samples / channels)) {
-            throw new IOException(name() + " was closed");
-        }
+    protected void play(short[] pcm, int offset, int samples) throws IOException {
         if (!gate.enter()) {
             throw new IOException(name() + " was closed");
         }
@@ -216,7 +180,7 @@ public final class WavFileOutput implements AudioDevice {
     /** Frames dropped because the file reached the WAV size limit, plus pacing xruns. */
     @Override
     public long xruns() {
-        return clock.xruns() + dropped;
+        return super.xruns() + dropped;
     }
 
     /** Audio bytes written so far (after the header). */
@@ -224,10 +188,9 @@ public final class WavFileOutput implements AudioDevice {
         return dataBytes;
     }
 
-    /** Patches the header with the final sizes and closes the file; wakes a paced write. Idempotent. */
+    /** Patches the header with the final sizes and closes the file (now, or when a write in progress ends). */
     @Override
-    public void close() {
-        clock.stop();
+    protected void onClose() {
         if (gate.close()) {
             finish();
         }
@@ -251,8 +214,4 @@ public final class WavFileOutput implements AudioDevice {
         }
     }
 
-    @Override
-    public String toString() {
-        return name() + (paced ? "" : " (unpaced)");
-    }
 }

@@ -4,6 +4,7 @@ import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
+import dev.viz.audio.internal.NativeProbe;
 import dev.viz.core.Compressor;
 
 /**
@@ -52,7 +53,13 @@ public final class ZstdCompressor implements Compressor {
     /** Flag byte: a Zstandard frame follows. */
     public static final byte FLAG_ZSTD = 1;
 
-    private static final Throwable UNAVAILABILITY_CAUSE = probe();
+    private static final NativeProbe<Boolean> PROBE = new NativeProbe<>("Zstandard",
+            "zstd-jni has no native library for " + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
+                    + "; use dev.viz.core.batch.NoCompressor instead",
+            () -> {
+                new ZstdCompressCtx().close();
+                return Boolean.TRUE;
+            });
 
     private final int level;
     private final ZstdCompressCtx compressCtx;
@@ -73,10 +80,8 @@ public final class ZstdCompressor implements Compressor {
      * @throws IllegalArgumentException for a level zstd does not have
      */
     public ZstdCompressor(int level) {
-        if (UNAVAILABILITY_CAUSE != null) {
-            throw new IllegalStateException("Zstandard is not available: zstd-jni has no native library for "
-                    + System.getProperty("os.name") + "/" + System.getProperty("os.arch") + " ("
-                    + UNAVAILABILITY_CAUSE + "); use dev.viz.core.batch.NoCompressor instead", UNAVAILABILITY_CAUSE);
+        if (!PROBE.isAvailable()) {
+            throw new IllegalStateException(PROBE.explanation(), PROBE.unavailabilityCause());
         }
         if (level < Zstd.minCompressionLevel() || level > Zstd.maxCompressionLevel()) {
             throw new IllegalArgumentException("zstd level " + level + ": use " + Zstd.minCompressionLevel() + " to "
@@ -89,21 +94,12 @@ public final class ZstdCompressor implements Compressor {
 
     /** Whether zstd-jni's native library loaded on this platform (probed once). */
     public static boolean isAvailable() {
-        return UNAVAILABILITY_CAUSE == null;
+        return PROBE.isAvailable();
     }
 
-    /** Why zstd-jni's native library did not load, or null when it did. */
+    /** The error zstd-jni's loader threw, untouched, or null when it loaded. */
     public static Throwable unavailabilityCause() {
-        return UNAVAILABILITY_CAUSE;
-    }
-
-    private static Throwable probe() {
-        try {
-            new ZstdCompressCtx().close();
-            return null;
-        } catch (LinkageError | RuntimeException e) {
-            return e;
-        }
+        return PROBE.unavailabilityCause();
     }
 
     /** Worst-case Zstandard output for {@code length} input bytes (zstd's ZSTD_COMPRESSBOUND). */

@@ -4,18 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.viz.audio.internal.DefaultAudioDeviceProvider;
 import dev.viz.audio.internal.OpusCodecProvider;
 import dev.viz.audio.internal.ZstdCompressorProvider;
+import com.sun.jna.Platform;
+import dev.viz.audio.opus.nativelib.NativeOpus;
+import dev.viz.audio.opus.nativelib.NativeOpusCodec;
 import dev.viz.core.AudioDevice;
+import dev.viz.core.Codec;
 import dev.viz.core.spi.AudioDeviceProvider;
 import dev.viz.core.spi.CodecProvider;
 import dev.viz.core.spi.CompressorProvider;
 import dev.viz.core.spi.Providers;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -57,44 +69,90 @@ class AudioDevicesTest {
         assertTrue(e.getMessage().length() > 20, e.getMessage());
     }
 
-    @Test
-    void shouldNameTheOptionsThatWorkWhenNoSoundDeviceOpens() {
-        // Only meaningful without a sound server: with one (as in CI), the defaults are real devices.
-        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("PULSE_SERVER") == null
-                && System.getenv("XDG_RUNTIME_DIR") == null, "a sound server may be running: defaults are real devices");
-        IOException in;
+    /**
+     * Run in a child JVM without a sound server: prints what {@link AudioDevices#defaultInput()} and
+     * {@link AudioDevices#defaultOutput()} say, one {@code key=value} per line.
+     */
+    public static void main(String[] args) {
         try {
-            AudioDevices.defaultInput();
-            org.junit.jupiter.api.Assumptions.abort("this machine has a default microphone");
-            return;
+            System.out.println("input=" + AudioDevices.defaultInput().name());
         } catch (IOException e) {
-            in = e;
+            System.out.println("input.error=" + e.getMessage());
         }
-        System.out.println(in.getMessage());
-        assertTrue(in.getMessage().contains("no sound device is available"), in.getMessage());
-        assertTrue(in.getMessage().contains("--input wav:FILE|tone:HZ|silence"), in.getMessage());
+        try {
+            System.out.println("output=" + new DefaultAudioDeviceProvider().defaultOutput().name());
+        } catch (IOException e) {
+            System.out.println("output.error=" + e.getMessage());
+        }
     }
 
     @Test
-    void shouldRegisterTheDefaultsWithServiceLoader() {
+    void shouldNameTheOptionsThatWorkWhenNoSoundDeviceOpens(@TempDir Path dir) throws Exception {
+        // CI runs a sound server, so the answer is given in a child JVM whose environment points
+        // at none: a runtime directory that does not exist, a PulseAudio socket that does not
+        // exist and an empty configuration directory (no ALSA entries of the test server's).
+        Path emptyConfig = Files.createDirectories(dir.resolve("config"));
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), AudioDevicesTest.class.getName()))
+                .redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        env.put("XDG_RUNTIME_DIR", dir.resolve("no-runtime").toString());
+        env.put("XDG_CONFIG_HOME", emptyConfig.toString());
+        env.put("PULSE_SERVER", "unix:" + dir.resolve("no-pulse/native"));
+        env.remove("PULSE_SINK");
+        env.remove("PULSE_SOURCE");
+        Process p = builder.start();
+        String output;
+        try (InputStream in = p.getInputStream()) {
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the child JVM did not finish:\n" + output);
+        assertEquals(0, p.exitValue(), output);
+        System.out.println(output);
+        String in = line(output, "input.error=");
+        String out = line(output, "output.error=");
+        assertTrue(in.contains("no sound device is available"), output);
+        assertTrue(in.contains("portaudio:") && in.contains("javasound:"), "says why, backend by backend: " + in);
+        assertTrue(in.contains("--input wav:FILE|tone:HZ|silence"), in);
+        assertTrue(out.contains("no sound device is available") && out.contains("--output wav:FILE|null"),
+                "the ServiceLoader provider says the same for the output: " + out);
+    }
+
+    private static String line(String output, String prefix) {
+        return output.lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length())).findFirst()
+                .orElseThrow(() -> new AssertionError("no line " + prefix + " in:\n" + output));
+    }
+
+    @Test
+    void shouldRegisterTheDefaultsWithServiceLoader() throws IOException {
         assertInstanceOf(OpusCodecProvider.class, Providers.best(CodecProvider.class, CodecProvider::priority));
         assertInstanceOf(ZstdCompressorProvider.class,
                 Providers.best(CompressorProvider.class, CompressorProvider::priority));
         assertInstanceOf(DefaultAudioDeviceProvider.class,
                 Providers.best(AudioDeviceProvider.class, AudioDeviceProvider::priority));
-        dev.viz.core.Codec codec = new OpusCodecProvider().newCodec(24_000);
-        if (Codecs.isNativeAvailable()) {
-            assertEquals(24_000, assertInstanceOf(dev.viz.audio.opus.nativelib.NativeOpusCodec.class, codec).bitrateBps());
-        } else {
-            assertEquals(24_000, assertInstanceOf(OpusCodec.class, codec).settings().bitrateBps());
-        }
+        // libopus loads on every platform opus-java-natives covers (from the system, else bundled),
+        // so the default codec is the native one there.
+        assumeTrue(Platform.isLinux() || Platform.isWindows() || Platform.isMac() && !Platform.isARM(),
+                "no bundled libopus for " + Platform.RESOURCE_PREFIX);
+        assertTrue(NativeOpus.isAvailable(), () -> "libopus: " + NativeOpus.unavailabilityCause());
+        Codec codec = new OpusCodecProvider().newCodec(24_000);
+        assertEquals(24_000, assertInstanceOf(NativeOpusCodec.class, codec).bitrateBps());
         assertInstanceOf(ZstdCompressor.class, new ZstdCompressorProvider().newCompressor()).close();
-        // With a sound server the default output is a real device; without one, the error names what works.
-        try {
-            dev.viz.core.AudioDevice output = new DefaultAudioDeviceProvider().defaultOutput();
-            assertTrue(output.supports(dev.viz.core.AudioDevice.Direction.OUTPUT), output.name());
+        // The provider hands out exactly what AudioDevices picks (a device, or the same refusal).
+        assertEquals(outcome(AudioDevices::defaultOutput), outcome(new DefaultAudioDeviceProvider()::defaultOutput));
+        assertEquals(outcome(AudioDevices::defaultInput), outcome(new DefaultAudioDeviceProvider()::defaultInput));
+    }
+
+    private interface DeviceSource {
+        AudioDevice get() throws IOException;
+    }
+
+    private static String outcome(DeviceSource source) {
+        try (AudioDevice device = source.get()) {
+            return device.getClass().getName() + " " + device.name();
         } catch (IOException e) {
-            assertTrue(e.getMessage().contains("--output wav:FILE|null"), e.getMessage());
+            return "refused: " + e.getMessage();
         }
     }
 }

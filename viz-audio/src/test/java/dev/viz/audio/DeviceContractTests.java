@@ -3,6 +3,7 @@ package dev.viz.audio;
 import dev.viz.core.AudioDevice;
 import dev.viz.core.AudioDevice.Direction;
 import dev.viz.core.contract.AudioDeviceContract;
+import dev.viz.core.testing.TestAudio;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,6 +77,16 @@ class DeviceContractTests {
         }
 
         @Override
+        protected short[] played(AudioDevice device) {
+            return TestAudio.samples(((WavFileOutput) device).file());
+        }
+
+        @Override
+        protected long samplesTaken(AudioDevice device) {
+            return ((WavFileOutput) device).dataBytes() / 2;
+        }
+
+        @Override
         protected Direction direction() {
             return Direction.OUTPUT;
         }
@@ -94,6 +105,16 @@ class DeviceContractTests {
         @Override
         protected AudioDevice newDevice() {
             return WavFileOutput.unpaced(dir.resolve("out.wav"));
+        }
+
+        @Override
+        protected short[] played(AudioDevice device) {
+            return TestAudio.samples(((WavFileOutput) device).file());
+        }
+
+        @Override
+        protected long samplesTaken(AudioDevice device) {
+            return ((WavFileOutput) device).dataBytes() / 2;
         }
 
         @Override
@@ -187,6 +208,11 @@ class DeviceContractTests {
         }
 
         @Override
+        protected long samplesTaken(AudioDevice device) {
+            return ((NullOutput) device).samplesWritten();
+        }
+
+        @Override
         protected Direction direction() {
             return Direction.OUTPUT;
         }
@@ -202,6 +228,11 @@ class DeviceContractTests {
         @Override
         protected AudioDevice newDevice() {
             return NullOutput.unpaced();
+        }
+
+        @Override
+        protected long samplesTaken(AudioDevice device) {
+            return ((NullOutput) device).samplesWritten();
         }
 
         @Override

@@ -40,7 +40,10 @@ class PacedDevicesTest {
         device.open(input ? AudioDevice.Direction.INPUT : AudioDevice.Direction.OUTPUT, FORMAT);
         short[] pcm = new short[LONG_SAMPLES];
         if (!input) {
-            device.write(pcm, 0, FORMAT.frameSamples()); // the first write of an output does not wait
+            // An output takes a block at once and holds the next one until that block has played:
+            // 30 s here, so the write below waits that long (with one frame first it would wait one
+            // frame only, a window a loaded machine's test thread can miss).
+            device.write(pcm, 0, pcm.length);
         }
         CompletableFuture<Thread> thread = new CompletableFuture<>();
         CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
@@ -49,7 +52,7 @@ class PacedDevicesTest {
                 if (input) {
                     device.read(pcm, 0, pcm.length);
                 } else {
-                    device.write(pcm, 0, pcm.length);
+                    device.write(pcm, 0, FORMAT.frameSamples());
                 }
                 return null;
             } catch (IOException e) {

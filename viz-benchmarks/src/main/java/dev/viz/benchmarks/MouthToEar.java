@@ -72,7 +72,7 @@ public final class MouthToEar {
         int clicks = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         String inputSpec = args.length > 2 ? args[1] : "portaudio:viz_mic";
         String outputSpec = args.length > 2 ? args[2] : "portaudio:viz_speaker";
-        PortAudioBackend.ensureAvailable();
+        PortAudioBackend.system().ensureAvailability();
         short[] chirp = chirp();
         Path wav = Files.createTempFile("viz-mouth-to-ear", ".wav");
         try {
@@ -277,7 +277,7 @@ public final class MouthToEar {
 
         Recorder(String alsaName, int samples) throws IOException {
             pcm = new short[samples];
-            device = PortAudioBackend.device(alsaName, true, PortAudioDevice.SampleFormat.INT16, RECORDER_BUFFER_MS);
+            device = PortAudioBackend.system().device(alsaName, true, PortAudioDevice.SampleFormat.INT16, RECORDER_BUFFER_MS);
             device.open(AudioDevice.Direction.INPUT, RECORDER_FORMAT);
             thread = new Thread(this::run, "recorder-" + alsaName);
         }

@@ -9,6 +9,7 @@ import dev.viz.core.SessionListener;
 import dev.viz.core.Transport;
 import dev.viz.core.VoiceSession;
 import dev.viz.transport.impair.ImpairmentSpec;
+import dev.viz.transport.reach.CallAddress;
 import dev.viz.transport.secure.Identity;
 import dev.viz.transport.secure.KnownPeers;
 import dev.viz.transport.secure.SecureTransport;
@@ -35,15 +36,19 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = {
-            "End-to-end encrypted peer-to-peer voice calls over raw UDP.",
-            "One peer listens (-s PORT), the other calls (-c HOST:PORT). Put the listening port behind any"
-                + " UDP tunnel, reverse proxy or VPS to reach a peer behind NAT: the relay sees only ciphertext.",
+            "End-to-end encrypted peer-to-peer voice calls over UDP, TCP or WebSocket.",
+            "One peer listens (-s PORT: UDP, TCP and WebSocket on that one port number), the other calls"
+                + " (-c ADDRESS). Put the listening port behind any tunnel (UDP, TCP or HTTPS: docs/tunnels.md),"
+                + " reverse proxy or VPS to reach a peer behind NAT: the relay sees only ciphertext.",
         },
         footer = {
             "",
             "Examples:",
             "  viz -s 8443                          listen on UDP 8443",
-            "  viz -c example.net:8443              call",
+            "  viz -c example.net:8443              call (UDP; TCP to the same port when UDP gets no answer in 3 s)",
+            "  viz -c tcp://bore.pub:41234          call through a TCP tunnel (ngrok tcp, bore, ssh -R)",
+            "  viz -c https://name.trycloudflare.com  call through an HTTPS tunnel (WebSocket at /viz)",
+            "  viz -c wss://example.net/viz         a WebSocket over TLS; ws://HOST:PORT/PATH without TLS",
             "  viz -c host:8443 --input wav:a.wav --output wav:heard.wav --stats s.json",
             "  viz demo                             a whole call on this machine",
         },
@@ -53,11 +58,28 @@ final class VizCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = {"-s", "--listen"}, paramLabel = "PORT", description = "Listen for a call on this UDP port.")
+    @Option(names = {"-s", "--listen"}, paramLabel = "PORT", arity = "0..1", fallbackValue = "0",
+            description = "Listen for a call on this port: UDP, and TCP (raw streams and WebSockets) on the same number"
+                    + " (see --carriers); no PORT with --relay.")
     Integer listenPort;
 
-    @Option(names = {"-c", "--connect"}, paramLabel = "HOST:PORT", description = "Call the peer at HOST:PORT.")
+    @Option(names = {"-c", "--connect"}, paramLabel = "ADDRESS|INVITE",
+            description = "Call the peer at ADDRESS: " + CallAddress.FORMS
+                    + "; or the listener whose invite (viz:relay?...) you received.")
     String connectTo;
+
+    @picocli.CommandLine.Mixin
+    CarrierOptions carrierOptions = new CarrierOptions();
+
+    @Option(names = "--relay", paramLabel = "URI",
+            description = "Listen through this TURN relay (turn:USER:PASS@HOST:PORT, ?transport=tcp, or turns:) and print"
+                    + " an invite for the peer; or set VIZ_RELAY. See docs/nat.md.")
+    String relayUri;
+
+    @Option(names = "--relay-secret", paramLabel = "SECRET",
+            description = "The relay's shared secret (coturn use-auth-secret): time-limited credentials are made from it"
+                    + " and the invite carries only those. Prefer the environment variable VIZ_RELAY_SECRET.")
+    String relaySecret;
 
     @Option(names = {"-d", "--debug"}, description = "Debug logging.")
     boolean debug;
@@ -98,10 +120,25 @@ final class VizCommand implements Callable<Integer> {
 
     int frameMs;
     int framesPerBatch;
+    private Invite invite;
+    private dev.viz.transport.turn.TurnTransport relayListener;
+    private String identityFingerprint;
 
     @Option(names = "--bitrate", paramLabel = "BPS", defaultValue = "32000",
             description = "Opus bitrate in bit/s, 6000 to 510000 (default: ${DEFAULT-VALUE}).")
     int bitrateBps;
+
+    @Option(names = "--aec", paramLabel = "on|off",
+            description = "Echo cancellation (default: on when both input and output are sound devices).")
+    String aec;
+
+    @Option(names = "--denoise", paramLabel = "on|off",
+            description = "Noise suppression (default: on when the input is a sound device).")
+    String denoise;
+
+    @Option(names = "--agc", paramLabel = "on|off",
+            description = "Automatic gain control (default: on when the input is a sound device).")
+    String agc;
 
     @Option(names = "--codec", paramLabel = "CODEC", defaultValue = "auto",
             description = "Opus implementation: auto (native libopus where installed, else Concentus), native or"
@@ -176,10 +213,10 @@ final class VizCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (listenPort == null && connectTo == null) {
-            throw usage("say whether to listen (-s PORT) or call (-c HOST:PORT)");
+            throw usage("say whether to listen (-s PORT) or call (-c ADDRESS)");
         }
         if (listenPort != null && connectTo != null) {
-            throw usage("use -s PORT or -c HOST:PORT, not both");
+            throw usage("use -s PORT or -c ADDRESS, not both");
         }
         Profile profile;
         Redundancy redundancy;
@@ -196,8 +233,19 @@ final class VizCommand implements Callable<Integer> {
         }
         frameMs = frameMsOption != null ? frameMsOption : profile.frameMs();
         framesPerBatch = framesPerBatchOption != null ? framesPerBatchOption : profile.framesPerBatch();
-        if (listenPort != null && (listenPort < 1 || listenPort > 65_535)) {
-            throw usage("-s " + listenPort + ": the port must be 1 to 65535");
+        RelaySetup relay = null;
+        if (listenPort != null) {
+            try {
+                relay = RelaySetup.fromOptionsOrEnvironment(relayUri, relaySecret);
+            } catch (IllegalArgumentException e) {
+                throw usage(e.getMessage());
+            }
+        } else if (relayUri != null || relaySecret != null) {
+            throw usage("--relay and --relay-secret are for the listener (-s); the caller uses the invite (-c 'viz:...')");
+        }
+        if (listenPort != null && relay == null && (listenPort < 1 || listenPort > 65_535)) {
+            throw usage(listenPort == 0 ? "-s needs a PORT, or --relay URI (or VIZ_RELAY) to listen through a TURN relay"
+                    : "-s " + listenPort + ": the port must be 1 to 65535");
         }
         validateCommon(spec, frameMs, framesPerBatch, bitrateBps, maxDatagramBytes, durationS);
         Duration connectTimeout = UdpTransport.DEFAULT_CONNECT_TIMEOUT;
@@ -212,11 +260,28 @@ final class VizCommand implements Callable<Integer> {
                         + " (0 waits for ever)");
             }
         }
+        dev.viz.audio.processing.ProcessingOptions processing;
+        try {
+            processing = processingOptions(input, output, aec, denoise, agc);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         Transport transport;
         try {
-            transport = listenPort != null
-                    ? UdpTransport.listen(new java.net.InetSocketAddress(listenPort), maxDatagramBytes)
-                    : connect(UdpTransport.HostPort.parse(connectTo), maxDatagramBytes).withConnectTimeout(connectTimeout);
+            if (relay != null) {
+                relayListener = relay.listener(maxDatagramBytes);
+                transport = relayListener;
+            } else if (listenPort != null) {
+                transport = carrierOptions.listen(listenPort, maxDatagramBytes, plaintext ? () -> null : this::fingerprint);
+            } else if (Invite.looksLikeInvite(connectTo)) {
+                invite = Invite.parse(connectTo);
+                if (invite.isExpired(System.currentTimeMillis() / 1000)) {
+                    throw usage("this invite expired at " + invite.expiry() + ": ask the listener for a new one");
+                }
+                transport = RelaySetup.caller(invite, maxDatagramBytes);
+            } else {
+                transport = carrierOptions.call(connectTo, maxDatagramBytes, connectTimeout);
+            }
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -256,6 +321,15 @@ final class VizCommand implements Callable<Integer> {
                 return Main.EXIT_FAILURE;
             }
         }
+        if (relayListener != null) {
+            try {
+                relay.printInvite(relayListener, identityFingerprint, spec.commandLine().getOut(), err);
+            } catch (IOException e) {
+                err.println("viz: " + describe(e));
+                relayListener.close();
+                return Main.EXIT_FAILURE;
+            }
+        }
         VoiceSession.Builder builder = VoiceSession.builder()
                 .profile(profile)
                 .transport(transport)
@@ -272,27 +346,72 @@ final class VizCommand implements Callable<Integer> {
         if (durationS != null) {
             builder.duration(Duration.ofMillis(Math.round(durationS * 1000)));
         }
+        dev.viz.core.AudioProcessor processor = dev.viz.audio.processing.AudioProcessing.create(processing,
+                warning -> err.println("viz: " + warning));
+        if (processor != dev.viz.core.AudioProcessor.NONE) {
+            err.println("viz: audio processing: " + processor.name());
+        }
+        builder.processor(processor);
         if (plaintext) {
             err.println("viz: WARNING: --insecure-plaintext: this call is NOT encrypted;"
                     + " anyone on the path can listen and inject audio");
         }
-        return runCall(builder, (listenPort != null ? "listening on UDP port " + listenPort
-                : "calling " + connectTo) + ", codec " + selectedCodec.name(), statsFile, spec.commandLine().getErr(),
-                listenPort != null);
+        String banner = relayListener != null ? "listening through the relay " + relayListener.server() + " (path: relay)"
+                : listenPort != null ? carrierOptions.listenBanner(listenPort)
+                : invite != null ? "calling through the relay " + invite.relay() + " (path: relay)"
+                : "calling " + connectTo;
+        return runCall(builder, banner + ", codec " + dev.viz.audio.Codecs.describe(selectedCodec), statsFile, spec.commandLine().getErr(),
+                carrierOptions::statsJson, listenPort != null);
+    }
+
+    private volatile String fingerprint;
+
+    /**
+     * The fingerprint the listener's web page shows (read when a page is first asked for, after
+     * secure() made the identity); null when it cannot be read.
+     */
+    private String fingerprint() {
+        String f = fingerprint;
+        if (f == null) {
+            try {
+                f = (identityFile != null ? Identity.loadOrCreate(identityFile) : Identity.loadOrCreateDefault()).fingerprint();
+                fingerprint = f;
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+        return f;
+    }
+
+    /**
+     * The processing for a call from {@code input} to {@code output} with the user's --aec, --denoise
+     * and --agc (on, off or auto; null for the default of the devices).
+     *
+     * @throws IllegalArgumentException for a value that is not on, off or auto
+     */
+    static dev.viz.audio.processing.ProcessingOptions processingOptions(String input, String output, String aec,
+            String denoise, String agc) {
+        return dev.viz.audio.processing.ProcessingDefaults.forCall(input, output,
+                dev.viz.audio.processing.ProcessingDefaults.parseSwitch(aec, "--aec"),
+                dev.viz.audio.processing.ProcessingDefaults.parseSwitch(denoise, "--denoise"),
+                dev.viz.audio.processing.ProcessingDefaults.parseSwitch(agc, "--agc"));
     }
 
     /** Wraps the UDP transport in the Noise secure layer with the user's identity and chosen authentication. */
     private Transport secure(Transport udp, PrintWriter err) throws IOException {
         Identity identity = identityFile != null ? Identity.loadOrCreate(identityFile) : Identity.loadOrCreateDefault();
         SecureTransport.Builder secure = SecureTransport.wrap(udp).identity(identity);
+        identityFingerprint = identity.fingerprint();
         if (peerKey != null) {
             secure.peerKey(peerKey);
+        } else if (invite != null) {
+            secure.peerKey(invite.fingerprint()); // the invite pins the listener's key: no codes to compare
         }
         String sharedSecret = secret != null ? secret : System.getenv("VIZ_SECRET");
         if (sharedSecret != null && !sharedSecret.isEmpty()) {
             secure.secret(sharedSecret.toCharArray());
         }
-        if (connectTo != null && !noKnownPeers) {
+        if (connectTo != null && invite == null && !noKnownPeers) {
             secure.knownPeers(KnownPeers.openDefault(), connectTo);
         }
         err.println("viz: your key fingerprint " + identity.fingerprint());
@@ -301,10 +420,6 @@ final class VizCommand implements Callable<Integer> {
         }
         err.flush();
         return secure.build();
-    }
-
-    private static UdpTransport connect(UdpTransport.HostPort target, int maxDatagramBytes) {
-        return UdpTransport.connect(target.host(), target.port(), maxDatagramBytes);
     }
 
     /**
@@ -353,11 +468,15 @@ final class VizCommand implements Callable<Integer> {
 
     /** Builds, starts and runs a call to its end with the status line; writes the stats; returns the exit status. */
     static int runCall(VoiceSession.Builder builder, String banner, Path statsFile, PrintWriter err) {
-        return runCall(builder, banner, statsFile, err, false);
+        return runCall(builder, banner, statsFile, err, () -> "", false);
     }
 
-    /** As above; a listening side's status line says it waits for a caller rather than that it connects. */
-    static int runCall(VoiceSession.Builder builder, String banner, Path statsFile, PrintWriter err, boolean listening) {
+    /**
+     * As above; {@code extraStats} adds JSON members (with a leading comma) to the stats file; a
+     * listening side's status line says it waits for a caller rather than that it connects.
+     */
+    static int runCall(VoiceSession.Builder builder, String banner, Path statsFile, PrintWriter err,
+            java.util.function.Supplier<String> extraStats, boolean listening) {
         VoiceSession session;
         try {
             session = builder.build();
@@ -393,7 +512,10 @@ final class VizCommand implements Callable<Integer> {
         }
         if (statsFile != null) {
             try {
-                Files.writeString(statsFile, session.stats().toJson(), StandardCharsets.UTF_8);
+                String json = session.stats().toJson();
+                int end = json.lastIndexOf('}');
+                Files.writeString(statsFile, json.substring(0, end).stripTrailing() + extraStats.get() + "\n}\n",
+                        StandardCharsets.UTF_8);
             } catch (IOException e) {
                 err.println("viz: cannot write stats to " + statsFile + ": " + describe(e));
                 return Main.EXIT_FAILURE;

@@ -40,6 +40,16 @@ class BadArgumentsTest {
         "-s 9 --redundancy maybe                    | --redundancy maybe: use auto, on or off",
         "-s 9 --input silence --output null --codec mp3 | codec 'mp3'",
         "-s 9 --input silence --output null --simulate loss=abc | loss",
+        "-c ftp://host:21                           | unknown scheme ftp://",
+        "-c tcp://host                              | needs a port",
+        "-s 9 --carriers udp,sctp                   | --carriers sctp: use udp, tcp and ws",
+        "-s 9 --carriers tcp --max-datagram 20000   | 16384",
+        "-s --input silence --output null           | -s needs a PORT, or --relay URI",
+        "-s --relay turn:nocreds@127.0.0.1:9 --input silence | write the credentials as USER:PASS@",
+        "-s --relay http://x --input silence        | is not a TURN URI",
+        "-c viz:relay?peer=1.2.3.4:5 --input silence | the invite has no 'turn'",
+        "-c host:9 --relay turn:a:b@h --input silence | --relay and --relay-secret are for the listener",
+        "-s 9 --input silence --output null --aec maybe | --aec maybe: use on, off or auto",
     })
     void shouldExplainBadArgumentsAndExitWithStatus2(String args, String expected) throws Exception {
         String[] argv = args.isBlank() ? new String[0] : args.trim().split("\\s+");
@@ -59,7 +69,7 @@ class BadArgumentsTest {
             CliProcess viz = CliProcess.start(home, "help", argv);
             assertEquals(0, viz.await(30), String.join(" ", argv));
             assertTrue(viz.stdout().contains("Usage: viz"), viz.stdout());
-            assertTrue(viz.stdout().contains("-s, --listen=PORT"), viz.stdout());
+            assertTrue(viz.stdout().contains("-s, --listen[=PORT]"), viz.stdout());
             assertTrue(viz.stdout().contains("loss=5%,jitter=40ms"), "the --simulate example, % and all: " + viz.stdout());
             assertFalse(viz.stderr().contains("picocli WARN"), "no format warnings: " + viz.stderr());
         }

@@ -33,17 +33,24 @@ final class CliProcess {
 
     /** Starts {@code java -jar viz-cli.jar args} with its config directory under {@code home}. */
     static CliProcess start(Path home, String name, String... args) throws IOException {
-        return startIn(null, home, name, args);
+        return start(List.of(), List.of(), home, name, args);
     }
 
-    /** As {@link #start}, inside network namespace {@code netns} ({@code ip netns exec}; null: this one). */
+    /** The same inside the network namespace {@code netns} ({@code ip netns exec}; null: this one). */
     static CliProcess startIn(String netns, Path home, String name, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        if (netns != null) {
-            command.addAll(List.of("ip", "netns", "exec", netns));
-        }
+        return start(netns == null ? List.of() : List.of("ip", "netns", "exec", netns), List.of(), home, name, args);
+    }
+
+    /**
+     * Starts {@code prefix java jvmArgs -jar viz-cli.jar args}: {@code prefix} runs it elsewhere (for
+     * example {@code ip netns exec NS}), {@code jvmArgs} set system properties (a trust store).
+     */
+    static CliProcess start(List<String> prefix, List<String> jvmArgs, Path home, String name, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
+        command.addAll(jvmArgs);
         command.add("-jar");
         command.add(jar().toAbsolutePath().toString());
         command.addAll(List.of(args));
@@ -66,6 +73,10 @@ final class CliProcess {
             throw new AssertionError("viz did not exit within " + timeoutS + " s; stderr:\n" + stderr());
         }
         return process.exitValue();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     void kill() {

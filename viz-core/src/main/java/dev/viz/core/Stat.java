@@ -54,8 +54,21 @@ public enum Stat {
     DATAGRAMS_RECEIVED("datagramsReceived", false),
     /** Received payloads dropped as malformed by the session (bad version, kind, or batch). */
     DATAGRAMS_MALFORMED("datagramsMalformed", false),
-    /** Received datagrams the transport dropped (failed authentication, replays, strangers, rate limits). */
+    /**
+     * Received datagrams the transport dropped, all kinds: the sum of the five
+     * {@code datagramsRejected*} counters below (one per {@link Transport.Rejection}).
+     */
     DATAGRAMS_REJECTED("datagramsRejected", false),
+    /** Dropped by the transport as {@link Transport.Rejection#MALFORMED}: wrong length or type, bad padding. */
+    DATAGRAMS_REJECTED_MALFORMED("datagramsRejectedMalformed", false),
+    /** Dropped by the transport as {@link Transport.Rejection#UNAUTHENTICATED}: unknown session, failed tag. */
+    DATAGRAMS_REJECTED_UNAUTHENTICATED("datagramsRejectedUnauthenticated", false),
+    /** Dropped by the transport as {@link Transport.Rejection#REPLAYED}: a counter already seen or too old. */
+    DATAGRAMS_REJECTED_REPLAYED("datagramsRejectedReplayed", false),
+    /** Dropped by the transport as {@link Transport.Rejection#UNKNOWN_SOURCE}: not from the peer's address. */
+    DATAGRAMS_REJECTED_UNKNOWN_SOURCE("datagramsRejectedUnknownSource", false),
+    /** Dropped by the transport as {@link Transport.Rejection#RATE_LIMITED}: handshakes over the rate limit. */
+    DATAGRAMS_REJECTED_RATE_LIMITED("datagramsRejectedRateLimited", false),
     /** Receiver reports sent to the peer (most ride in a datagram with audio). */
     REPORTS_SENT("reportsSent", false),
     /** Receiver reports received from the peer. */
@@ -114,6 +127,24 @@ public enum Stat {
     /** The key in {@link SessionStats#toJson()}. */
     public String jsonName() {
         return jsonName;
+    }
+
+    /** The counter of one kind of {@link Transport.Rejection}. */
+    public static Stat of(Transport.Rejection why) {
+        switch (why) {
+            case MALFORMED:
+                return DATAGRAMS_REJECTED_MALFORMED;
+            case UNAUTHENTICATED:
+                return DATAGRAMS_REJECTED_UNAUTHENTICATED;
+            case REPLAYED:
+                return DATAGRAMS_REJECTED_REPLAYED;
+            case UNKNOWN_SOURCE:
+                return DATAGRAMS_REJECTED_UNKNOWN_SOURCE;
+            case RATE_LIMITED:
+                return DATAGRAMS_REJECTED_RATE_LIMITED;
+            default:
+                throw new IllegalArgumentException("no counter for " + why);
+        }
     }
 
     /** True for a current value, false for a counter. */

@@ -1,5 +1,7 @@
 package dev.viz.audio.javasound;
 
+import dev.viz.audio.SoundBackend;
+import dev.viz.audio.internal.NativeProbe;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,51 +25,69 @@ import javax.sound.sampled.TargetDataLine;
  *
  * <p>Device specs, after {@code javasound:}: {@code default} (or empty) for the mixer Java Sound
  * picks by default; a mixer name (exact, else the only mixer whose name contains it,
- * case-insensitive). Methods may be called from any thread.
+ * case-insensitive). Java Sound is the JDK's, one per process: {@link #system()}. Methods may be
+ * called from any thread.
  */
-public final class JavaSoundBackend {
+public final class JavaSoundBackend implements SoundBackend {
     /** Prefix of the device ids this backend owns: {@code javasound:NAME}. */
     public static final String ID_PREFIX = "javasound:";
     /** The spec of Java Sound's default mixer. */
     public static final String DEFAULT_SPEC = "default";
 
-    private static volatile Probe probe;
+    private static final String REMEDY = "on Linux it needs ALSA (install libasound2) and, for the default device,"
+            + " a sound server such as PulseAudio or PipeWire; a JDK without the java.desktop module or libjsound has"
+            + " no Java Sound";
+    private static final JavaSoundBackend SYSTEM = new JavaSoundBackend();
+
+    private final NativeProbe<Boolean> probe = new NativeProbe<>("Java Sound", REMEDY, JavaSoundBackend::load);
 
     private JavaSoundBackend() {
     }
 
-    private record Probe(Throwable cause) {
+    /** The JDK's Java Sound. */
+    public static JavaSoundBackend system() {
+        return SYSTEM;
+    }
+
+    @Override
+    public String name() {
+        return "javasound";
     }
 
     /**
      * Whether Java Sound lists a mixer that opens 48 kHz 16-bit lines. Probed once; a listed mixer
      * can still fail to open (no sound server), which {@link JavaSoundDevice#open} reports.
      */
-    public static boolean isAvailable() {
-        return probe().cause == null;
+    @Override
+    public boolean isAvailable() {
+        return probe.isAvailable();
     }
 
-    /** Why Java Sound is not available (the message says what to do), or null when it is. */
-    public static Throwable cause() {
-        return probe().cause;
+    /** The probe's own error (Java Sound failing to start, or finding no usable mixer), or null. */
+    @Override
+    public Throwable unavailabilityCause() {
+        return probe.unavailabilityCause();
     }
 
-    /** What is wrong and what to do, or null when Java Sound is available. */
-    public static String unavailableMessage() {
-        Throwable cause = probe().cause;
-        return cause == null ? null : cause.getMessage();
+    /** @throws IOException saying what is wrong and what to do, caused by {@link #unavailabilityCause()} */
+    @Override
+    public void ensureAvailability() throws IOException {
+        probe.ensureAvailability();
     }
 
-    /** @throws IOException with {@link #unavailableMessage()} when Java Sound is not available */
-    public static void ensureAvailable() throws IOException {
-        Throwable cause = probe().cause;
-        if (cause != null) {
-            throw new IOException(unavailableMessage(), cause);
+    /** Every device {@link #listDevices()} gives. */
+    @Override
+    public List<String> describeDevices() throws IOException {
+        ensureAvailability();
+        List<String> lines = new ArrayList<>();
+        for (JavaSoundDeviceInfo device : listDevices()) {
+            lines.add(device.toString());
         }
+        return lines;
     }
 
     /** Every mixer that opens a 48 kHz 16-bit mono capture or playback line, as listed now. */
-    public static List<JavaSoundDeviceInfo> listDevices() {
+    public List<JavaSoundDeviceInfo> listDevices() {
         List<JavaSoundDeviceInfo> devices = new ArrayList<>();
         Mixer.Info defaultIn = defaultMixer(true);
         Mixer.Info defaultOut = defaultMixer(false);
@@ -89,12 +109,14 @@ public final class JavaSoundBackend {
      * @throws IOException when Java Sound is not available or no mixer matches; the message lists
      *     the mixers there are
      */
-    public static JavaSoundDevice input(String spec) throws IOException {
+    @Override
+    public JavaSoundDevice input(String spec) throws IOException {
         return create(spec, true);
     }
 
     /** Like {@link #input(String)}, for an output (speaker). */
-    public static JavaSoundDevice output(String spec) throws IOException {
+    @Override
+    public JavaSoundDevice output(String spec) throws IOException {
         return create(spec, false);
     }
 
@@ -103,31 +125,33 @@ public final class JavaSoundBackend {
      * {@value JavaSoundDevice#SLACK_MS} ms ({@link JavaSoundDevice#BUFFER_AUTO}): less is lower
      * latency and more underflows; docs/audio.md has measurements.
      */
-    public static JavaSoundDevice device(String spec, boolean input, int bufferMs) throws IOException {
+    public JavaSoundDevice device(String spec, boolean input, int bufferMs) throws IOException {
         if (bufferMs < 0 || bufferMs > 1000) {
             throw new IllegalArgumentException("buffer " + bufferMs + " ms: use 1 to 1000, or 0 for the default");
         }
-        ensureAvailable();
+        ensureAvailability();
         String s = normalise(spec);
         resolve(s, input, 1);
-        return new JavaSoundDevice(s, input, bufferMs);
+        return new JavaSoundDevice(this, s, input, bufferMs);
     }
 
     /** Java Sound's default input. */
-    public static JavaSoundDevice defaultInput() throws IOException {
+    @Override
+    public JavaSoundDevice defaultInput() throws IOException {
         return input(DEFAULT_SPEC);
     }
 
     /** Java Sound's default output. */
-    public static JavaSoundDevice defaultOutput() throws IOException {
+    @Override
+    public JavaSoundDevice defaultOutput() throws IOException {
         return output(DEFAULT_SPEC);
     }
 
-    private static JavaSoundDevice create(String spec, boolean input) throws IOException {
-        ensureAvailable();
+    private JavaSoundDevice create(String spec, boolean input) throws IOException {
+        ensureAvailability();
         String s = normalise(spec);
         resolve(s, input, 1);
-        return new JavaSoundDevice(s, input);
+        return new JavaSoundDevice(this, s, input, JavaSoundDevice.BUFFER_AUTO);
     }
 
     static String normalise(String spec) {
@@ -223,35 +247,15 @@ public final class JavaSoundBackend {
         }
     }
 
-    private static Probe probe() {
-        Probe p = probe;
-        if (p == null) {
-            synchronized (JavaSoundBackend.class) {
-                p = probe;
-                if (p == null) {
-                    p = load();
-                    probe = p;
-                }
+    /** The probe: true when a mixer opens 48 kHz 16-bit audio; throws what Java Sound throws, or why none does. */
+    private static Boolean load() throws IOException {
+        Mixer.Info[] mixers = AudioSystem.getMixerInfo();
+        for (Mixer.Info info : mixers) {
+            Mixer mixer = AudioSystem.getMixer(info);
+            if (mixer.isLineSupported(lineInfo(true, 1)) || mixer.isLineSupported(lineInfo(false, 1))) {
+                return Boolean.TRUE;
             }
         }
-        return p;
-    }
-
-    private static Probe load() {
-        try {
-            Mixer.Info[] mixers = AudioSystem.getMixerInfo();
-            for (Mixer.Info info : mixers) {
-                Mixer mixer = AudioSystem.getMixer(info);
-                if (mixer.isLineSupported(lineInfo(true, 1)) || mixer.isLineSupported(lineInfo(false, 1))) {
-                    return new Probe(null);
-                }
-            }
-            return new Probe(new IOException("Java Sound is not available: it lists " + mixers.length
-                    + " mixers and none opens 48 kHz 16-bit audio (on Linux it needs ALSA: install libasound2, and a sound server such as PulseAudio"
-                    + " or PipeWire for the default device)"));
-        } catch (RuntimeException | LinkageError e) {
-            return new Probe(new IOException("Java Sound is not available: it failed to start (" + e
-                    + "); the JDK may lack the java.desktop module or libjsound", e));
-        }
+        throw new IOException("it lists " + mixers.length + " mixers and none opens 48 kHz 16-bit audio");
     }
 }

@@ -1,5 +1,6 @@
 package dev.viz.audio.javasound;
 
+import dev.viz.audio.internal.DeviceReopener;
 import dev.viz.core.AudioDevice;
 import dev.viz.core.AudioFormat;
 import java.io.IOException;
@@ -9,8 +10,6 @@ import javax.sound.sampled.LineUnavailableException;
 import javax.sound.sampled.Mixer;
 import javax.sound.sampled.SourceDataLine;
 import javax.sound.sampled.TargetDataLine;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A microphone ({@link TargetDataLine}) or speaker ({@link SourceDataLine}) through Java Sound,
@@ -38,14 +37,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class JavaSoundDevice implements AudioDevice {
     /** Failed reopens of a named mixer after which the default is followed instead. */
-    public static final int FOLLOW_DEFAULT_AFTER_FAILURES = 5;
+    public static final int FOLLOW_DEFAULT_AFTER_FAILURES = DeviceReopener.FOLLOW_DEFAULT_AFTER_FAILURES;
     /** Buffer setting meaning one frame plus {@value #SLACK_MS} ms (the default). */
     public static final int BUFFER_AUTO = 0;
     /** What the default buffer holds beyond one frame. */
     public static final int SLACK_MS = 20;
 
-    private static final Logger LOG = LoggerFactory.getLogger(JavaSoundDevice.class);
-
+    private final JavaSoundBackend backend;
     private final String spec;
     private final boolean input;
     private final String name;
@@ -59,25 +57,18 @@ public final class JavaSoundDevice implements AudioDevice {
     private boolean lineWasFull;
     private long lineBufferNs;
     private long lastWriteEndNs;
-    private boolean openedBefore;
-    private boolean followingDefault;
-    private int failedOpensSinceWorking;
+    private final DeviceReopener reopener;
 
-    private volatile long xruns;
-    private volatile long opens;
-    private volatile long defaultsFollowed;
     private volatile String openedMixer;
     private volatile int lineBufferMs;
 
-    JavaSoundDevice(String spec, boolean input) {
-        this(spec, input, BUFFER_AUTO);
-    }
-
-    JavaSoundDevice(String spec, boolean input, int bufferMs) {
+    JavaSoundDevice(JavaSoundBackend backend, String spec, boolean input, int bufferMs) {
+        this.backend = backend;
         this.spec = spec;
         this.input = input;
         this.name = JavaSoundBackend.ID_PREFIX + spec;
         this.bufferMs = bufferMs;
+        this.reopener = new DeviceReopener(name, spec.equalsIgnoreCase(JavaSoundBackend.DEFAULT_SPEC), input);
     }
 
     /** {@code javasound:SPEC}, for example {@code javasound:default}. */
@@ -99,37 +90,15 @@ public final class JavaSoundDevice implements AudioDevice {
         if (line != null) {
             throw new IOException(name + " is already open");
         }
-        JavaSoundBackend.ensureAvailable();
-        DataLine opened;
-        try {
-            opened = openLine(JavaSoundBackend.resolve(spec, input, format.channels()), format);
-            if (followingDefault) {
-                LOG.info("{} is back; using it again", name);
-                followingDefault = false;
-            }
-        } catch (IOException e) {
-            failedOpensSinceWorking++;
-            if (!openedBefore || spec.equalsIgnoreCase(JavaSoundBackend.DEFAULT_SPEC)
-                    || failedOpensSinceWorking < FOLLOW_DEFAULT_AFTER_FAILURES) {
-                throw e;
-            }
-            opened = openLine(null, format);
-            if (!followingDefault) {
-                followingDefault = true;
-                defaultsFollowed++;
-                LOG.warn("{} cannot be opened again ({}); following the default {} until it returns", name,
-                        e.getMessage(), input ? "input" : "output");
-            }
-        }
+        backend.ensureAvailability();
+        DataLine opened = reopener.open(systemDefault ->
+                openLine(systemDefault ? null : JavaSoundBackend.resolve(spec, input, format.channels()), format));
         int frameBytes = format.frameSamples() * 2;
         if (bytes.length < frameBytes) {
             bytes = new byte[frameBytes];
         }
-        failedOpensSinceWorking = 0;
-        openedBefore = true;
         lineWasFull = false;
         lastWriteEndNs = 0;
-        opens++;
         line = opened;
     }
 
@@ -179,7 +148,7 @@ public final class JavaSoundDevice implements AudioDevice {
         if (target.available() >= fullBytes) {
             if (!lineWasFull) {
                 lineWasFull = true;
-                xruns++;
+                reopener.xrun();
             }
         } else {
             lineWasFull = false;
@@ -218,7 +187,7 @@ public final class JavaSoundDevice implements AudioDevice {
             int length = n * 2;
             long startNs = System.nanoTime();
             if (lastWriteEndNs != 0 && startNs - lastWriteEndNs > lineBufferNs) {
-                xruns++;
+                reopener.xrun();
             }
             int put = source.write(bytes, 0, length);
             lastWriteEndNs = System.nanoTime();
@@ -235,17 +204,17 @@ public final class JavaSoundDevice implements AudioDevice {
     /** Inferred overflows (input) or underflows (output). */
     @Override
     public long xruns() {
-        return xruns;
+        return reopener.xruns();
     }
 
     /** Successful opens; more than one means the device was reopened after a failure. */
     public long opens() {
-        return opens;
+        return reopener.opens();
     }
 
     /** How many times the device gave up on its named mixer and followed the default. */
     public long defaultsFollowed() {
-        return defaultsFollowed;
+        return reopener.defaultsFollowed();
     }
 
     /** The line buffer Java Sound granted at the last open, in ms (0 before the first open). */

@@ -1,6 +1,8 @@
 package dev.viz.audio.portaudio;
 
 import com.sun.jna.Pointer;
+import dev.viz.audio.SoundBackend;
+import dev.viz.audio.internal.NativeProbe;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Microphones and speakers through the system's PortAudio library ({@code libportaudio}, V19),
  * bound with JNA. PortAudio is optional: {@link #isAvailable()} probes it once (load the library,
- * {@code Pa_Initialize}) and {@link #cause()} and {@link #unavailableMessage()} say why it is not
- * there and what to install.
+ * {@code Pa_Initialize}); {@link #unavailabilityCause()} is the loader's own error and {@link
+ * #ensureAvailability()} says what to install.
  *
  * <p>Device specs, as {@code --input}/{@code --output} take them after {@code portaudio:}:
  * <ul>
@@ -30,11 +32,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The library is chosen with the system property {@value #LIBRARY_PROPERTY} (default
  * {@value #DEFAULT_LIBRARY}: JNA finds {@code libportaudio.so.2} on Linux, {@code libportaudio.dylib}
- * on macOS, {@code portaudio.dll} on Windows); it is read once, at the first probe. Methods may be
- * called from any thread; PortAudio's setup functions are not thread-safe, so this class
+ * on macOS, {@code portaudio.dll} on Windows); it is read once, when {@link #system()} is first
+ * called. PortAudio is one library per process (its natives are bound to one class), so there is one
+ * backend, {@link #system()}; it holds the probe, the lock and the count of open streams. Methods may
+ * be called from any thread; PortAudio's setup functions are not thread-safe, so this backend
  * serialises them (never the reads and writes of an open stream).
  */
-public final class PortAudioBackend {
+public final class PortAudioBackend implements SoundBackend {
     /** Prefix of the device ids this backend owns: {@code portaudio:NAME}. */
     public static final String ID_PREFIX = "portaudio:";
     /** System property naming the PortAudio library to load (a name or an absolute path). */
@@ -49,53 +53,61 @@ public final class PortAudioBackend {
     static final String MONITOR_ALSA_DEVICE = "pulse:DEVICE=@DEFAULT_MONITOR@";
 
     private static final Logger LOG = LoggerFactory.getLogger(PortAudioBackend.class);
-    private static final Object LOCK = new Object();
+    private static final String REMEDY = "install it (Debian/Ubuntu: sudo apt-get install libportaudio2; Fedora:"
+            + " sudo dnf install portaudio; Arch: sudo pacman -S portaudio; macOS: brew install portaudio) or point -D"
+            + LIBRARY_PROPERTY + " at libportaudio";
 
-    private static volatile Probe probe;
-    /** Streams open now; PortAudio may be reinitialised (to see new devices) only when none are. Guarded by LOCK. */
-    private static int openStreams;
+    private final Object lock = new Object();
+    private final String library;
+    private final NativeProbe<String> probe;
+    /** Streams open now; PortAudio may be reinitialised (to see new devices) only when none are. Guarded by lock. */
+    private int openStreams;
 
-    private PortAudioBackend() {
+    private PortAudioBackend(String library) {
+        this.library = library;
+        this.probe = new NativeProbe<>("PortAudio", REMEDY, this::load);
     }
 
-    /** The outcome of loading and initialising PortAudio, once per process. */
-    private record Probe(Throwable cause, String version, String library) {
+    private static final class Holder {
+        static final PortAudioBackend BACKEND = new PortAudioBackend(
+                System.getProperty(LIBRARY_PROPERTY, DEFAULT_LIBRARY));
+    }
+
+    /** The process's PortAudio, loaded from the library {@value #LIBRARY_PROPERTY} names (at the first query). */
+    public static PortAudioBackend system() {
+        return Holder.BACKEND;
+    }
+
+    @Override
+    public String name() {
+        return "portaudio";
     }
 
     /** Whether PortAudio loaded and initialised. The first call loads it (0.1–0.3 s); later calls are free. */
-    public static boolean isAvailable() {
-        return probe().cause == null;
+    @Override
+    public boolean isAvailable() {
+        return probe.isAvailable();
+    }
+
+    /** The error loading or initialising PortAudio threw, untouched, or null when it is available. */
+    @Override
+    public Throwable unavailabilityCause() {
+        return probe.unavailabilityCause();
     }
 
     /**
-     * Why PortAudio is not available, or null when it is: an {@link IOException} whose message is
-     * {@link #unavailableMessage()} (what to install) and whose cause is the loader's own error.
+     * @throws IOException when PortAudio is not available, saying what to install, for example
+     *     "PortAudio is not available (Unable to load library 'portaudio'): install it (Debian/Ubuntu:
+     *     sudo apt-get install libportaudio2; ...)", caused by {@link #unavailabilityCause()}
      */
-    public static Throwable cause() {
-        return probe().cause;
+    @Override
+    public void ensureAvailability() throws IOException {
+        probe.ensureAvailability();
     }
 
     /** PortAudio's version text, for example {@code PortAudio V19.6.0-devel}, or null when unavailable. */
-    public static String versionText() {
-        return probe().version;
-    }
-
-    /**
-     * What is wrong and what to install, for logs and errors, or null when PortAudio is available.
-     * For example: "PortAudio is not available (Unable to load library 'portaudio'): install it
-     * (Debian/Ubuntu: sudo apt-get install libportaudio2; ...)".
-     */
-    public static String unavailableMessage() {
-        Throwable cause = probe().cause;
-        return cause == null ? null : cause.getMessage();
-    }
-
-    /** @throws IOException with {@link #unavailableMessage()} when PortAudio is not available */
-    public static void ensureAvailable() throws IOException {
-        Throwable cause = probe().cause;
-        if (cause != null) {
-            throw new IOException(cause.getMessage(), cause.getCause());
-        }
+    public String versionText() {
+        return probe.loaded();
     }
 
     /**
@@ -103,9 +115,9 @@ public final class PortAudioBackend {
      *
      * @throws IOException when PortAudio is not available
      */
-    public static List<PortAudioDeviceInfo> listDevices() throws IOException {
-        ensureAvailable();
-        synchronized (LOCK) {
+    public List<PortAudioDeviceInfo> listDevices() throws IOException {
+        ensureAvailability();
+        synchronized (lock) {
             int count = PortAudioNative.Pa_GetDeviceCount();
             if (count < 0) {
                 throw new IOException("cannot list PortAudio devices: " + PortAudioNative.errorText(count));
@@ -136,12 +148,14 @@ public final class PortAudioBackend {
      * @throws IOException when PortAudio is not available or the spec names no input; the message
      *     lists the inputs there are
      */
-    public static PortAudioDevice input(String spec) throws IOException {
+    @Override
+    public PortAudioDevice input(String spec) throws IOException {
         return create(spec, true, PortAudioDevice.SampleFormat.INT16, PortAudioDevice.LATENCY_AUTO);
     }
 
     /** Like {@link #input(String)}, for an output (speaker). */
-    public static PortAudioDevice output(String spec) throws IOException {
+    @Override
+    public PortAudioDevice output(String spec) throws IOException {
         return create(spec, false, PortAudioDevice.SampleFormat.INT16, PortAudioDevice.LATENCY_AUTO);
     }
 
@@ -150,7 +164,7 @@ public final class PortAudioBackend {
      * {@link PortAudioDevice.SampleFormat#FLOAT32} converts to and from int16 in Java, as the
      * original Viz did.
      */
-    public static PortAudioDevice device(String spec, boolean input, PortAudioDevice.SampleFormat format)
+    public PortAudioDevice device(String spec, boolean input, PortAudioDevice.SampleFormat format)
             throws IOException {
         return create(spec, input, format, PortAudioDevice.LATENCY_AUTO);
     }
@@ -162,7 +176,7 @@ public final class PortAudioBackend {
      * output buffering is lower latency and more underflows on a busy machine; docs/audio.md has
      * measurements.
      */
-    public static PortAudioDevice device(String spec, boolean input, PortAudioDevice.SampleFormat format,
+    public PortAudioDevice device(String spec, boolean input, PortAudioDevice.SampleFormat format,
             int latencyMs) throws IOException {
         if (latencyMs < 0 || latencyMs > 1000) {
             throw new IllegalArgumentException("latency " + latencyMs + " ms: use 1 to 1000, or 0 for the default");
@@ -171,29 +185,42 @@ public final class PortAudioBackend {
     }
 
     /** PortAudio's default input. */
-    public static PortAudioDevice defaultInput() throws IOException {
+    @Override
+    public PortAudioDevice defaultInput() throws IOException {
         return input(DEFAULT_SPEC);
     }
 
     /** PortAudio's default output. */
-    public static PortAudioDevice defaultOutput() throws IOException {
+    @Override
+    public PortAudioDevice defaultOutput() throws IOException {
         return output(DEFAULT_SPEC);
     }
 
     /** An input that captures what the default output is playing (PulseAudio's default monitor). */
-    public static PortAudioDevice monitorInput() throws IOException {
+    public PortAudioDevice monitorInput() throws IOException {
         return input(MONITOR_SPEC);
     }
 
-    private static PortAudioDevice create(String spec, boolean input, PortAudioDevice.SampleFormat format,
+    /** {@code monitor}, then every device {@link #listDevices()} gives. */
+    @Override
+    public List<String> describeDevices() throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("monitor                             (input: what the default output plays)");
+        for (PortAudioDeviceInfo device : listDevices()) {
+            lines.add(device.toString());
+        }
+        return lines;
+    }
+
+    private PortAudioDevice create(String spec, boolean input, PortAudioDevice.SampleFormat format,
             int latencyMs) throws IOException {
-        ensureAvailable();
+        ensureAvailability();
         String s = normalise(spec);
         if (!input && s.equals(MONITOR_SPEC)) {
             throw new IOException(ID_PREFIX + MONITOR_SPEC + " is an input: it captures what the default output plays");
         }
         resolve(s, input);
-        return new PortAudioDevice(s, input, format, latencyMs);
+        return new PortAudioDevice(this, s, input, format, latencyMs);
     }
 
     static String normalise(String spec) {
@@ -215,8 +242,8 @@ public final class PortAudioBackend {
      * Finds what {@code spec} means now. When a name is not found and no stream is open, PortAudio is
      * reinitialised once to see devices plugged in since it started.
      */
-    static Target resolve(String spec, boolean input) throws IOException {
-        synchronized (LOCK) {
+    Target resolve(String spec, boolean input) throws IOException {
+        synchronized (lock) {
             try {
                 return resolveLocked(spec, input);
             } catch (IOException notFound) {
@@ -232,7 +259,7 @@ public final class PortAudioBackend {
         return spec.regionMatches(true, 0, ALSA_SPEC_PREFIX, 0, ALSA_SPEC_PREFIX.length());
     }
 
-    private static Target resolveLocked(String spec, boolean input) throws IOException {
+    private Target resolveLocked(String spec, boolean input) throws IOException {
         String direction = input ? "input" : "output";
         if (spec.equals(MONITOR_SPEC) || isAlsaSpec(spec)) {
             String alsa = spec.equals(MONITOR_SPEC) ? MONITOR_ALSA_DEVICE : spec.substring(ALSA_SPEC_PREFIX.length());
@@ -285,7 +312,7 @@ public final class PortAudioBackend {
         return input ? d.maxInputChannels : d.maxOutputChannels;
     }
 
-    private static int findByName(String name, int count, boolean input) throws IOException {
+    private int findByName(String name, int count, boolean input) throws IOException {
         String lower = name.toLowerCase(Locale.ROOT);
         int exactIgnoringCase = -1;
         List<Integer> containing = new ArrayList<>();
@@ -343,8 +370,8 @@ public final class PortAudioBackend {
         return s.length() == 0 ? "none" : s.toString();
     }
 
-    /** Terminates and initialises PortAudio again, which re-reads the device list. Caller holds LOCK. */
-    private static boolean reinitialiseLocked() {
+    /** Terminates and initialises PortAudio again, which re-reads the device list. Caller holds the lock. */
+    private boolean reinitialiseLocked() {
         long startNs = System.nanoTime();
         PortAudioNative.Pa_Terminate();
         int err = PortAudioNative.Pa_Initialize();
@@ -358,63 +385,34 @@ public final class PortAudioBackend {
     }
 
     /** Called with a stream opened (+1) or closed (-1). */
-    static void streamOpened(int delta) {
-        synchronized (LOCK) {
+    void streamOpened(int delta) {
+        synchronized (lock) {
             openStreams += delta;
         }
     }
 
-    static Object lock() {
-        return LOCK;
+    /** Serialises PortAudio's setup functions (open, start, close, list, reinitialise). */
+    Object lock() {
+        return lock;
     }
 
-    private static Probe probe() {
-        Probe p = probe;
-        if (p == null) {
-            synchronized (LOCK) {
-                p = probe;
-                if (p == null) {
-                    p = load(System.getProperty(LIBRARY_PROPERTY, DEFAULT_LIBRARY));
-                    probe = p;
-                }
-            }
-        }
-        return p;
-    }
-
-    private static Probe load(String library) {
+    /** The probe: binds the library and initialises PortAudio; the version text, or the original error. */
+    private String load() throws IOException {
         long startNs = System.nanoTime();
         try {
             PortAudioNative.bind(library);
         } catch (LinkageError | RuntimeException e) {
             LOG.debug("PortAudio library '{}' did not load", library, e);
-            return unavailable(e, library);
+            throw e;
         }
         NativeChatter.silence();
-        try {
-            int err = PortAudioNative.Pa_Initialize();
-            if (err != PortAudioNative.PA_NO_ERROR) {
-                return unavailable(new IOException("Pa_Initialize failed: " + PortAudioNative.errorText(err)), library);
-            }
-            String version = PortAudioNative.Pa_GetVersionText();
-            LOG.debug("{} loaded from '{}' in {} ms", version, library, (System.nanoTime() - startNs) / 1_000_000L);
-            return new Probe(null, version, library);
-        } catch (LinkageError | RuntimeException e) {
-            return unavailable(e, library);
+        int err = PortAudioNative.Pa_Initialize();
+        if (err != PortAudioNative.PA_NO_ERROR) {
+            throw new IOException("Pa_Initialize failed: " + PortAudioNative.errorText(err));
         }
-    }
-
-    private static Probe unavailable(Throwable error, String library) {
-        String message = "PortAudio is not available (" + firstLine(error) + "): install it (Debian/Ubuntu: sudo"
-                + " apt-get install libportaudio2; Fedora: sudo dnf install portaudio; Arch: sudo pacman -S"
-                + " portaudio; macOS: brew install portaudio) or point -D" + LIBRARY_PROPERTY + " at libportaudio";
-        return new Probe(new IOException(message, error), null, library);
-    }
-
-    private static String firstLine(Throwable t) {
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        int nl = m.indexOf('\n');
-        String line = (nl < 0 ? m : m.substring(0, nl)).strip();
-        return line.endsWith(":") ? line.substring(0, line.length() - 1) : line;
+        String version = PortAudioNative.Pa_GetVersionText();
+        LOG.debug("{} loaded from '{}' in {} ms", version, library,
+                (System.nanoTime() - startNs) / 1_000_000L);
+        return version;
     }
 }

@@ -4,12 +4,11 @@ import com.sun.jna.Memory;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
+import dev.viz.audio.internal.DeviceReopener;
 import dev.viz.core.AudioDevice;
 import dev.viz.core.AudioFormat;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A microphone or speaker opened through PortAudio's blocking API: {@link #read} and
@@ -61,14 +60,13 @@ public final class PortAudioDevice implements AudioDevice {
     }
 
     /** Failed reopens of a named device after which the system default is followed instead. */
-    public static final int FOLLOW_DEFAULT_AFTER_FAILURES = 5;
+    public static final int FOLLOW_DEFAULT_AFTER_FAILURES = DeviceReopener.FOLLOW_DEFAULT_AFTER_FAILURES;
     /** Latency setting meaning the defaults: one frame for an output, {@value #INPUT_BUFFER_FRAMES} for an input. */
     public static final int LATENCY_AUTO = 0;
     /** Frames an input buffers by default: room for the capture thread to be a frame late. */
     public static final int INPUT_BUFFER_FRAMES = 2;
 
-    private static final Logger LOG = LoggerFactory.getLogger(PortAudioDevice.class);
-
+    private final PortAudioBackend backend;
     private final String spec;
     private final boolean input;
     private final SampleFormat sampleFormat;
@@ -80,22 +78,19 @@ public final class PortAudioDevice implements AudioDevice {
     private long bufferFrames;
     private int channels;
     private NativeLong framesArg = new NativeLong(0);
-    private int failedOpensSinceWorking;
-    private boolean openedBefore;
-    private boolean followingDefault;
+    private final DeviceReopener reopener;
 
-    private volatile long xruns;
-    private volatile long opens;
-    private volatile long defaultsFollowed;
     private volatile double reportedLatencyMs = Double.NaN;
     private volatile String openedDevice;
 
-    PortAudioDevice(String spec, boolean input, SampleFormat sampleFormat, int latencyMs) {
+    PortAudioDevice(PortAudioBackend backend, String spec, boolean input, SampleFormat sampleFormat, int latencyMs) {
+        this.backend = backend;
         this.spec = spec;
         this.input = input;
         this.sampleFormat = sampleFormat;
         this.latencyMs = latencyMs;
         this.name = PortAudioBackend.ID_PREFIX + spec;
+        this.reopener = new DeviceReopener(name, spec.equalsIgnoreCase(PortAudioBackend.DEFAULT_SPEC), input);
     }
 
     /** {@code portaudio:SPEC}, for example {@code portaudio:default}. */
@@ -122,34 +117,11 @@ public final class PortAudioDevice implements AudioDevice {
         if (stream != null) {
             throw new IOException(name + " is already open");
         }
-        PortAudioBackend.ensureAvailable();
+        backend.ensureAvailability();
         channels = format.channels();
         ensureBuffer(format.frameSamplesPerChannel());
-        Stream opened;
-        try {
-            opened = openTarget(PortAudioBackend.resolve(spec, input), format);
-            if (followingDefault) {
-                LOG.info("{} is back; using it again", name);
-                followingDefault = false;
-            }
-        } catch (IOException e) {
-            failedOpensSinceWorking++;
-            if (!openedBefore || spec.equalsIgnoreCase(PortAudioBackend.DEFAULT_SPEC)
-                    || failedOpensSinceWorking < FOLLOW_DEFAULT_AFTER_FAILURES) {
-                throw e;
-            }
-            opened = openTarget(PortAudioBackend.resolve(PortAudioBackend.DEFAULT_SPEC, input), format);
-            if (!followingDefault) {
-                followingDefault = true;
-                defaultsFollowed++;
-                LOG.warn("{} cannot be opened again ({}); following the default {} until it returns", name,
-                        e.getMessage(), input ? "input" : "output");
-            }
-        }
-        failedOpensSinceWorking = 0;
-        openedBefore = true;
-        opens++;
-        stream = opened;
+        stream = reopener.open(systemDefault -> openTarget(
+                backend.resolve(systemDefault ? PortAudioBackend.DEFAULT_SPEC : spec, input), format));
     }
 
     /** One frame of native memory for the stream's samples, kept across reopens. */
@@ -175,7 +147,7 @@ public final class PortAudioDevice implements AudioDevice {
             params.hostApiSpecificStreamInfo = alsa.getPointer();
         }
         PointerByReference handle = new PointerByReference();
-        synchronized (PortAudioBackend.lock()) {
+        synchronized (backend.lock()) {
             int err = PortAudioNative.Pa_OpenStream(handle, input ? params : null, input ? null : params,
                     format.sampleRateHz(), new NativeLong(0),
                     new NativeLong(PortAudioNative.PA_CLIP_OFF | PortAudioNative.PA_DITHER_OFF), null, null);
@@ -194,13 +166,10 @@ public final class PortAudioDevice implements AudioDevice {
                 PortAudioNative.StreamInfo si = new PortAudioNative.StreamInfo(info);
                 reportedLatencyMs = 1000.0 * (input ? si.inputLatency : si.outputLatency);
             }
-            PortAudioBackend.streamOpened(1);
+            backend.streamOpened(1);
             openedDevice = target.description();
-            if (alsa != null) {
-                // Keep the ALSA device string alive while the stream may still read it.
-                return new Stream(h, alsa);
-            }
-            return new Stream(h, null);
+            // Keep the ALSA device string (if any) alive while the stream may still read it.
+            return new Stream(backend, h, alsa);
         }
     }
 
@@ -245,7 +214,7 @@ public final class PortAudioDevice implements AudioDevice {
                 s.exit();
             }
             if (err == PortAudioNative.PA_INPUT_OVERFLOWED) {
-                xruns++;
+                reopener.xrun();
             } else if (err != PortAudioNative.PA_NO_ERROR) {
                 throw new IOException("PortAudio input " + openedDevice + " failed: " + PortAudioNative.errorText(err));
             }
@@ -293,7 +262,7 @@ public final class PortAudioDevice implements AudioDevice {
                 s.exit();
             }
             if (err == PortAudioNative.PA_OUTPUT_UNDERFLOWED) {
-                xruns++;
+                reopener.xrun();
             } else if (err != PortAudioNative.PA_NO_ERROR) {
                 throw new IOException("PortAudio output " + openedDevice + " failed: " + PortAudioNative.errorText(err));
             }
@@ -318,17 +287,17 @@ public final class PortAudioDevice implements AudioDevice {
     /** Input overflows or output underflows PortAudio reported: glitches, not failures. */
     @Override
     public long xruns() {
-        return xruns;
+        return reopener.xruns();
     }
 
     /** Successful opens; more than one means the device was reopened after a failure. */
     public long opens() {
-        return opens;
+        return reopener.opens();
     }
 
     /** How many times the device gave up on its named device and followed the system default. */
     public long defaultsFollowed() {
-        return defaultsFollowed;
+        return reopener.defaultsFollowed();
     }
 
     /** The latency PortAudio reports for the last opened stream, in ms (NaN before the first open). */
@@ -366,11 +335,13 @@ public final class PortAudioDevice implements AudioDevice {
         private static final int CLOSED = 3;
 
         final Pointer handle;
+        private final PortAudioBackend backend;
         @SuppressWarnings("unused") // keeps host-API-specific memory reachable while the stream lives
         private final Object keepAlive;
         private final AtomicInteger state = new AtomicInteger(IDLE);
 
-        Stream(Pointer handle, Object keepAlive) {
+        Stream(PortAudioBackend backend, Pointer handle, Object keepAlive) {
+            this.backend = backend;
             this.handle = handle;
             this.keepAlive = keepAlive;
         }
@@ -403,10 +374,10 @@ public final class PortAudioDevice implements AudioDevice {
         }
 
         private void release() {
-            synchronized (PortAudioBackend.lock()) {
+            synchronized (backend.lock()) {
                 PortAudioNative.Pa_AbortStream(handle);
                 PortAudioNative.Pa_CloseStream(handle);
-                PortAudioBackend.streamOpened(-1);
+                backend.streamOpened(-1);
             }
         }
     }

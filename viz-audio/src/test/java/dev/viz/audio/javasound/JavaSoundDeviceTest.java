@@ -31,10 +31,10 @@ class JavaSoundDeviceTest {
     @BeforeEach
     void soundServerAndJavaSound() throws IOException {
         SoundServer.assumeRunning();
-        if (!JavaSoundBackend.isAvailable()) {
-            System.out.println("SKIPPED (no Java Sound): " + JavaSoundBackend.unavailableMessage());
+        if (!JavaSoundBackend.system().isAvailable()) {
+            System.out.println("SKIPPED (no Java Sound): " + String.valueOf(JavaSoundBackend.system().unavailabilityCause()));
         }
-        Assumptions.assumeTrue(JavaSoundBackend.isAvailable(), JavaSoundBackend::unavailableMessage);
+        Assumptions.assumeTrue(JavaSoundBackend.system().isAvailable(), () -> String.valueOf(JavaSoundBackend.system().unavailabilityCause()));
         String source = SoundServer.pactl("get-default-source").strip();
         assertEquals(SoundServer.OUT_SINK + ".monitor", source,
                 "the tests need the server's default source to be the monitor of its default sink");
@@ -42,7 +42,7 @@ class JavaSoundDeviceTest {
 
     @Test
     void shouldListTheDefaultMixerForInputAndOutput() {
-        List<JavaSoundDeviceInfo> devices = JavaSoundBackend.listDevices();
+        List<JavaSoundDeviceInfo> devices = JavaSoundBackend.system().listDevices();
         devices.forEach(d -> System.out.println("  " + d));
         JavaSoundDeviceInfo mixer = devices.stream().filter(d -> d.name().startsWith("default")).findFirst()
                 .orElseThrow(() -> new AssertionError("no default mixer in " + devices));
@@ -52,8 +52,8 @@ class JavaSoundDeviceTest {
 
     @Test
     void shouldFindA1kHzTonePlayedToTheNullSinkInACaptureOfItsMonitor() throws Exception {
-        JavaSoundDevice out = JavaSoundBackend.defaultOutput();
-        JavaSoundDevice in = JavaSoundBackend.defaultInput();
+        JavaSoundDevice out = JavaSoundBackend.system().defaultOutput();
+        JavaSoundDevice in = JavaSoundBackend.system().defaultInput();
 
         short[] captured = PlayAndCapture.run(out, in, TONE_HZ, 2000, 3000);
 
@@ -69,8 +69,8 @@ class JavaSoundDeviceTest {
 
     @Test
     void shouldFindNothingWhenSilenceIsPlayed() throws Exception {
-        JavaSoundDevice out = JavaSoundBackend.defaultOutput();
-        JavaSoundDevice in = JavaSoundBackend.defaultInput();
+        JavaSoundDevice out = JavaSoundBackend.system().defaultOutput();
+        JavaSoundDevice in = JavaSoundBackend.system().defaultInput();
 
         short[] captured = PlayAndCapture.run(out, in, 0, 2000, 3000);
 
@@ -81,7 +81,7 @@ class JavaSoundDeviceTest {
 
     @Test
     void shouldOpenAMixerByPartOfItsName() throws Exception {
-        JavaSoundDevice out = JavaSoundBackend.output("javasound:DEFAULT [");
+        JavaSoundDevice out = JavaSoundBackend.system().output("javasound:DEFAULT [");
         out.open(AudioDevice.Direction.OUTPUT, PlayAndCapture.FORMAT);
         try {
             assertTrue(out.openedMixer().startsWith("default ["), out.openedMixer());
@@ -92,7 +92,7 @@ class JavaSoundDeviceTest {
 
     @Test
     void shouldNameTheMixersThereAreWhenNoneMatches() {
-        IOException e = assertThrows(IOException.class, () -> JavaSoundBackend.input("no-such-microphone"));
+        IOException e = assertThrows(IOException.class, () -> JavaSoundBackend.system().input("no-such-microphone"));
         System.out.println(e.getMessage());
         assertTrue(e.getMessage().contains("no Java Sound input named 'no-such-microphone'"), e.getMessage());
         assertTrue(e.getMessage().contains("default [default]"), e.getMessage());
@@ -100,8 +100,8 @@ class JavaSoundDeviceTest {
 
     @Test
     void shouldPlayAgainAfterTheServerKillsTheStreamMidCall() throws Exception {
-        JavaSoundDevice out = JavaSoundBackend.defaultOutput();
-        JavaSoundDevice in = JavaSoundBackend.defaultInput();
+        JavaSoundDevice out = JavaSoundBackend.system().defaultOutput();
+        JavaSoundDevice in = JavaSoundBackend.system().defaultInput();
 
         PlayAndCapture.KillRun run = PlayAndCapture.runKillingPlayback(out, in, TONE_HZ, 4000, 1000);
 
@@ -115,7 +115,7 @@ class JavaSoundDeviceTest {
 
     @Test
     void shouldCountAnUnderflowWhenThePlayerFallsBehind() throws Exception {
-        JavaSoundDevice out = JavaSoundBackend.defaultOutput();
+        JavaSoundDevice out = JavaSoundBackend.system().defaultOutput();
         short[] frame = new short[PlayAndCapture.FORMAT.frameSamples()];
         out.open(AudioDevice.Direction.OUTPUT, PlayAndCapture.FORMAT);
         try {
@@ -137,8 +137,8 @@ class JavaSoundDeviceTest {
 
     @Test
     void shouldReadAndWriteWithoutAllocatingOnceWarm() throws Exception {
-        AudioDevice out = JavaSoundBackend.defaultOutput();
-        AudioDevice in = JavaSoundBackend.defaultInput();
+        AudioDevice out = JavaSoundBackend.system().defaultOutput();
+        AudioDevice in = JavaSoundBackend.system().defaultInput();
         in.open(AudioDevice.Direction.INPUT, AudioFormat.mono48k(10));
         out.open(AudioDevice.Direction.OUTPUT, AudioFormat.mono48k(10));
         try {
@@ -153,7 +153,7 @@ class JavaSoundDeviceTest {
 
     @Test
     void shouldCountAnOverflowWhenTheReaderFallsBehind() throws Exception {
-        JavaSoundDevice in = JavaSoundBackend.defaultInput();
+        JavaSoundDevice in = JavaSoundBackend.system().defaultInput();
         short[] frame = new short[PlayAndCapture.FORMAT.frameSamples()];
         in.open(AudioDevice.Direction.INPUT, PlayAndCapture.FORMAT);
         try {

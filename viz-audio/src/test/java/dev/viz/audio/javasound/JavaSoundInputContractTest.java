@@ -10,8 +10,8 @@ class JavaSoundInputContractTest extends AudioDeviceContract {
     @Override
     protected AudioDevice newDevice() throws Exception {
         SoundServer.assumeRunning();
-        Assumptions.assumeTrue(JavaSoundBackend.isAvailable(), JavaSoundBackend::unavailableMessage);
-        return JavaSoundBackend.defaultInput();
+        Assumptions.assumeTrue(JavaSoundBackend.system().isAvailable(), () -> String.valueOf(JavaSoundBackend.system().unavailabilityCause()));
+        return JavaSoundBackend.system().defaultInput();
     }
 
     @Override

@@ -10,8 +10,8 @@ class JavaSoundOutputContractTest extends AudioDeviceContract {
     @Override
     protected AudioDevice newDevice() throws Exception {
         SoundServer.assumeRunning();
-        Assumptions.assumeTrue(JavaSoundBackend.isAvailable(), JavaSoundBackend::unavailableMessage);
-        return JavaSoundBackend.defaultOutput();
+        Assumptions.assumeTrue(JavaSoundBackend.system().isAvailable(), () -> String.valueOf(JavaSoundBackend.system().unavailabilityCause()));
+        return JavaSoundBackend.system().defaultOutput();
     }
 
     @Override

@@ -45,59 +45,59 @@ class CallThroughDevicesTest {
         PORTAUDIO {
             @Override
             boolean available() {
-                return PortAudioBackend.isAvailable();
+                return PortAudioBackend.system().isAvailable();
             }
 
             @Override
-            String unavailableMessage() {
-                return PortAudioBackend.unavailableMessage();
+            String whyUnavailable() {
+                return String.valueOf(PortAudioBackend.system().unavailabilityCause());
             }
 
             @Override
             AudioDevice microphone() throws IOException {
-                return PortAudioBackend.input("viz_mic"); // ALSA viz_mic: the source viz_mic.monitor
+                return PortAudioBackend.system().input("viz_mic"); // ALSA viz_mic: the source viz_mic.monitor
             }
 
             @Override
             AudioDevice namedSpeaker() throws IOException {
-                return PortAudioBackend.output("viz_speaker"); // ALSA viz_speaker: the sink viz_out
+                return PortAudioBackend.system().output("viz_speaker"); // ALSA viz_speaker: the sink viz_out
             }
 
             @Override
             AudioDevice defaultSpeaker() throws IOException {
-                return PortAudioBackend.defaultOutput();
+                return PortAudioBackend.system().defaultOutput();
             }
         },
         JAVASOUND {
             @Override
             boolean available() {
-                return JavaSoundBackend.isAvailable();
+                return JavaSoundBackend.system().isAvailable();
             }
 
             @Override
-            String unavailableMessage() {
-                return JavaSoundBackend.unavailableMessage();
+            String whyUnavailable() {
+                return String.valueOf(JavaSoundBackend.system().unavailabilityCause());
             }
 
             @Override
             AudioDevice microphone() throws IOException {
-                return JavaSoundBackend.defaultInput(); // the server's default source, set by the test
+                return JavaSoundBackend.system().defaultInput(); // the server's default source, set by the test
             }
 
             @Override
             AudioDevice namedSpeaker() throws IOException {
-                return JavaSoundBackend.defaultOutput(); // Java Sound sees only the default: viz_out
+                return JavaSoundBackend.system().defaultOutput(); // Java Sound sees only the default: viz_out
             }
 
             @Override
             AudioDevice defaultSpeaker() throws IOException {
-                return JavaSoundBackend.defaultOutput();
+                return JavaSoundBackend.system().defaultOutput();
             }
         };
 
         abstract boolean available();
 
-        abstract String unavailableMessage();
+        abstract String whyUnavailable();
 
         abstract AudioDevice microphone() throws IOException;
 
@@ -113,9 +113,9 @@ class CallThroughDevicesTest {
 
     private static void assumeAvailable(Backend backend) {
         if (!backend.available()) {
-            System.out.println("SKIPPED (" + backend + " unavailable): " + backend.unavailableMessage());
+            System.out.println("SKIPPED (" + backend + " unavailable): " + backend.whyUnavailable());
         }
-        Assumptions.assumeTrue(backend.available(), backend::unavailableMessage);
+        Assumptions.assumeTrue(backend.available(), backend::whyUnavailable);
     }
 
     /** Speaker side: {@code input} into the call. Listener side: the call into {@code output}. */

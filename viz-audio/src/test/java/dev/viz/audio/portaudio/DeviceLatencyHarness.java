@@ -50,11 +50,11 @@ public final class DeviceLatencyHarness {
             AudioDevice out;
             AudioDevice in;
             if (backend.equals("portaudio")) {
-                out = PortAudioBackend.device("viz_speaker", false, PortAudioDevice.SampleFormat.INT16, outMs);
-                in = PortAudioBackend.device("viz_loopback", true, PortAudioDevice.SampleFormat.INT16, inMs);
+                out = PortAudioBackend.system().device("viz_speaker", false, PortAudioDevice.SampleFormat.INT16, outMs);
+                in = PortAudioBackend.system().device("viz_loopback", true, PortAudioDevice.SampleFormat.INT16, inMs);
             } else {
-                out = JavaSoundBackend.device("default", false, outMs);
-                in = JavaSoundBackend.device("default", true, inMs);
+                out = JavaSoundBackend.system().device("default", false, outMs);
+                in = JavaSoundBackend.system().device("default", true, inMs);
             }
             double[] latenciesMs = measure(out, in);
             Arrays.sort(latenciesMs);

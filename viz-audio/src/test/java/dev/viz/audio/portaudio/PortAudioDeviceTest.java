@@ -31,15 +31,15 @@ class PortAudioDeviceTest {
     @BeforeEach
     void soundServerAndPortAudio() {
         SoundServer.assumeRunning();
-        if (!PortAudioBackend.isAvailable()) {
-            System.out.println("SKIPPED (no PortAudio): " + PortAudioBackend.unavailableMessage());
+        if (!PortAudioBackend.system().isAvailable()) {
+            System.out.println("SKIPPED (no PortAudio): " + String.valueOf(PortAudioBackend.system().unavailabilityCause()));
         }
-        Assumptions.assumeTrue(PortAudioBackend.isAvailable(), PortAudioBackend::unavailableMessage);
+        Assumptions.assumeTrue(PortAudioBackend.system().isAvailable(), () -> String.valueOf(PortAudioBackend.system().unavailabilityCause()));
     }
 
     @Test
     void shouldListTheServersDevicesWithHostApiChannelsAndRate() throws IOException {
-        List<PortAudioDeviceInfo> devices = PortAudioBackend.listDevices();
+        List<PortAudioDeviceInfo> devices = PortAudioBackend.system().listDevices();
         devices.forEach(d -> System.out.println("  " + d));
 
         PortAudioDeviceInfo speaker = find(devices, "viz_speaker");
@@ -49,7 +49,7 @@ class PortAudioDeviceTest {
         assertTrue(speaker.defaultSampleRateHz() > 0, speaker::toString);
         assertTrue(devices.stream().anyMatch(PortAudioDeviceInfo::isDefaultInput), "a default input is marked");
         assertTrue(devices.stream().anyMatch(PortAudioDeviceInfo::isDefaultOutput), "a default output is marked");
-        assertTrue(PortAudioBackend.versionText().startsWith("PortAudio"), PortAudioBackend.versionText());
+        assertTrue(PortAudioBackend.system().versionText().startsWith("PortAudio"), PortAudioBackend.system().versionText());
     }
 
     @Test
@@ -63,8 +63,8 @@ class PortAudioDeviceTest {
     }
 
     private static void assertToneFound(PortAudioDevice.SampleFormat format) throws Exception {
-        PortAudioDevice out = PortAudioBackend.device("viz_speaker", false, format);
-        PortAudioDevice in = PortAudioBackend.device("viz_loopback", true, format);
+        PortAudioDevice out = PortAudioBackend.system().device("viz_speaker", false, format);
+        PortAudioDevice in = PortAudioBackend.system().device("viz_loopback", true, format);
 
         short[] captured = PlayAndCapture.run(out, in, TONE_HZ, 2000, 3000);
 
@@ -81,8 +81,8 @@ class PortAudioDeviceTest {
 
     @Test
     void shouldFindNothingWhenSilenceIsPlayed() throws Exception {
-        PortAudioDevice out = PortAudioBackend.output("viz_speaker");
-        PortAudioDevice in = PortAudioBackend.input("viz_loopback");
+        PortAudioDevice out = PortAudioBackend.system().output("viz_speaker");
+        PortAudioDevice in = PortAudioBackend.system().input("viz_loopback");
 
         short[] captured = PlayAndCapture.run(out, in, 0, 2000, 3000);
 
@@ -93,8 +93,8 @@ class PortAudioDeviceTest {
 
     @Test
     void shouldCaptureWhatTheDefaultOutputPlaysThroughTheMonitorInput() throws Exception {
-        PortAudioDevice out = PortAudioBackend.defaultOutput();
-        PortAudioDevice in = PortAudioBackend.monitorInput();
+        PortAudioDevice out = PortAudioBackend.system().defaultOutput();
+        PortAudioDevice in = PortAudioBackend.system().monitorInput();
 
         short[] captured = PlayAndCapture.run(out, in, TONE_HZ, 2000, 3000);
 
@@ -105,20 +105,20 @@ class PortAudioDeviceTest {
 
     @Test
     void shouldNameTheDevicesThereAreWhenNoneMatches() {
-        IOException e = assertThrows(IOException.class, () -> PortAudioBackend.output("no-such-speaker"));
+        IOException e = assertThrows(IOException.class, () -> PortAudioBackend.system().output("no-such-speaker"));
         System.out.println(e.getMessage());
         assertTrue(e.getMessage().contains("no PortAudio output named 'no-such-speaker'"), e.getMessage());
         assertTrue(e.getMessage().contains("viz_speaker"), e.getMessage());
 
-        IOException monitorAsOutput = assertThrows(IOException.class, () -> PortAudioBackend.output("monitor"));
+        IOException monitorAsOutput = assertThrows(IOException.class, () -> PortAudioBackend.system().output("monitor"));
         assertTrue(monitorAsOutput.getMessage().contains("is an input"), monitorAsOutput.getMessage());
     }
 
     @Test
     void shouldOpenADeviceByIndexAndByPartOfItsName() throws Exception {
-        PortAudioDeviceInfo speaker = find(PortAudioBackend.listDevices(), "viz_speaker");
-        PortAudioDevice byIndex = PortAudioBackend.output(Integer.toString(speaker.index()));
-        PortAudioDevice byPart = PortAudioBackend.output("portaudio:VIZ_SPEAK");
+        PortAudioDeviceInfo speaker = find(PortAudioBackend.system().listDevices(), "viz_speaker");
+        PortAudioDevice byIndex = PortAudioBackend.system().output(Integer.toString(speaker.index()));
+        PortAudioDevice byPart = PortAudioBackend.system().output("portaudio:VIZ_SPEAK");
         for (PortAudioDevice device : List.of(byIndex, byPart)) {
             device.open(AudioDevice.Direction.OUTPUT, PlayAndCapture.FORMAT);
             try {
@@ -131,8 +131,8 @@ class PortAudioDeviceTest {
 
     @Test
     void shouldPlayAgainAfterTheServerKillsTheStreamMidCall() throws Exception {
-        PortAudioDevice out = PortAudioBackend.output("viz_speaker");
-        PortAudioDevice in = PortAudioBackend.input("viz_loopback");
+        PortAudioDevice out = PortAudioBackend.system().output("viz_speaker");
+        PortAudioDevice in = PortAudioBackend.system().input("viz_loopback");
 
         PlayAndCapture.KillRun run = PlayAndCapture.runKillingPlayback(out, in, TONE_HZ, 4000, 1000);
 
@@ -150,8 +150,8 @@ class PortAudioDeviceTest {
         String sink = "viz_test_hotplug";
         int module = SoundServer.loadNullSink(sink);
         boolean unloaded = false;
-        PortAudioDevice out = PortAudioBackend.output("alsa:pulse:DEVICE=" + sink);
-        PortAudioDevice monitor = PortAudioBackend.input("viz_loopback");
+        PortAudioDevice out = PortAudioBackend.system().output("alsa:pulse:DEVICE=" + sink);
+        PortAudioDevice monitor = PortAudioBackend.system().input("viz_loopback");
         try {
             out.open(AudioDevice.Direction.OUTPUT, PlayAndCapture.FORMAT);
             out.close();
@@ -186,8 +186,8 @@ class PortAudioDeviceTest {
 
     @Test
     void shouldReadAndWriteWithoutAllocatingOnceWarm() throws Exception {
-        AudioDevice out = PortAudioBackend.output("viz_speaker");
-        AudioDevice in = PortAudioBackend.input("viz_loopback");
+        AudioDevice out = PortAudioBackend.system().output("viz_speaker");
+        AudioDevice in = PortAudioBackend.system().input("viz_loopback");
         in.open(AudioDevice.Direction.INPUT, AudioFormat.mono48k(10));
         out.open(AudioDevice.Direction.OUTPUT, AudioFormat.mono48k(10));
         try {
@@ -202,7 +202,7 @@ class PortAudioDeviceTest {
 
     @Test
     void shouldCountAnUnderflowWhenThePlayerFallsBehind() throws Exception {
-        PortAudioDevice out = PortAudioBackend.output("viz_speaker");
+        PortAudioDevice out = PortAudioBackend.system().output("viz_speaker");
         short[] frame = new short[PlayAndCapture.FORMAT.frameSamples()];
         out.open(AudioDevice.Direction.OUTPUT, PlayAndCapture.FORMAT);
         try {

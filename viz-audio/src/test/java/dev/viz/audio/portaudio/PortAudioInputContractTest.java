@@ -9,8 +9,8 @@ class PortAudioInputContractTest extends AudioDeviceContract {
     @Override
     protected AudioDevice newDevice() throws Exception {
         SoundServer.assumeRunning();
-        Assumptions.assumeTrue(PortAudioBackend.isAvailable(), PortAudioBackend::unavailableMessage);
-        return PortAudioBackend.input("viz_loopback");
+        Assumptions.assumeTrue(PortAudioBackend.system().isAvailable(), () -> String.valueOf(PortAudioBackend.system().unavailabilityCause()));
+        return PortAudioBackend.system().input("viz_loopback");
     }
 
     @Override

@@ -25,6 +25,9 @@ class PortAudioMissingTest {
         child.forEach((k, v) -> System.out.println("  " + k + " = " + v));
 
         assertEquals("false", child.get("portaudio.available"));
+        assertEquals(UnsatisfiedLinkError.class.getName(), child.get("portaudio.cause"),
+                "unavailabilityCause() is the loader's own error, not a rebuilt one");
+        assertEquals("true", child.get("portaudio.message.causeIsTheOriginal"));
         String message = child.get("portaudio.message");
         assertTrue(message.startsWith("PortAudio is not available"), message);
         assertTrue(message.contains("viz-no-such-portaudio"), "names the library it tried: " + message);

@@ -9,8 +9,8 @@ class PortAudioOutputContractTest extends AudioDeviceContract {
     @Override
     protected AudioDevice newDevice() throws Exception {
         SoundServer.assumeRunning();
-        Assumptions.assumeTrue(PortAudioBackend.isAvailable(), PortAudioBackend::unavailableMessage);
-        return PortAudioBackend.output("viz_speaker");
+        Assumptions.assumeTrue(PortAudioBackend.system().isAvailable(), () -> String.valueOf(PortAudioBackend.system().unavailabilityCause()));
+        return PortAudioBackend.system().output("viz_speaker");
     }
 
     @Override

@@ -16,15 +16,22 @@ public final class WithoutPortAudio {
     }
 
     public static void main(String[] args) throws Exception {
-        System.out.println("portaudio.available=" + PortAudioBackend.isAvailable());
-        System.out.println("portaudio.message=" + PortAudioBackend.unavailableMessage());
+        PortAudioBackend portAudio = PortAudioBackend.system();
+        System.out.println("portaudio.available=" + portAudio.isAvailable());
+        System.out.println("portaudio.cause=" + portAudio.unavailabilityCause().getClass().getName());
         try {
-            PortAudioBackend.defaultInput();
+            portAudio.ensureAvailability();
+        } catch (IOException e) {
+            System.out.println("portaudio.message=" + e.getMessage());
+            System.out.println("portaudio.message.causeIsTheOriginal=" + (e.getCause() == portAudio.unavailabilityCause()));
+        }
+        try {
+            PortAudioBackend.system().defaultInput();
             System.out.println("portaudio.defaultInput=opened");
         } catch (IOException e) {
             System.out.println("portaudio.defaultInput.error=" + e.getMessage());
         }
-        System.out.println("javasound.available=" + JavaSoundBackend.isAvailable());
+        System.out.println("javasound.available=" + JavaSoundBackend.system().isAvailable());
         if (args.length == 0 || !args[0].equals("tone")) {
             return;
         }

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A session's state and the one place that calls its {@link SessionListener}.
  *
- * <p>The state moves by compare-and-set only, along
+ * <p>The state moves by compare-and-set only (each one, with its report, under a small lock that keeps
+ * reports in order; never on the audio path), along
  * {@code NEW → CONNECTING → CONNECTED ⇄ RECONNECTING} and from any state to {@code ENDED}; a move
  * that loses a race or is not allowed from the current state does nothing. Exactly the thread whose
  * compare-and-set succeeded tells the listener, so each change is reported once, in the order the
@@ -43,6 +44,13 @@ final class Lifecycle {
     private final AtomicInteger listenerThrows = new AtomicInteger();
     private final AtomicInteger throwsLogged = new AtomicInteger();
     private final CountDownLatch ended = new CountDownLatch(1);
+    /**
+     * Held across a state's compare-and-set and its report, so that reports keep the order of the
+     * changes even when two threads move the state at once (a CONNECTED won on the network thread
+     * cannot be reported after an ENDED won on another). State changes are a handful per call, never
+     * on the audio path; the lock is reentrant, so a hook may itself end the session.
+     */
+    private final Object stateReports = new Object();
     private volatile String peer;
     private volatile String verificationCode;
 
@@ -88,42 +96,48 @@ final class Lifecycle {
      */
     boolean ended(String fallbackReason) {
         signals.end(fallbackReason);
-        for (;;) {
-            SessionState current = state.get();
-            if (current == SessionState.ENDED) {
-                return false;
-            }
-            if (state.compareAndSet(current, SessionState.ENDED)) {
-                if (LOG.isInfoEnabled()) {
-                    LOG.info("call ended: {}", signals.endReason());
+        synchronized (stateReports) {
+            for (;;) {
+                SessionState current = state.get();
+                if (current == SessionState.ENDED) {
+                    return false;
                 }
-                call(STATE, SessionState.ENDED);
-                ended.countDown();
-                return true;
+                if (state.compareAndSet(current, SessionState.ENDED)) {
+                    if (LOG.isInfoEnabled()) {
+                        LOG.info("call ended: {}", signals.endReason());
+                    }
+                    call(STATE, SessionState.ENDED);
+                    ended.countDown();
+                    return true;
+                }
             }
         }
     }
 
     /** {@code NEW → ENDED}, for a session closed before it started; false when it had started. */
     boolean endUnstarted(String reason) {
-        if (!state.compareAndSet(SessionState.NEW, SessionState.ENDED)) {
-            return false;
+        synchronized (stateReports) {
+            if (!state.compareAndSet(SessionState.NEW, SessionState.ENDED)) {
+                return false;
+            }
+            signals.end(reason);
+            call(STATE, SessionState.ENDED);
+            ended.countDown();
+            return true;
         }
-        signals.end(reason);
-        call(STATE, SessionState.ENDED);
-        ended.countDown();
-        return true;
     }
 
     private boolean move(SessionState from, SessionState to) {
-        if (!state.compareAndSet(from, to)) {
-            return false;
+        synchronized (stateReports) {
+            if (!state.compareAndSet(from, to)) {
+                return false;
+            }
+            if (LOG.isInfoEnabled()) {
+                LOG.info("{}{}", to.name().toLowerCase(), peer == null ? "" : " (" + peer + ")");
+            }
+            call(STATE, to);
+            return true;
         }
-        if (LOG.isInfoEnabled()) {
-            LOG.info("{}{}", to.name().toLowerCase(), peer == null ? "" : " (" + peer + ")");
-        }
-        call(STATE, to);
-        return true;
     }
 
     void awaitEnd() throws InterruptedException {

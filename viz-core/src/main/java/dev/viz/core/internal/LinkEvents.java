@@ -51,5 +51,6 @@ final class LinkEvents implements Transport.Events {
     @Override
     public void onRejected(Transport.Rejection why) {
         counters.increment(Stat.DATAGRAMS_REJECTED);
+        counters.increment(Stat.of(why));
     }
 }

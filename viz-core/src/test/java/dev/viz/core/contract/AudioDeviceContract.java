@@ -1,5 +1,6 @@
 package dev.viz.core.contract;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -37,6 +38,19 @@ public abstract class AudioDeviceContract {
 
     /** Frames a finite input delivers before {@link AudioDevice#END_OF_STREAM}; -1 for an endless one. */
     protected long expectedFrames() {
+        return -1;
+    }
+
+    /**
+     * An output's samples as it played them, in order, read back after {@link AudioDevice#close()};
+     * null (the default) when the test cannot know, as with a sound card.
+     */
+    protected short[] played(AudioDevice device) throws Exception {
+        return null;
+    }
+
+    /** Samples an output has taken so far (all channels), or -1 (the default) when the device does not say. */
+    protected long samplesTaken(AudioDevice device) {
         return -1;
     }
 
@@ -95,16 +109,55 @@ public abstract class AudioDeviceContract {
     @Test
     void shouldPlayWritesLongerAndShorterThanAFrame() throws Exception {
         // The playout stretches and shrinks audio to follow jitter and clock drift, so an output
-        // gets writes of any length, not only whole frames.
+        // gets writes of any length, not only whole frames: every sample must be taken, in order,
+        // and a paced output must pace by samples, not by calls.
         assumeTrue(direction() == Direction.OUTPUT, "outputs only");
-        try (AudioDevice device = newDevice()) {
+        int frame = format().frameSamples();
+        short[] pcm = new short[3 * frame];
+        for (int i = 0; i < pcm.length; i++) {
+            pcm[i] = (short) (3000 * Math.sin(i * 0.013) + (i % 97));
+        }
+        int[][] writes = {{0, frame + frame / 4}, {7, frame - frame / 4}, {3, 1}, {0, 2 * frame}, {11, frame}};
+        int total = 0;
+        for (int[] w : writes) {
+            total += w[1];
+        }
+        short[] expected = new short[total];
+        int at = 0;
+        for (int[] w : writes) {
+            System.arraycopy(pcm, w[0], expected, at, w[1]);
+            at += w[1];
+        }
+        AudioDevice device = newDevice();
+        long elapsedMs;
+        try {
             device.open(direction(), format());
-            short[] pcm = new short[format().frameSamples() * 2];
-            int frame = format().frameSamples();
-            device.write(pcm, 0, frame + frame / 4);
-            device.write(pcm, 7, frame - frame / 4);
-            device.write(pcm, 0, 1);
-            device.write(pcm, 0, 2 * frame);
+            long startNs = System.nanoTime();
+            for (int[] w : writes) {
+                device.write(pcm, w[0], w[1]);
+            }
+            elapsedMs = (System.nanoTime() - startNs) / 1_000_000;
+            long taken = samplesTaken(device);
+            if (taken >= 0) {
+                assertEquals(total, taken, "every sample of every write is taken");
+            }
+        } finally {
+            device.close();
+        }
+        long samplesPerMs = (long) format().sampleRateHz() * format().channels() / 1000;
+        if (paced()) {
+            // By the time the last write returns, all but the last write and what the device buffers
+            // (at most two frames) has played.
+            long mustHavePlayedMs = (total - 3L * frame) / samplesPerMs;
+            System.out.printf("%s: %d samples in writes of 0.75 to 2 frames and 1 sample took %d ms (at least %d)%n",
+                    device.name(), total, elapsedMs, mustHavePlayedMs);
+            assertTrue(elapsedMs >= mustHavePlayedMs * 9 / 10, "paced by samples: " + total + " samples took "
+                    + elapsedMs + " ms, at least " + mustHavePlayedMs + " ms expected");
+            assertTrue(elapsedMs <= 3 * total / samplesPerMs + 500, "took " + elapsedMs + " ms");
+        }
+        short[] played = played(device);
+        if (played != null) {
+            assertArrayEquals(expected, played, "the samples, in the order written");
         }
     }
 

@@ -10,6 +10,7 @@ import dev.viz.core.testing.SpeechComparison;
 import dev.viz.core.testing.TestAudio;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -204,8 +205,37 @@ public abstract class CodecContract {
 
     @Test
     void shouldCloseIdempotently() {
-        Codec codec = open(40);
+        // Before open: nothing to free, and closing must not touch what was never made.
+        Codec unopened = newCodec();
+        unopened.close();
+        unopened.close();
+
+        AudioFormat format = AudioFormat.mono48k(20);
+        int frame = format.frameSamples();
+        Codec codec = open(20);
+        byte[][] packets = encodeSpeech(codec, format, Arrays.copyOf(SPEECH, 10 * frame));
+        short[] pcm = new short[frame];
+        assertEquals(format.frameSamplesPerChannel(), codec.decode(packets[5], 0, packets[5].length, pcm, 0));
         codec.close();
         codec.close();
+
+        // Closed, it refuses work (a negative status or IllegalStateException), never answers from
+        // state it has freed: for a native codec that would be a use after free.
+        byte[] out = new byte[Codec.MAX_ENCODED_BYTES];
+        assertRefused("encode", () -> codec.encode(SPEECH, 0, out, 0, out.length));
+        assertRefused("decode", () -> codec.decode(packets[5], 0, packets[5].length, pcm, 0));
+        assertRefused("conceal", () -> codec.conceal(pcm, 0));
+        assertRefused("recover", () -> codec.recover(packets[6], 0, packets[6].length, pcm, 0));
+        codec.close();
+    }
+
+    private static void assertRefused(String call, IntSupplier afterClose) {
+        int result;
+        try {
+            result = afterClose.getAsInt();
+        } catch (IllegalStateException refused) {
+            return;
+        }
+        assertTrue(result < 0, call + " after close returned " + result + " instead of refusing");
     }
 }

@@ -9,6 +9,7 @@ import dev.viz.audio.AudioDevices;
 import dev.viz.core.SessionListener;
 import dev.viz.core.SessionState;
 import dev.viz.core.SessionStats;
+import dev.viz.core.Stat;
 import dev.viz.core.VoiceSession;
 import dev.viz.core.testing.SpeechComparison;
 import dev.viz.core.testing.TestAudio;
@@ -106,6 +107,52 @@ class SecureSessionTest {
                 TestAudio.samples(heard), 48_000, 1000);
         // Opus alone scores about 0.93; a few frames concealed on a loaded machine cost a little more.
         assertTrue(match.correlation() >= 0.85, match.toString());
+    }
+
+    /**
+     * Forged datagrams of two kinds thrown at a connected listener land in the counter of their kind
+     * (the names docs/stats.md and the --stats JSON use) and in the total.
+     */
+    @Test
+    void shouldCountEachKindOfRejectedDatagramUnderItsOwnName() throws Exception {
+        UdpTransport listenSide = listenUdp(0);
+        try (VoiceSession listener = VoiceSession.builder().transport(listenSide).input(AudioDevices.silence())
+                .output(AudioDevices.nullOutput()).build();
+                java.nio.channels.DatagramChannel attacker = java.nio.channels.DatagramChannel.open()) {
+            listener.start();
+            VoiceSession caller = VoiceSession.builder()
+                    .transport(UdpTransport.connect("127.0.0.1", listenSide.localPort()))
+                    .input(AudioDevices.silence()).output(AudioDevices.nullOutput()).build();
+            caller.start();
+            await(() -> listener.state() == SessionState.CONNECTED, 10_000, "the call to connect");
+            InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), listenSide.localPort());
+            java.util.Random random = new java.util.Random(15);
+            byte[] forged = new byte[100];
+            for (int i = 0; i < 20; i++) {
+                random.nextBytes(forged);
+                forged[0] = 4; // DATA to a random session index with a random tag
+                attacker.send(java.nio.ByteBuffer.wrap(forged), target);
+            }
+            for (int i = 0; i < 7; i++) {
+                forged[0] = 9; // no such type
+                attacker.send(java.nio.ByteBuffer.wrap(forged, 0, 40), target);
+            }
+            await(() -> listener.stats().get(Stat.DATAGRAMS_REJECTED_UNAUTHENTICATED) >= 20
+                    && listener.stats().get(Stat.DATAGRAMS_REJECTED_MALFORMED) >= 7, 5_000, "the rejections counted");
+            SessionStats stats = listener.stats();
+            assertEquals(20, stats.get(Stat.DATAGRAMS_REJECTED_UNAUTHENTICATED));
+            assertEquals(7, stats.get(Stat.DATAGRAMS_REJECTED_MALFORMED));
+            long sum = 0;
+            for (dev.viz.core.Transport.Rejection why : dev.viz.core.Transport.Rejection.values()) {
+                sum += stats.get(Stat.of(why));
+            }
+            assertEquals(sum, stats.get(Stat.DATAGRAMS_REJECTED), "the total is the sum of the kinds");
+            String json = stats.toJson();
+            assertTrue(json.contains("\"datagramsRejectedUnauthenticated\": 20"), json);
+            assertTrue(json.contains("\"datagramsRejectedMalformed\": 7"), json);
+            assertEquals(0, stats.datagramsMalformed(), "none of them reached the session");
+            caller.close();
+        }
     }
 
     @Test

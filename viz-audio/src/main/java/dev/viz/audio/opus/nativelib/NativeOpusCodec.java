@@ -87,7 +87,7 @@ public final class NativeOpusCodec implements Codec {
         if (complexity < 0 || complexity > 10) {
             throw new IllegalArgumentException("complexity " + complexity + ": use 0 to 10");
         }
-        NativeOpus.ensureAvailable();
+        NativeOpus.ensureAvailability();
         this.bitrateBps = bitrateBps;
         this.complexity = complexity;
         this.dtx = dtx;
@@ -382,7 +382,7 @@ public final class NativeOpusCodec implements Codec {
 
     @Override
     public String toString() {
-        return name() + " (" + NativeOpus.version() + ", " + bitrateBps + " bit/s, complexity " + complexity
+        return name() + " (" + NativeOpus.describe() + ", " + bitrateBps + " bit/s, complexity " + complexity
                 + (dtx ? ", DTX" : "") + ")";
     }
 }

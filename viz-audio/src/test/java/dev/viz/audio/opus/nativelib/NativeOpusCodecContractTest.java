@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 class NativeOpusCodecContractTest extends CodecContract {
     @BeforeAll
     static void requireLibopus() {
-        assumeTrue(NativeOpus.isAvailable(), () -> "skipped: native Opus unavailable: " + NativeOpus.cause()
+        assumeTrue(NativeOpus.isAvailable(), () -> "skipped: native Opus unavailable: " + NativeOpus.unavailabilityCause()
                 + "; " + NativeOpus.INSTALL_HINT);
     }
 

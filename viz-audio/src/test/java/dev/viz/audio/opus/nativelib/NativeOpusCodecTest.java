@@ -25,7 +25,7 @@ class NativeOpusCodecTest {
 
     @BeforeAll
     static void requireLibopus() {
-        assumeTrue(NativeOpus.isAvailable(), () -> "skipped: native Opus unavailable: " + NativeOpus.cause()
+        assumeTrue(NativeOpus.isAvailable(), () -> "skipped: native Opus unavailable: " + NativeOpus.unavailabilityCause()
                 + "; " + NativeOpus.INSTALL_HINT);
     }
 

@@ -24,7 +24,7 @@ class NativeOpusDtxTest {
 
     @BeforeAll
     static void requireLibopus() {
-        assumeTrue(NativeOpus.isAvailable(), () -> "skipped: native Opus unavailable: " + NativeOpus.cause()
+        assumeTrue(NativeOpus.isAvailable(), () -> "skipped: native Opus unavailable: " + NativeOpus.unavailabilityCause()
                 + "; " + NativeOpus.INSTALL_HINT);
     }
 

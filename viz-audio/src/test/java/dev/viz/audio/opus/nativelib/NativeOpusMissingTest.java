@@ -19,6 +19,7 @@ class NativeOpusMissingTest {
     /** Run in the child JVM: prints what a user of the library would see. */
     public static void main(String[] args) {
         System.out.println("available=" + NativeOpus.isAvailable());
+        System.out.println("cause=" + NativeOpus.unavailabilityCause().getClass().getName());
         try {
             new NativeOpusCodec(32_000);
             System.out.println("constructed");
@@ -39,7 +40,8 @@ class NativeOpusMissingTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, process.exitValue(), output);
         assertTrue(output.contains("available=false"), output);
-        assertTrue(output.contains("message=native Opus is unavailable"), output);
+        assertTrue(output.contains("message=native Opus is not available"), output);
+        assertTrue(output.contains("cause=" + UnsatisfiedLinkError.class.getName()), "the loader's own error: " + output);
         assertTrue(output.contains("apt-get install libopus0"), output);
         assertTrue(!output.contains("constructed"), output);
     }

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class WireCompatibilityTest {
     @BeforeAll
     static void requireLibopus() {
-        assumeTrue(NativeOpus.isAvailable(), () -> "skipped: native Opus unavailable: " + NativeOpus.cause()
+        assumeTrue(NativeOpus.isAvailable(), () -> "skipped: native Opus unavailable: " + NativeOpus.unavailabilityCause()
                 + "; " + NativeOpus.INSTALL_HINT);
     }
 

@@ -1,0 +1,328 @@
+package dev.viz.audio.processing;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The echo reference: what the output device played, handed from the playback thread to the
+ * capture thread and lined up with the microphone.
+ *
+ * <p><b>Hand-over.</b> A single-producer single-consumer history ring of samples, allocated once.
+ * The playback thread ({@link #played}) copies samples in and publishes the count written with a
+ * release store; it never waits and never fails: the ring keeps the newest {@code capacity} samples.
+ * The capture thread ({@link #next}) reads the stretch it needs with an acquire load and checks
+ * afterwards that the producer did not overwrite it meanwhile (then it treats the stretch as lost).
+ * The queue is bounded by construction: a reader too far behind simply finds its data gone and
+ * re-anchors.
+ *
+ * <p><b>Alignment.</b> Played sample number {@code p} and captured sample number {@code c} count
+ * from different starts and at two clocks. The echo of {@code p} appears in the capture at the
+ * {@code c} for which {@code p = c + alignment}. The alignment is estimated on the capture thread by
+ * {@link DelayEstimator} (cross-correlation of 4 ms log-energy envelopes, updated incrementally per
+ * envelope point without allocation, decided twice a second), and the reference handed to the echo
+ * canceller leads the estimate by a margin (the canceller's filter is causal: it models only echo that
+ * comes after the reference), so that the filter sees the whole impulse response despite estimation
+ * error; when the echo returns sooner than the margin allows, the lead shrinks. Between two decisions the capture and
+ * reference positions advance in lockstep, sample for sample, so the canceller sees a steady path;
+ * a clock difference between the two directions moves the true alignment slowly, the estimator
+ * follows it, and the applied alignment jumps once three decisions in a row (1.5 s) differ from it by more than a
+ * dead band of half the margin (the echo then still falls inside the filter; 100 ppm of drift needs
+ * a jump about every 200 s, after which the canceller is made afresh and reconverges within about 2 s; not yet tested with a drifting clock). A gap in playback (the player called {@link #played} late by more than a few frames, as
+ * after an underrun) is filled with silence so the sample count keeps time with the device.
+ *
+ * <p>Threads: {@link #played} on the playback thread only; every other method on the capture
+ * thread only.
+ */
+final class EchoReference {
+    private static final VarHandle WRITTEN;
+
+    static {
+        try {
+            WRITTEN = MethodHandles.lookup().findVarHandle(EchoReference.class, "written", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** {@link #next} result bit: the alignment moved; the canceller should start over. */
+    static final int RESET_ADVISED = 1;
+    /** {@link #next} result bit: part of the reference was not there (silence used instead). */
+    static final int UNDERRUN = 2;
+
+    /** Playback gaps longer than this beyond the expected pace are filled with silence. */
+    private static final long GAP_TOLERANCE_NS = 60_000_000L;
+    /** How far ahead of the newest available reference the correlation window starts. */
+    private static final int SLACK_MS = 40;
+    /** The newest reference may wander this far from where it was anchored before re-anchoring. */
+    private static final int REANCHOR_MS = 150;
+    /** Decisions in a row that must agree before a locked alignment moves. */
+    private static final int CONFIRMATIONS = 3;
+
+    private final int sampleRateHz;
+    private final short[] ring;
+    private final int mask;
+
+    // Playback thread.
+    private long playedAtNsLast = Long.MIN_VALUE;
+    private int playedLast;
+    @SuppressWarnings("unused") // accessed through WRITTEN
+    private volatile long written;
+    private long producerWritten;
+
+    // Capture thread.
+    private final DelayEstimator estimator;
+    private final int marginSamples;
+    private final int deadBandSamples;
+    private final int slackSamples;
+    private final int reanchorSamples;
+    private final int block;
+    private long captured;
+    private boolean anchored;
+    /** Alignment candidate of lag 0: the estimator's lags count back from here. A multiple of {@link #block}. */
+    private long base;
+    /** Applied alignment: captured sample c is lined up with reference sample c + applied. */
+    private long applied;
+    /** How far ahead of the applied alignment the reference handed on starts (at most the margin). */
+    private int lead;
+    private final int guardSamples;
+    private double availableSmoothed;
+    private double availableLow;
+    private boolean locked;
+    private long candidate;
+    private int candidateCount;
+    private long underruns;
+    private long jumps;
+
+    /**
+     * @param maxDelayMs the longest echo delay looked for (device buffers plus the acoustic path)
+     * @param marginMs how far the reference handed on leads the estimated echo
+     */
+    EchoReference(int sampleRateHz, int maxDelayMs, int marginMs) {
+        this.sampleRateHz = sampleRateHz;
+        this.block = sampleRateHz / DelayEstimator.POINTS_PER_SECOND;
+        long needed = (long) sampleRateHz * (maxDelayMs + SLACK_MS + marginMs + REANCHOR_MS + 1000) / 1000;
+        int capacity = Integer.highestOneBit((int) Math.min(1 << 24, needed) - 1) << 1;
+        this.ring = new short[capacity];
+        this.mask = capacity - 1;
+        this.marginSamples = sampleRateHz * marginMs / 1000;
+        this.guardSamples = sampleRateHz * 10 / 1000;
+        this.deadBandSamples = sampleRateHz * marginMs / 2000;
+        this.slackSamples = sampleRateHz * SLACK_MS / 1000;
+        this.reanchorSamples = sampleRateHz * REANCHOR_MS / 1000;
+        int lags = (maxDelayMs + SLACK_MS) * DelayEstimator.POINTS_PER_SECOND / 1000;
+        this.estimator = new DelayEstimator(lags, SLACK_MS * DelayEstimator.POINTS_PER_SECOND / 1000 + 2);
+        estimator.blockSamples(block);
+    }
+
+    // ---------------------------------------------------------------- playback thread
+
+    /** Playback thread: {@code n} samples were handed to the output device at {@code playedAtNs}. */
+    void played(short[] pcm, int offset, int n, long playedAtNs) {
+        long w = producerWritten;
+        if (playedAtNsLast != Long.MIN_VALUE) {
+            long expectedNs = playedLast * 1_000_000_000L / sampleRateHz;
+            long lateNs = playedAtNs - playedAtNsLast - expectedNs;
+            if (lateNs > GAP_TOLERANCE_NS) {
+                long silence = Math.min(ring.length, lateNs * sampleRateHz / 1_000_000_000L);
+                for (long i = 0; i < silence; i++) {
+                    ring[(int) (w + i) & mask] = 0;
+                }
+                w += silence;
+            }
+        }
+        int skip = Math.max(0, n - ring.length);
+        for (int i = skip; i < n; i++) {
+            ring[(int) (w + i) & mask] = pcm[offset + i];
+        }
+        w += n;
+        producerWritten = w;
+        WRITTEN.setRelease(this, w);
+        playedAtNsLast = playedAtNs;
+        playedLast = n;
+    }
+
+    // ---------------------------------------------------------------- capture thread
+
+    /**
+     * Capture thread: the next {@code n} captured samples are {@code mic[micOffset ..]}; writes the
+     * reference lined up with them (leading by the margin) to {@code ref[0 .. n)}.
+     *
+     * @return result bits {@link #RESET_ADVISED}, {@link #UNDERRUN}
+     */
+    int next(short[] mic, int micOffset, int n, short[] ref) {
+        long w = (long) WRITTEN.getAcquire(this);
+        long end = captured + n;
+        int result = 0;
+        if (!anchored) {
+            if (w == 0) {
+                // Nothing played yet: no echo to cancel.
+                java.util.Arrays.fill(ref, 0, n, (short) 0);
+                estimator.addMic(mic, micOffset, n);
+                estimator.skipTo(end / block);
+                captured = end;
+                return 0;
+            }
+            anchor(w, end);
+            result |= RESET_ADVISED;
+        }
+        long available = w - end;
+        availableSmoothed += (available - availableSmoothed) / 64.0;
+        // The low-water mark of what is available: drops at once, recovers over a few seconds.
+        availableLow = available < availableLow ? available : availableLow + (available - availableLow) / 512.0;
+        if (Math.abs(availableSmoothed + slackSamples - base) > reanchorSamples) {
+            anchor(w, end);
+            result |= RESET_ADVISED;
+        }
+
+        // The estimator: the mic's envelope, the reference's envelope up to what has been written.
+        estimator.addMic(mic, micOffset, n);
+        feedReferenceEnvelope(w);
+        estimator.correlate((base / block));
+        if (estimator.hasDecision()) {
+            long estimate = base - (long) Math.round(estimator.lagPoints() * block);
+            long target = confirmed(estimate);
+            long delta = target - applied;
+            int safeLead = leadFor(applied);
+            if (safeLead < lead - guardSamples / 4 && Math.abs(delta) <= deadBandSamples) {
+                // The reference arrives later than the lead assumed (bursty device threads): lead less.
+                lead = safeLead;
+                result |= RESET_ADVISED;
+            }
+            if (Math.abs(delta) > deadBandSamples) {
+                applied = target;
+                lead = leadFor(target);
+                jumps++;
+                // The filter learned the path at the old alignment; relearning from scratch is
+                // faster than unlearning a displaced one.
+                result |= RESET_ADVISED;
+            }
+        }
+
+        // The reference for the canceller, leading the estimated echo by the margin (the filter is
+        // causal: it can only model echo that comes after the reference it is given).
+        long from = captured + applied + lead;
+        int missing = 0;
+        for (int i = 0; i < n; i++) {
+            long p = from + i;
+            if (p >= w || p < 0) {
+                ref[i] = 0;
+                missing++;
+            } else {
+                ref[i] = ring[(int) p & mask];
+            }
+        }
+        long wAfter = (long) WRITTEN.getAcquire(this);
+        if (wAfter - from > ring.length) {
+            // The producer lapped us while we copied: the stretch is not trustworthy.
+            java.util.Arrays.fill(ref, 0, n, (short) 0);
+            missing = n;
+        }
+        if (missing > 0 && w > 0) {
+            underruns++;
+            result |= UNDERRUN;
+        }
+        captured = end;
+        return result;
+    }
+
+    /**
+     * The margin, or less when the echo comes back so soon after it was played that a full margin
+     * would ask for reference samples not yet written (judged on the low-water mark of what the
+     * playback thread had written when the capture thread came, less a guard).
+     */
+    private int leadFor(long alignment) {
+        long echoDelay = (long) availableLow - alignment;
+        return (int) Math.max(0, Math.min(marginSamples, echoDelay - guardSamples));
+    }
+
+    /**
+     * The alignment to move to: the first estimate at once; after that only one that
+     * {@value #CONFIRMATIONS} decisions in a row agree on (within the dead band), so that the
+     * estimator's wander does not shake the canceller. Otherwise the applied alignment.
+     */
+    private long confirmed(long estimate) {
+        if (!locked) {
+            locked = true;
+            candidateCount = 0;
+            return estimate;
+        }
+        if (Math.abs(estimate - applied) <= deadBandSamples) {
+            candidateCount = 0;
+            return applied;
+        }
+        if (candidateCount > 0 && Math.abs(estimate - candidate) <= deadBandSamples) {
+            candidate = (candidate * candidateCount + estimate) / (candidateCount + 1);
+            candidateCount++;
+        } else {
+            candidate = estimate;
+            candidateCount = 1;
+        }
+        if (candidateCount >= CONFIRMATIONS) {
+            candidateCount = 0;
+            return candidate;
+        }
+        return applied;
+    }
+
+    private void anchor(long w, long end) {
+        anchored = true;
+        long b = w - end + slackSamples;
+        base = Math.floorDiv(b + block - 1, block) * block;
+        availableSmoothed = w - end;
+        availableLow = w - end;
+        // Until the first estimate: assume a short path (device buffers of a few tens of ms).
+        applied = base - slackSamples - sampleRateHz * 40L / 1000;
+        lead = leadFor(applied);
+        estimator.reset(end / block);
+        locked = false;
+        candidateCount = 0;
+        referenceBlockDone = Math.max(referenceBlockDone, (w - ring.length / 2) / block);
+    }
+
+    /** Absolute reference block index up to which envelope points were handed to the estimator. */
+    private long referenceBlockDone;
+
+    private void feedReferenceEnvelope(long w) {
+        long lastComplete = w / block;
+        if (lastComplete - referenceBlockDone > (ring.length - block) / block) {
+            referenceBlockDone = lastComplete - (ring.length - block) / block;
+        }
+        while (referenceBlockDone < lastComplete) {
+            long startSample = referenceBlockDone * block;
+            double energy = 0;
+            for (int i = 0; i < block; i++) {
+                double s = ring[(int) (startSample + i) & mask];
+                energy += s * s;
+            }
+            estimator.addReferencePoint(referenceBlockDone, energy / block);
+            referenceBlockDone++;
+        }
+    }
+
+    /** Capture thread: the applied echo delay in ms (newest played sample to its echo in the capture). */
+    double delayMs() {
+        return anchored ? (availableSmoothed - applied) * 1000.0 / sampleRateHz : Double.NaN;
+    }
+
+    /** Capture thread: the alignment state, for diagnosis. */
+    @Override
+    public String toString() {
+        return String.format("EchoReference[available mean %.0f low %.0f samples, applied %d, lead %d, confidence %.2f,"
+                + " underruns %d, moves %d]", availableSmoothed, availableLow, applied, lead, confidence(), underruns, jumps);
+    }
+
+    /** Capture thread: the correlation peak (0..1) behind the last decision. */
+    double confidence() {
+        return estimator.confidence();
+    }
+
+    /** Capture thread: frames for which part of the reference was missing. */
+    long underruns() {
+        return underruns;
+    }
+
+    /** Capture thread: alignment changes applied, the first included. */
+    long jumps() {
+        return jumps;
+    }
+}

@@ -1,0 +1,9 @@
+package dev.viz.transport.turn;
+
+/** The transport contract over TURN with the relay reached by TCP (RFC 8656 framing). */
+class TurnTcpContractTest extends TurnUdpContractTest {
+    @Override
+    TurnServer server() {
+        return coturn.tcp();
+    }
+}

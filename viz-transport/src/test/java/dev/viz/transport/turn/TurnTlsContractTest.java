@@ -1,0 +1,14 @@
+package dev.viz.transport.turn;
+
+/** The transport contract over TURN with the relay reached by TLS ({@code turns:}), its certificate checked. */
+class TurnTlsContractTest extends TurnUdpContractTest {
+    @Override
+    TurnServer server() {
+        return coturn.tls();
+    }
+
+    @Override
+    TurnTransport.Builder configure(TurnServer server) throws Exception {
+        return TurnTransport.builder(server).timeout(TIMEOUT).sslContext(coturn.sslContext());
+    }
+}
