@@ -233,7 +233,10 @@ class SpeexProcessorTest {
             short[] out = mic.clone();
             short[] play = new short[960];
             int frames = far.length / 960;
-            long allocated = 0;
+            // The quietest of the later rounds: a round can catch a one-off allocation of the JVM's own
+            // on this thread (a JIT deoptimisation under load was seen to cost 1344 bytes once); a
+            // per-frame allocation shows in every round.
+            long allocated = Long.MAX_VALUE;
             for (int round = 0; round < 6; round++) {
                 long before = threads.getThreadAllocatedBytes(thread);
                 for (int f = 0; f < frames; f++) {
@@ -242,7 +245,10 @@ class SpeexProcessorTest {
                     System.arraycopy(mic, f * 960, out, f * 960, 960);
                     p.process(out, f * 960, 0);
                 }
-                allocated = threads.getThreadAllocatedBytes(thread) - before;
+                long roundBytes = threads.getThreadAllocatedBytes(thread) - before;
+                if (round >= 2) {
+                    allocated = Math.min(allocated, roundBytes);
+                }
             }
             System.out.printf("allocation: %d bytes over %d frames of played + process%n", allocated, frames);
             assertEquals(0, allocated, "bytes allocated in steady state");
