@@ -6,20 +6,20 @@ package dev.viz.core.internal;
  * capture thread (mute) and the playback thread (gain). Both are plain volatile fields: the last
  * write wins, and the reader sees it at its next frame.
  */
-public final class AudioControls {
+final class AudioControls {
     /** The highest output gain: +12 dB. Anything louder only clips. */
-    public static final double MAX_OUTPUT_GAIN = 4.0;
+    static final double MAX_OUTPUT_GAIN = 4.0;
 
     private volatile boolean muted;
     private volatile float outputGain = 1.0f;
 
     /** Any thread. */
-    public void mute(boolean muted) {
+    void mute(boolean muted) {
         this.muted = muted;
     }
 
     /** Any thread; the capture thread reads it once a frame. */
-    public boolean isMuted() {
+    boolean isMuted() {
         return muted;
     }
 
@@ -28,7 +28,7 @@ public final class AudioControls {
      *
      * @throws IllegalArgumentException when {@code gain} is NaN
      */
-    public void outputGain(double gain) {
+    void outputGain(double gain) {
         if (Double.isNaN(gain)) {
             throw new IllegalArgumentException("output gain is NaN");
         }
@@ -36,7 +36,7 @@ public final class AudioControls {
     }
 
     /** Any thread; the playback thread reads it once a chunk. */
-    public double outputGain() {
+    double outputGain() {
         return outputGain;
     }
 
