@@ -7,11 +7,16 @@ import dev.viz.core.VoiceSession;
 import java.io.PrintStream;
 
 /**
- * The live status line on stderr, once a second while a call runs: peer, elapsed time, frames sent
- * and played, kbit/s each way on the wire, and the verification code of a secure call. On a
+ * The live status line on stderr, once a second while a call runs: peer, elapsed time, the input
+ * level meter ({@code MUTED} while muted), the volume when changed, frames sent and played, kbit/s
+ * each way on the wire, and the verification code of a secure call. On a
  * terminal it rewrites one line; otherwise (a pipe, a log file) it prints a line each time.
  */
 final class StatusLine implements AutoCloseable {
+    /** Cells of the input level meter, each {@value #METER_CELL_DB} dB: -60 dBFS to 0 dBFS. */
+    static final int METER_CELLS = 10;
+    static final int METER_CELL_DB = 6;
+
     private final VoiceSession session;
     private final PrintStream out;
     private final boolean terminal;
@@ -76,8 +81,17 @@ final class StatusLine implements AutoCloseable {
         if (stats.peer() != null) {
             line.append(' ').append(stats.peer());
         }
-        line.append(String.format(" %d:%02d sent %d played %d up %.1f kbit/s down %.1f kbit/s",
-                elapsedS / 60, elapsedS % 60, stats.framesSent(), stats.framesPlayed(), upKbps, downKbps));
+        line.append(String.format(" %d:%02d", elapsedS / 60, elapsedS % 60));
+        line.append(" mic ").append(meter(stats.inputPeakDbfs()));
+        if (stats.muted()) {
+            line.append(" MUTED");
+        }
+        long gainPercent = stats.get(Stat.OUTPUT_GAIN_PERCENT);
+        if (gainPercent != 100) {
+            line.append(" vol ").append(gainPercent).append('%');
+        }
+        line.append(String.format(" sent %d played %d up %.1f kbit/s down %.1f kbit/s",
+                stats.framesSent(), stats.framesPlayed(), upKbps, downKbps));
         long rttUs = stats.get(Stat.RTT_US);
         if (rttUs > 0) {
             line.append(String.format(" rtt %d ms", rttUs / 1000));
@@ -92,6 +106,24 @@ final class StatusLine implements AutoCloseable {
             line.append(" code ").append(stats.verificationCode());
         }
         return line.toString();
+    }
+
+    /**
+     * The input level meter: {@value #METER_CELLS} cells of {@value #METER_CELL_DB} dB from -60 dBFS,
+     * filled up to the peak, then the peak in whole dB, for example {@code [######----] -23 dB}.
+     */
+    static String meter(double peakDbfs) {
+        int filled = (int) Math.max(0, Math.min(METER_CELLS, Math.ceil((peakDbfs + METER_CELLS * METER_CELL_DB)
+                / METER_CELL_DB)));
+        StringBuilder meter = new StringBuilder(METER_CELLS + 12).append('[');
+        for (int i = 0; i < METER_CELLS; i++) {
+            meter.append(i < filled ? '#' : '-');
+        }
+        meter.append("] ");
+        if (peakDbfs <= -METER_CELLS * METER_CELL_DB) {
+            return meter.append("silent").toString();
+        }
+        return meter.append(Math.round(peakDbfs)).append(" dB").toString();
     }
 
     private void print(String line) {

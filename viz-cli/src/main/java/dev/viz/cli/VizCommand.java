@@ -497,12 +497,27 @@ final class VizCommand implements Callable<Integer> {
                     + " frames per datagram, " + (session.transport().isSecure() ? "end-to-end encrypted" : "PLAINTEXT")
                     + ")");
             err.flush();
-            try (StatusLine status = new StatusLine(session, new PrintStream(System.err, true, StandardCharsets.UTF_8),
-                    listening)) {
+            PrintStream statusOut = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+            // Keys only when stdin is a terminal; the terminal is restored at the end, also on Ctrl-C.
+            TerminalKeys keys = TerminalKeys.startOnTerminal(session, statusOut);
+            Thread restoreTerminal = keys == null ? null : new Thread(keys::close, "viz-restore-terminal");
+            if (restoreTerminal != null) {
+                Runtime.getRuntime().addShutdownHook(restoreTerminal);
+            }
+            try (StatusLine status = new StatusLine(session, statusOut, listening)) {
                 status.start();
                 session.awaitEnd();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                if (keys != null) {
+                    keys.close();
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(restoreTerminal);
+                    } catch (IllegalStateException shuttingDown) {
+                        // Ctrl-C: the hook restores the terminal.
+                    }
+                }
             }
         }
         try {

@@ -119,6 +119,26 @@ public final class SessionStats {
         return get(Stat.RECEIVE_BITRATE_BPS);
     }
 
+    /** Peak level of the last captured frame (after processing, before mute), dBFS; -100 for silence. */
+    public double inputPeakDbfs() {
+        return get(Stat.INPUT_PEAK_TENTHS_DBFS) / 10.0;
+    }
+
+    /** RMS level of the last captured frame (after processing, before mute), dBFS; -100 for silence. */
+    public double inputRmsDbfs() {
+        return get(Stat.INPUT_RMS_TENTHS_DBFS) / 10.0;
+    }
+
+    /** Whether the session was muted when the snapshot was taken. */
+    public boolean muted() {
+        return get(Stat.MUTED) != 0;
+    }
+
+    /** The gain applied to what is played, as a factor (1.0 = unchanged). */
+    public double outputGain() {
+        return get(Stat.OUTPUT_GAIN_PERCENT) / 100.0;
+    }
+
     /** One JSON object with every figure, plus {@code state}, {@code peer} and {@code verificationCode}. */
     public String toJson() {
         StringBuilder json = new StringBuilder(1024).append("{\n");

@@ -114,7 +114,18 @@ public enum Stat {
     /** The loss the encoder is told to expect (in-band FEC), percent: 0 on a clean path. */
     FEC_LOSS_PERCENT("fecLossPercent", true),
     /** Redundant copies of earlier frames carried per batch now: 0 on a clean path. */
-    REDUNDANT_COPIES("redundantCopies", true);
+    REDUNDANT_COPIES("redundantCopies", true),
+    /**
+     * Peak level of the last captured frame, after the {@link AudioProcessor} and before mute, in
+     * tenths of a dB relative to full scale (-60 = -6.0 dBFS); -1000 (-100 dBFS) for digital silence.
+     */
+    INPUT_PEAK_TENTHS_DBFS("inputPeakTenthsDbfs", true),
+    /** RMS level of the last captured frame, measured as {@link #INPUT_PEAK_TENTHS_DBFS}, tenths of a dBFS. */
+    INPUT_RMS_TENTHS_DBFS("inputRmsTenthsDbfs", true),
+    /** 1 while the session is muted (it sends empty DTX frames in place of the input), else 0. */
+    MUTED("muted", true),
+    /** The gain applied to what is played before the output device, percent (100 = unchanged). */
+    OUTPUT_GAIN_PERCENT("outputGainPercent", true);
 
     private final String jsonName;
     private final boolean gauge;

@@ -87,6 +87,39 @@ public final class VoiceSession implements AutoCloseable {
         return engine.stats();
     }
 
+    /**
+     * Mutes or unmutes the microphone, from the next captured frame; may be called before
+     * {@link #start()} and from any thread. While muted the session still sends a frame every
+     * frame time, an empty (DTX) one that the peer plays as silence and counts as received, so its
+     * loss figures stay honest; the input level in the stats ({@link Stat#INPUT_PEAK_TENTHS_DBFS})
+     * still shows what the microphone hears. Costs the capture thread one volatile read a frame.
+     */
+    public void mute(boolean muted) {
+        engine.mute(muted);
+    }
+
+    /** Whether the session is muted. */
+    public boolean isMuted() {
+        return engine.isMuted();
+    }
+
+    /**
+     * Sets the gain applied to what is played, from the next chunk played; any thread, also before
+     * {@link #start()}. 1.0 leaves it unchanged, 0.5 halves the amplitude (-6 dB), 0 is silent;
+     * clamped to [0, 4] (+12 dB), samples saturate at full scale. The echo canceller sees the audio
+     * after the gain. Shown in the stats as {@link Stat#OUTPUT_GAIN_PERCENT}.
+     *
+     * @throws IllegalArgumentException when {@code gain} is NaN
+     */
+    public void outputGain(double gain) {
+        engine.outputGain(gain);
+    }
+
+    /** The output gain in effect (after clamping); 1.0 unless changed. */
+    public double outputGain() {
+        return engine.outputGain();
+    }
+
     /** The format audio runs at. */
     public AudioFormat format() {
         return engine.format();

@@ -17,6 +17,9 @@ import dev.viz.core.AudioProcessor;
  * }</pre>
  *
  * Each figure has one writer thread and is published with a volatile write, so any thread may read it.
+ *
+ * <p>A microphone meter alone needs no processor: the session measures the input's peak and RMS
+ * itself ({@code session.stats().inputPeakDbfs()}, {@code inputRmsDbfs()}), as {@link SwingPhone} shows.
  */
 public final class LevelMeter implements AudioProcessor {
     private int frameSamples;

@@ -42,8 +42,10 @@ import javax.swing.WindowConstants;
  *
  * <p>Threads: the session calls its listener on its own threads; every hook here only hands the
  * values to the Swing event thread ({@link SwingUtilities#invokeLater}), and the event thread never
- * blocks on the session (starting and hanging up run on a worker thread). Mute and the level meter
- * come from {@link MuteSwitch}, a wrapper around the input device.
+ * blocks on the session (starting and hanging up run on a worker thread). Mute is
+ * {@link VoiceSession#mute(boolean)} (the peer keeps receiving frames, silent ones); the level meter
+ * reads the input's RMS level from the session's stats ({@link SessionStats#inputRmsDbfs()}), which
+ * it measures before muting, so the meter shows the microphone still hears the user.
  */
 public final class SwingPhone {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
@@ -66,7 +68,6 @@ public final class SwingPhone {
     private final JTextArea log = new JTextArea(8, 48);
     private final Timer meter;
     private volatile VoiceSession session;
-    private volatile MuteSwitch microphone;
 
     /**
      * Builds the window (call on the Swing event thread).
@@ -121,15 +122,15 @@ public final class SwingPhone {
         listen.addActionListener(e -> start(true));
         hangUp.addActionListener(e -> hangUp());
         mute.addActionListener(e -> {
-            MuteSwitch m = microphone;
-            if (m != null) {
-                m.setMuted(mute.isSelected());
+            VoiceSession s = session;
+            if (s != null) {
+                s.mute(mute.isSelected());
                 log(mute.isSelected() ? "muted: the peer hears silence" : "unmuted");
             }
         });
         meter = new Timer(100, e -> {
-            MuteSwitch m = microphone;
-            level.setValue(m == null ? 0 : (int) Math.round(96 + m.levelDbfs()));
+            VoiceSession s = session;
+            level.setValue(s == null ? 0 : (int) Math.round(Math.max(0, 96 + s.stats().inputRmsDbfs())));
         });
         meter.start();
         frame.addWindowListener(new java.awt.event.WindowAdapter() {
@@ -155,15 +156,13 @@ public final class SwingPhone {
     private void start(boolean listening) {
         String where = address.getText().trim();
         Transport transport;
-        MuteSwitch input;
         VoiceSession created;
         try {
             transport = listening ? UdpTransport.listen(Integer.parseInt(where.substring(where.lastIndexOf(':') + 1)))
                     : UdpTransport.connect(where);
-            input = new MuteSwitch(AudioDevices.parseInput(inputSpec));
             created = VoiceSession.builder()
                     .transport(transport)
-                    .input(input)
+                    .input(AudioDevices.parseInput(inputSpec))
                     .output(AudioDevices.parseOutput(outputSpec))
                     .listener(new WindowListener())
                     .build();
@@ -171,7 +170,6 @@ public final class SwingPhone {
             log("cannot start: " + e.getMessage());
             return;
         }
-        microphone = input;
         session = created;
         call.setEnabled(false);
         listen.setEnabled(false);
@@ -211,7 +209,6 @@ public final class SwingPhone {
             return;
         }
         session = null;
-        microphone = null;
         log("ended: " + reason);
         state.setText("ended: " + reason);
         call.setEnabled(true);

@@ -6,6 +6,7 @@ import dev.viz.core.AudioProcessor;
 import dev.viz.core.Codec;
 import dev.viz.core.Stat;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.concurrent.locks.LockSupport;
 import org.jctools.queues.SpscArrayQueue;
 
@@ -19,6 +20,8 @@ import org.jctools.queues.SpscArrayQueue;
 final class CaptureAgent implements Agent {
     /** Opus: "a packet of 2 bytes or less need not be transmitted" (DTX). Sent as an empty frame. */
     static final int DTX_MAX_BYTES = 2;
+    /** The level reported for digital silence, tenths of a dBFS (-100 dBFS; one LSB is -90.3 dBFS). */
+    static final int SILENCE_TENTHS_DBFS = -1000;
 
     private final SessionSignals signals;
     private final Lifecycle lifecycle;
@@ -31,6 +34,7 @@ final class CaptureAgent implements Agent {
     private final SpscArrayQueue<EncodedFrame> freeFrames;
     private final Counters counters;
     private final EncoderControl control;
+    private final AudioControls controls;
     private final short[] pcm;
     /** The largest frame a batch holds: the encoder is never given more room. */
     private final int maxFrameBytes;
@@ -43,7 +47,8 @@ final class CaptureAgent implements Agent {
     /** @param maxFrameBytes the largest encoded frame a batch holds (the session's datagram limit may be below Opus's largest) */
     CaptureAgent(SessionSignals signals, Lifecycle lifecycle, AudioDevice input, AudioProcessor processor, Codec codec,
             Codec copyCodec, AudioFormat format, SpscArrayQueue<EncodedFrame> toNetwork,
-            SpscArrayQueue<EncodedFrame> freeFrames, Counters counters, EncoderControl control, int maxFrameBytes) {
+            SpscArrayQueue<EncodedFrame> freeFrames, Counters counters, EncoderControl control,
+            AudioControls controls, int maxFrameBytes) {
         this.signals = signals;
         this.lifecycle = lifecycle;
         this.maxFrameBytes = maxFrameBytes;
@@ -56,6 +61,7 @@ final class CaptureAgent implements Agent {
         this.freeFrames = freeFrames;
         this.counters = counters;
         this.control = control;
+        this.controls = controls;
         this.pcm = new short[format.frameSamples()];
     }
 
@@ -122,6 +128,12 @@ final class CaptureAgent implements Agent {
         }
         counters.increment(Stat.FRAMES_CAPTURED);
         processor.process(pcm, 0, System.nanoTime());
+        measureLevel(pcm, counters);
+        boolean muted = controls.isMuted();
+        if (muted) {
+            // The encoder hears silence, so its state is continuous when the mute ends.
+            Arrays.fill(pcm, (short) 0);
+        }
         applyControl();
         EncodedFrame frame = takeFrame();
         if (frame == null) {
@@ -133,7 +145,9 @@ final class CaptureAgent implements Agent {
             counters.increment(Stat.ENCODE_ERRORS);
             return true;
         }
-        if (length <= DTX_MAX_BYTES) {
+        if (length <= DTX_MAX_BYTES || muted) {
+            // Muted: an empty (DTX) frame whatever the encoder made of the silence, so the peer
+            // counts it received, plays it as silence, and its loss figures stay honest.
             length = 0;
         }
         counters.increment(Stat.FRAMES_ENCODED);
@@ -153,6 +167,32 @@ final class CaptureAgent implements Agent {
             counters.increment(Stat.FRAMES_NOT_SENT);
         }
         return true;
+    }
+
+    /**
+     * Publishes the peak and RMS level of one frame, tenths of a dBFS, to {@link Stat#INPUT_PEAK_TENTHS_DBFS}
+     * and {@link Stat#INPUT_RMS_TENTHS_DBFS}. Allocation-free.
+     */
+    static void measureLevel(short[] pcm, Counters counters) {
+        int peak = 0;
+        double sumSquares = 0;
+        for (short s : pcm) {
+            int magnitude = Math.abs((int) s);
+            if (magnitude > peak) {
+                peak = magnitude;
+            }
+            sumSquares += (double) s * s;
+        }
+        counters.set(Stat.INPUT_PEAK_TENTHS_DBFS, tenthsDbfs(peak));
+        counters.set(Stat.INPUT_RMS_TENTHS_DBFS, tenthsDbfs(Math.sqrt(sumSquares / pcm.length)));
+    }
+
+    /** {@code 200 log10(amplitude / 32768)}, rounded, no lower than {@link #SILENCE_TENTHS_DBFS}. */
+    static long tenthsDbfs(double amplitude) {
+        if (amplitude <= 0) {
+            return SILENCE_TENTHS_DBFS;
+        }
+        return Math.max(SILENCE_TENTHS_DBFS, Math.round(200.0 * Math.log10(amplitude / 32768.0)));
     }
 
     /** Applies the expected loss and bitrate the network thread last published, when they changed. */

@@ -23,11 +23,13 @@ final class PlaybackAgent implements Agent {
     private final SpscArrayQueue<EncodedFrame> fromNetwork;
     private final Counters counters;
     private final Playout playout;
+    private final AudioControls controls;
     private final short[] pcm;
     private boolean opened;
 
     PlaybackAgent(SessionSignals signals, Lifecycle lifecycle, AudioDevice output, AudioProcessor processor,
-            AudioFormat format, Playout playout, SpscArrayQueue<EncodedFrame> fromNetwork, Counters counters) {
+            AudioFormat format, Playout playout, SpscArrayQueue<EncodedFrame> fromNetwork, Counters counters,
+            AudioControls controls) {
         this.signals = signals;
         this.lifecycle = lifecycle;
         this.output = output;
@@ -36,6 +38,7 @@ final class PlaybackAgent implements Agent {
         this.fromNetwork = fromNetwork;
         this.counters = counters;
         this.playout = playout;
+        this.controls = controls;
         this.pcm = new short[playout.maxChunkSamples()];
     }
 
@@ -101,7 +104,20 @@ final class PlaybackAgent implements Agent {
         return playout;
     }
 
+    /** Multiplies {@code samples} of {@code pcm} by {@code gain}, saturating at full scale. Allocation-free. */
+    static void applyGain(short[] pcm, int samples, float gain) {
+        if (gain == 1.0f) {
+            return;
+        }
+        for (int i = 0; i < samples; i++) {
+            int scaled = Math.round(pcm[i] * gain);
+            pcm[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, scaled));
+        }
+    }
+
     private void write(int samples, long nowNs) {
+        // Before the device, so the echo reference below is what was really played.
+        applyGain(pcm, samples, controls.outputGainFloat());
         try {
             output.write(pcm, 0, samples);
         } catch (IOException e) {

@@ -36,6 +36,7 @@ public final class SessionEngine {
     private final Counters counters = new Counters();
     private final SessionSignals signals = new SessionSignals();
     private final Lifecycle lifecycle;
+    private final AudioControls controls = new AudioControls();
     private final AtomicInteger liveRunners = new AtomicInteger();
     private volatile AgentRunner[] runners = new AgentRunner[0];
     private CaptureAgent captureAgent;
@@ -45,6 +46,29 @@ public final class SessionEngine {
     private SessionEngine(SessionConfig config, VoiceSession session) {
         this.config = config;
         this.lifecycle = new Lifecycle(session, config.listener(), signals, counters);
+        counters.set(Stat.INPUT_PEAK_TENTHS_DBFS, CaptureAgent.SILENCE_TENTHS_DBFS);
+        counters.set(Stat.INPUT_RMS_TENTHS_DBFS, CaptureAgent.SILENCE_TENTHS_DBFS);
+        counters.set(Stat.OUTPUT_GAIN_PERCENT, 100);
+    }
+
+    /** Any thread: mutes or unmutes the capture from its next frame. */
+    public void mute(boolean muted) {
+        controls.mute(muted);
+        counters.set(Stat.MUTED, muted ? 1 : 0);
+    }
+
+    public boolean isMuted() {
+        return controls.isMuted();
+    }
+
+    /** Any thread: sets the output gain (clamped), applied from the next chunk played. */
+    public void outputGain(double gain) {
+        controls.outputGain(gain);
+        counters.set(Stat.OUTPUT_GAIN_PERCENT, Math.round(controls.outputGain() * 100));
+    }
+
+    public double outputGain() {
+        return controls.outputGain();
     }
 
     /** The engine of {@code session}, not started. */
@@ -139,11 +163,11 @@ public final class SessionEngine {
         int maxFrameBytes = Math.min(Codec.MAX_ENCODED_BYTES,
                 batchLimit - c.batcher().overheadBytes(1, 0) - c.compressor().maxOverheadBytes());
         captureAgent = new CaptureAgent(signals, lifecycle, c.input(), c.processor(), c.codec(), copyCodec, format,
-                captureToNetwork, captureFree, counters, encoderControl, maxFrameBytes);
+                captureToNetwork, captureFree, counters, encoderControl, controls, maxFrameBytes);
         Playout playout = new Playout(format, c.codec(), counters, c.playoutMarginNs(), c.maxPlayoutDelayNs(),
                 playbackFree::offer);
         playbackAgent = new PlaybackAgent(signals, lifecycle, c.output(), c.processor(), format, playout,
-                networkToPlayback, counters);
+                networkToPlayback, counters, controls);
     }
 
     /** One figure, without a snapshot. */
