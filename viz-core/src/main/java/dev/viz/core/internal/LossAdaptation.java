@@ -59,6 +59,7 @@ final class LossAdaptation {
     private int level;
     private int expectLossPercent;
     private long belowSinceNs = -1;
+    private long lastReportedPpm;
 
     /**
      * @param copiesAvailable whether the session has an encoder for redundant copies
@@ -87,6 +88,7 @@ final class LossAdaptation {
         if (reportedPpm == ReceiverReport.LOSS_UNKNOWN) {
             return;
         }
+        lastReportedPpm = reportedPpm;
         expectLossPercent = reportedPpm < FEC_ON_PPM ? 0
                 : (int) Math.min(MAX_EXPECTED_LOSS_PERCENT, (reportedPpm + 9_999) / 10_000);
         int wanted = reportedPpm >= level2OnPpm ? 2 : reportedPpm >= LEVEL_1_ON_PPM ? 1 : 0;
@@ -107,6 +109,11 @@ final class LossAdaptation {
         } else {
             belowSinceNs = -1;
         }
+    }
+
+    /** Whether the peer's last report said frames are being lost (0 before any report). */
+    boolean peerReportsLoss() {
+        return lastReportedPpm > 0;
     }
 
     /** 0, 1 or 2: batches of earlier frames each batch carries copies of. */

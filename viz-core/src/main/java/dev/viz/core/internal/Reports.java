@@ -71,6 +71,14 @@ final class Reports {
         return copies;
     }
 
+    /**
+     * Whether the last batch's copies are worth one more datagram when the input ends: copies are on
+     * and the peer reports loss. On a clean path (or before any report) the call just ends.
+     */
+    boolean copiesWantedAtEnd() {
+        return copies > 0 && adaptation.peerReportsLoss();
+    }
+
     /** Whether a report is waiting for a batch to ride with. */
     boolean isDue() {
         return dueSinceNs >= 0;

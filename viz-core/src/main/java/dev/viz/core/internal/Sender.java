@@ -109,9 +109,9 @@ final class Sender {
 
     private void inputEnded(long nowNs) {
         flush(nowNs);
-        if (reports.copies() > 0 && lastAppendedSequence > 0) {
-            // The last batch has no later datagram to carry its copies: send one more, with one
-            // empty (silent) frame, that does.
+        if (reports.copiesWantedAtEnd() && lastAppendedSequence > 0) {
+            // The last batch has no later datagram to carry its copies: on a lossy path, send one
+            // more, with one empty (silent) frame, that does.
             lastAppendedSequence++;
             batcher.append(lastAppendedSequence, empty, 0, 0);
             flush(nowNs);

@@ -24,7 +24,7 @@ class StreamBackpressureTest {
             listener.open(new Transport.Events() { });
             caller.open(new Transport.Events() { });
             byte[] in = new byte[65_536];
-            byte[] batch = new byte[1400];
+            byte[] batch = new byte[caller.maxPayloadBytes()]; // a full batch at the default datagram limit
             long deadline = System.nanoTime() + 5_000_000_000L;
             while (!listener.isReady()) {
                 assertTrue(System.nanoTime() < deadline, "connect");
