@@ -39,7 +39,7 @@ public final class TurnTransport implements Transport {
     /** Bytes ChannelData adds to each datagram between client and relay. */
     public static final int CHANNEL_DATA_OVERHEAD_BYTES = ChannelData.HEADER_BYTES;
     /** The largest message to the relay by default, like {@code UdpTransport}'s datagram limit. */
-    public static final int DEFAULT_MAX_DATAGRAM_BYTES = 1400;
+    public static final int DEFAULT_MAX_DATAGRAM_BYTES = dev.viz.transport.udp.UdpTransport.DEFAULT_MAX_DATAGRAM_BYTES;
     /** A Send indication's header, an IPv6 XOR-PEER-ADDRESS and the DATA attribute's header. */
     static final int SEND_INDICATION_OVERHEAD_BYTES = 20 + 24 + 4;
     static final long RTO_NS = TimeUnit.MILLISECONDS.toNanos(250);
@@ -180,10 +180,13 @@ public final class TurnTransport implements Transport {
             return this;
         }
 
-        /** The largest message to the relay (1350 to 65507; default 1400). */
+        /** The largest message to the relay (1200 to 65507, as for UDP; default 1200, which passes almost every path). */
         public Builder maxDatagramBytes(int bytes) {
-            if (bytes < 1350 || bytes > 65_507) {
-                throw new IllegalArgumentException("datagram size limit " + bytes + ": use 1350 to 65507");
+            if (bytes < dev.viz.transport.udp.UdpTransport.MIN_MAX_DATAGRAM_BYTES
+                    || bytes > dev.viz.transport.udp.UdpTransport.MAX_MAX_DATAGRAM_BYTES) {
+                throw new IllegalArgumentException("datagram size limit " + bytes + ": use "
+                        + dev.viz.transport.udp.UdpTransport.MIN_MAX_DATAGRAM_BYTES + " to "
+                        + dev.viz.transport.udp.UdpTransport.MAX_MAX_DATAGRAM_BYTES);
             }
             this.maxDatagramBytes = bytes;
             return this;

@@ -37,7 +37,7 @@ class TurnAllocationTest {
             Transport.Events quiet = new Transport.Events() { };
             listener.open(quiet);
             caller.open(quiet);
-            byte[] batch = new byte[1291];
+            byte[] batch = new byte[caller.maxPayloadBytes()]; // a full batch at the default datagram limit
             new Random(1).nextBytes(batch);
             byte[] buffer = new byte[65_536];
             long deadline = System.nanoTime() + 10_000_000_000L;
