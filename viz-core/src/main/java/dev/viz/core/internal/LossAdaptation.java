@@ -78,7 +78,11 @@ final class LossAdaptation {
         this.copyBytesPerFrame = copyBitrateBps * frameMs / 8000;
         this.minLevel = copiesAvailable && mode == Redundancy.ON ? 1 : 0;
         this.maxLevel = copiesAvailable && mode != Redundancy.OFF ? 2 : 0;
-        this.level = Math.min(1, maxLevel);
+        // AUTO starts without copies: starting protected moved the tunnel profile's playout delay by a
+        // whole batch mid-call once the copies' delay was known, which cost more at one fixed alignment
+        // than the copies rebuilt (integration runs: CLI calls 0.958 -> 0.880). The first lossy report
+        // turns them on.
+        this.level = minLevel;
         this.level2OnPpm = framesPerBatch > 1 ? BATCHED_LEVEL_2_ON_PPM : LEVEL_2_ON_PPM;
         this.level2OffPpm = framesPerBatch > 1 ? BATCHED_LEVEL_2_OFF_PPM : LEVEL_2_OFF_PPM;
     }

@@ -26,9 +26,11 @@ class LossAdaptationTest {
     }
 
     @Test
-    void shouldStartProtectedAndTurnOffOnACleanPath() {
+    void shouldStartWithoutCopiesTurnOnAtTheFirstLossAndOffOnACleanPath() {
         LossAdaptation a = tunnel(Redundancy.AUTO);
-        assertEquals(1, a.level(), "copies from the first batch, before any report");
+        assertEquals(0, a.level(), "no copies before a report says they are needed");
+        a.onPeerLoss(30_000, 0);
+        assertEquals(1, a.level(), "3 % loss: copies at once");
         assertEquals(8, a.copies());
         for (int i = 0; i < 10; i++) {
             a.onPeerLoss(0, i * S);
@@ -78,6 +80,8 @@ class LossAdaptationTest {
     @Test
     void shouldTakeTwoCopiesSoonerWhenEachIsOneFrame() {
         LossAdaptation a = new LossAdaptation(Redundancy.AUTO, true, 1, 20, 32_000, BATCH_LIMIT, 1, 6_000, new FrameBatcher());
+        assertEquals(0, a.copies());
+        a.onPeerLoss(30_000, 0);
         assertEquals(1, a.copies());
         a.onPeerLoss(80_000, 0);
         assertEquals(2, a.copies(), "two 20 ms copies cost 20 ms more delay");
