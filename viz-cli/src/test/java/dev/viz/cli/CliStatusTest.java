@@ -34,7 +34,7 @@ class CliStatusTest {
         try {
             awaitText(listener, " sent 0 played 0 ", 20_000);
             String err = listener.stderr();
-            assertTrue(err.contains("waiting for a caller 0:00 sent 0"), err);
+            assertTrue(err.contains("waiting for a caller 0:00 ") && err.contains(" sent 0 "), err);
             // The status line, not the engine's log (which names the session's CONNECTING state).
             assertFalse(java.util.Arrays.stream(err.split("[\r\n]+")).anyMatch(l -> l.startsWith("connecting")),
                     "a listener's status line does not say it connects: " + err);

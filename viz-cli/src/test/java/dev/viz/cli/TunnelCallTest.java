@@ -92,7 +92,7 @@ class TunnelCallTest {
             String err = caller.stderr();
             assertTrue(err.contains("TLS with localhost:" + tlsPort + " failed"), err);
             assertTrue(err.contains("PKIX path building failed") || err.contains("certification path"), err);
-            assertTrue(!err.contains("SessionEngine - connected"), err);
+            assertTrue(!err.contains("Lifecycle - connected"), err);
         } finally {
             Lab.stop(nginx);
             if (listener != null) {
@@ -117,13 +117,13 @@ class TunnelCallTest {
             nginx = Lab.startNginx(nginxDir, tlsPort, vizPort);
             caller = CliProcess.start(List.of(), trust, home.resolve("bob"), "caller", "-c", "https://localhost:" + tlsPort,
                     "--input", "tone:440", "--output", "null", "--duration", "30");
-            awaitCount(caller, "SessionEngine - connected", 1, 10_000);
+            awaitCount(caller, "Lifecycle - connected", 1, 10_000);
             Thread.sleep(2000);
             long cutNs = System.nanoTime();
             Lab.stop(nginx);
             nginx = Lab.startNginx(nginxDir, tlsPort, vizPort);
             awaitCount(caller, "broke: redialling", 1, 5_000);
-            long resumedMs = awaitCount(caller, "SessionEngine - connected", 2, 5_000, cutNs);
+            long resumedMs = awaitCount(caller, "Lifecycle - connected", 2, 5_000, cutNs);
             System.out.println("proxy killed and restarted: the call resumed after " + resumedMs + " ms");
             assertTrue(resumedMs <= 5_000);
         } finally {
@@ -145,7 +145,7 @@ class TunnelCallTest {
             Lab.awaitTcp(port, null, home.resolve("alice/listener.err"));
             caller = CliProcess.start(home.resolve("bob"), "caller", "-c", "tcp://127.0.0.1:" + port, "--input", "tone:440",
                     "--output", "null", "--duration", "30");
-            awaitCount(caller, "SessionEngine - connected", 1, 10_000);
+            awaitCount(caller, "Lifecycle - connected", 1, 10_000);
             Thread.sleep(2000);
             long restartNs = System.nanoTime();
             listener.kill();
@@ -153,7 +153,7 @@ class TunnelCallTest {
             second = CliProcess.start(home.resolve("alice"), "listener-again", listen);
             Lab.awaitTcp(port, null, home.resolve("alice/listener-again.err"));
             long backNs = System.nanoTime();
-            long resumedMs = awaitCount(caller, "SessionEngine - connected", 2, 8_000, backNs);
+            long resumedMs = awaitCount(caller, "Lifecycle - connected", 2, 8_000, backNs);
             System.out.println("listener restarted: the caller resumed " + resumedMs + " ms after the new listener was"
                     + " listening (" + (backNs - restartNs) / 1_000_000L + " ms after the kill: a JVM start)");
             assertTrue(resumedMs <= 5_000, "resumed after " + resumedMs + " ms: " + caller.stderr());
@@ -174,11 +174,11 @@ class TunnelCallTest {
             long startNs = System.nanoTime();
             caller = CliProcess.start(home.resolve("bob"), "caller", "-c", "127.0.0.1:" + port, "--input", "tone:440",
                     "--output", "null", "--duration", "20");
-            long startedMs = awaitCount(caller, "SessionEngine - connected", 1, 12_000, startNs);
+            long startedMs = awaitCount(caller, "Lifecycle - connected", 1, 12_000, startNs);
             String err = caller.stderr();
             assertTrue(err.contains("no answer over UDP from 127.0.0.1:" + port), err);
             assertTrue(err.contains("connected over TCP (no answer over UDP) to 127.0.0.1:" + port), err);
-            long connectedMs = logTime(err, "SessionEngine - connected") - logTime(err, "over UDP (over TCP to the same port");
+            long connectedMs = logTime(err, "Lifecycle - connected") - logTime(err, "over UDP (over TCP to the same port");
             System.out.println("fallback: connected over TCP " + connectedMs + " ms after the caller first tried UDP ("
                     + startedMs + " ms after its JVM started)");
             assertTrue(connectedMs <= 5_000, "connected " + connectedMs + " ms after it first tried UDP: " + err);
