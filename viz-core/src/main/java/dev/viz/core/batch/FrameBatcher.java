@@ -6,6 +6,9 @@ import dev.viz.core.Codec;
 import dev.viz.core.Compressor;
 import dev.viz.core.wire.AudioBatch;
 import dev.viz.core.wire.PayloadHeader;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * The default {@link Batcher}: consecutive frames with one sequence number for the batch, one
@@ -171,12 +174,12 @@ public final class FrameBatcher implements Batcher {
         }
         int areaLength;
         if (uniform) {
-            PayloadHeader.putShort(area, 0, frameLengths[0]);
+            putU16(area, 0, frameLengths[0]);
             System.arraycopy(staging, 0, area, AudioBatch.LENGTH_BYTES, stagedBytes);
             areaLength = AudioBatch.LENGTH_BYTES + stagedBytes;
         } else {
             for (int i = 0; i < pending; i++) {
-                PayloadHeader.putShort(area, i * AudioBatch.LENGTH_BYTES, frameLengths[i]);
+                putU16(area, i * AudioBatch.LENGTH_BYTES, frameLengths[i]);
             }
             int lengths = pending * AudioBatch.LENGTH_BYTES;
             System.arraycopy(staging, 0, area, lengths, stagedBytes);
@@ -186,7 +189,7 @@ public final class FrameBatcher implements Batcher {
             // Staged newest first; written oldest first, so copy j is frame first - copies + j.
             area[areaLength++] = (byte) copies;
             for (int j = 0; j < copies; j++) {
-                PayloadHeader.putShort(area, areaLength, copyLengths[copies - 1 - j]);
+                putU16(area, areaLength, copyLengths[copies - 1 - j]);
                 areaLength += AudioBatch.LENGTH_BYTES;
             }
             for (int j = 0; j < copies; j++) {
@@ -201,7 +204,7 @@ public final class FrameBatcher implements Batcher {
         dst[offset + AudioBatch.FLAGS_OFFSET] = (byte) flags;
         dst[offset + AudioBatch.COUNT_OFFSET] = (byte) pending;
         dst[offset + AudioBatch.FRAME_MS_OFFSET] = (byte) format.frameMs();
-        PayloadHeader.putInt(dst, offset + AudioBatch.FIRST_SEQUENCE_OFFSET, (int) firstSequence);
+        putU32(dst, offset + AudioBatch.FIRST_SEQUENCE_OFFSET, (int) firstSequence);
         int compressed = compressor.compress(area, 0, areaLength, dst, offset + AudioBatch.AREA_OFFSET,
                 maxPayloadBytes - AudioBatch.AREA_OFFSET);
         pending = 0;
@@ -221,11 +224,9 @@ public final class FrameBatcher implements Batcher {
             return ERROR_MALFORMED;
         }
         byte header = src[offset];
-        if (PayloadHeader.version(header) != PayloadHeader.VERSION) {
-            return ERROR_VERSION;
-        }
-        if (PayloadHeader.kind(header) != PayloadHeader.KIND_AUDIO) {
-            return ERROR_MALFORMED;
+        if (header != PAYLOAD_TYPE) {
+            // The payload type is the header byte: version 1, kind audio. Another version is refused as such.
+            return ((header >> 4) & 0x0F) != PayloadHeader.VERSION ? ERROR_VERSION : ERROR_MALFORMED;
         }
         int flags = src[offset + AudioBatch.FLAGS_OFFSET] & 0xFF;
         int count = src[offset + AudioBatch.COUNT_OFFSET] & 0xFF;
@@ -236,7 +237,7 @@ public final class FrameBatcher implements Batcher {
         if (count < 1 || count > MAX_FRAMES || frameMs != format.frameMs()) {
             return ERROR_MALFORMED;
         }
-        long first = PayloadHeader.getUnsignedInt(src, offset + AudioBatch.FIRST_SEQUENCE_OFFSET);
+        long first = getU32(src, offset + AudioBatch.FIRST_SEQUENCE_OFFSET);
         int areaLength = compressor.decompress(src, offset + AudioBatch.AREA_OFFSET,
                 length - AudioBatch.AREA_OFFSET, area, 0, MAX_AREA);
         if (areaLength < 0) {
@@ -250,7 +251,7 @@ public final class FrameBatcher implements Batcher {
             if (areaLength < AudioBatch.LENGTH_BYTES) {
                 return ERROR_MALFORMED;
             }
-            uniformLength = PayloadHeader.getUnsignedShort(area, 0);
+            uniformLength = getU16(area, 0);
             if (uniformLength > Codec.MAX_ENCODED_BYTES) {
                 return ERROR_MALFORMED;
             }
@@ -262,7 +263,7 @@ public final class FrameBatcher implements Batcher {
             }
             primaryEnd = lengths;
             for (int i = 0; i < count; i++) {
-                int frameLength = PayloadHeader.getUnsignedShort(area, i * AudioBatch.LENGTH_BYTES);
+                int frameLength = getU16(area, i * AudioBatch.LENGTH_BYTES);
                 if (frameLength > Codec.MAX_ENCODED_BYTES) {
                     return ERROR_MALFORMED;
                 }
@@ -286,7 +287,7 @@ public final class FrameBatcher implements Batcher {
             }
             long end = copyLengthsAt + (long) copyCount * AudioBatch.LENGTH_BYTES;
             for (int j = 0; j < copyCount; j++) {
-                int copyLength = PayloadHeader.getUnsignedShort(area, (int) copyLengthsAt + j * AudioBatch.LENGTH_BYTES);
+                int copyLength = getU16(area, (int) copyLengthsAt + j * AudioBatch.LENGTH_BYTES);
                 if (copyLength > Codec.MAX_ENCODED_BYTES) {
                     return ERROR_MALFORMED;
                 }
@@ -301,7 +302,7 @@ public final class FrameBatcher implements Batcher {
             int lengthsAt = (int) primaryEnd + AudioBatch.COPY_COUNT_BYTES;
             int at = lengthsAt + copyCount * AudioBatch.LENGTH_BYTES;
             for (int j = 0; j < copyCount; j++) {
-                int copyLength = PayloadHeader.getUnsignedShort(area, lengthsAt + j * AudioBatch.LENGTH_BYTES);
+                int copyLength = getU16(area, lengthsAt + j * AudioBatch.LENGTH_BYTES);
                 handler.onRedundantFrame((first - copyCount + j) & 0xFFFF_FFFFL, area, at, copyLength);
                 at += copyLength;
             }
@@ -315,11 +316,32 @@ public final class FrameBatcher implements Batcher {
         } else {
             int at = count * AudioBatch.LENGTH_BYTES;
             for (int i = 0; i < count; i++) {
-                int frameLength = PayloadHeader.getUnsignedShort(area, i * AudioBatch.LENGTH_BYTES);
+                int frameLength = getU16(area, i * AudioBatch.LENGTH_BYTES);
                 handler.onFrame((first + i) & 0xFFFF_FFFFL, area, at, frameLength);
                 at += frameLength;
             }
         }
         return count;
+    }
+
+    // The batch's big-endian fields, through the JDK's byte-array views: the batcher owns its format.
+
+    private static final VarHandle U16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle U32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
+    private static void putU16(byte[] buffer, int offset, int value) {
+        U16.set(buffer, offset, (short) value);
+    }
+
+    private static int getU16(byte[] buffer, int offset) {
+        return (short) U16.get(buffer, offset) & 0xFFFF;
+    }
+
+    private static void putU32(byte[] buffer, int offset, int value) {
+        U32.set(buffer, offset, value);
+    }
+
+    private static long getU32(byte[] buffer, int offset) {
+        return (int) U32.get(buffer, offset) & 0xFFFF_FFFFL;
     }
 }

@@ -15,7 +15,7 @@ import org.jctools.queues.SpscArrayQueue;
  * duty cycle reads a frame, runs it through the {@link AudioProcessor}, encodes it (and, while the
  * network thread asks for them, a low-bitrate redundant copy of it) into a pooled
  * {@link EncodedFrame} and hands it to the network thread. The device paces the loop. Applies what
- * the network thread decided from the peer's reports ({@link EncoderControl}) between two frames.
+ * the network thread decided from the peer's reports ({@link SessionSignals#encoderControl}) between two frames.
  */
 final class CaptureAgent implements Agent {
     /** Opus: "a packet of 2 bytes or less need not be transmitted" (DTX). Sent as an empty frame. */
@@ -33,8 +33,6 @@ final class CaptureAgent implements Agent {
     private final SpscArrayQueue<EncodedFrame> toNetwork;
     private final SpscArrayQueue<EncodedFrame> freeFrames;
     private final Counters counters;
-    private final EncoderControl control;
-    private final AudioControls controls;
     private final short[] pcm;
     /** The largest frame a batch holds: the encoder is never given more room. */
     private final int maxFrameBytes;
@@ -47,8 +45,7 @@ final class CaptureAgent implements Agent {
     /** @param maxFrameBytes the largest encoded frame a batch holds (the session's datagram limit may be below Opus's largest) */
     CaptureAgent(SessionSignals signals, Lifecycle lifecycle, AudioDevice input, AudioProcessor processor, Codec codec,
             Codec copyCodec, AudioFormat format, SpscArrayQueue<EncodedFrame> toNetwork,
-            SpscArrayQueue<EncodedFrame> freeFrames, Counters counters, EncoderControl control,
-            AudioControls controls, int maxFrameBytes) {
+            SpscArrayQueue<EncodedFrame> freeFrames, Counters counters, int maxFrameBytes) {
         this.signals = signals;
         this.lifecycle = lifecycle;
         this.maxFrameBytes = maxFrameBytes;
@@ -60,8 +57,6 @@ final class CaptureAgent implements Agent {
         this.toNetwork = toNetwork;
         this.freeFrames = freeFrames;
         this.counters = counters;
-        this.control = control;
-        this.controls = controls;
         this.pcm = new short[format.frameSamples()];
     }
 
@@ -127,9 +122,11 @@ final class CaptureAgent implements Agent {
             return false;
         }
         counters.increment(Stat.FRAMES_CAPTURED);
-        processor.process(pcm, 0, System.nanoTime());
+        if (processor != AudioProcessor.NONE) { // a session without processing skips the stage
+            processor.process(pcm, 0, System.nanoTime());
+        }
         measureLevel(pcm, counters);
-        boolean muted = controls.isMuted();
+        boolean muted = signals.isMuted();
         if (muted) {
             // The encoder hears silence, so its state is continuous when the mute ends.
             Arrays.fill(pcm, (short) 0);
@@ -152,7 +149,7 @@ final class CaptureAgent implements Agent {
         }
         counters.increment(Stat.FRAMES_ENCODED);
         frame.copyLength = -1;
-        if (copyCodec != null && control.copies) {
+        if (copyCodec != null && signals.copies()) {
             int copyLength = copyCodec.encode(pcm, 0, frame.copy, 0, frame.copy.length);
             if (copyLength >= 0) {
                 frame.copyLength = length == 0 || copyLength <= DTX_MAX_BYTES ? 0 : copyLength;
@@ -197,13 +194,13 @@ final class CaptureAgent implements Agent {
 
     /** Applies the expected loss and bitrate the network thread last published, when they changed. */
     private void applyControl() {
-        int loss = control.expectLossPercent;
+        int loss = signals.expectLossPercent();
         if (loss != appliedLossPercent) {
             codec.expectLoss(loss);
             appliedLossPercent = loss;
             counters.set(Stat.FEC_LOSS_PERCENT, loss);
         }
-        int bitrate = control.bitrateBps;
+        int bitrate = signals.bitrateBps();
         if (bitrate > 0 && bitrate != appliedBitrateBps) {
             appliedBitrateBps = bitrate;
             if (codec.targetBitrate(bitrate)) {

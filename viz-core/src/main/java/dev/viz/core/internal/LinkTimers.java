@@ -6,13 +6,14 @@ import dev.viz.core.Stat;
  * The liveness of the link, on the network thread's clock: contact attempts (a keepalive every
  * {@value #HELLO_INTERVAL_NS} ns until the peer answers), the first answer (the call is connected:
  * devices may open, reports start), the idle timeout, the duration limit, and keepalives when
- * nothing else went out. Network thread only.
+ * nothing else went out. It learns that the peer is alive from the {@link Receiver}'s last valid
+ * payload, read once a duty cycle, so nothing on a frame's path calls it. Network thread only.
  */
 final class LinkTimers {
     /** Contact attempts while the peer has not answered yet. */
     private static final long HELLO_INTERVAL_NS = 250_000_000L;
 
-    private final Link link;
+    private final Receiver receiver;
     private final Reports reports;
     private final Sender sender;
     private final Lifecycle lifecycle;
@@ -25,10 +26,11 @@ final class LinkTimers {
     private boolean connected;
     private long connectedAtNs;
     private long lastReceiveNs;
+    private long lastHeardNs = Receiver.NEVER;
 
-    LinkTimers(Link link, LinkEvents events, Reports reports, Sender sender, Lifecycle lifecycle,
+    LinkTimers(Receiver receiver, LinkEvents events, Reports reports, Sender sender, Lifecycle lifecycle,
             SessionSignals signals, Counters counters, long idleTimeoutNs, long keepaliveIntervalNs, long durationNs) {
-        this.link = link;
+        this.receiver = receiver;
         this.events = events;
         this.reports = reports;
         this.sender = sender;
@@ -43,7 +45,7 @@ final class LinkTimers {
     /** Starts the timers; once, before the first {@link #poll}. */
     void begin(long nowNs) {
         lastReceiveNs = nowNs;
-        link.lastSendNs = nowNs - HELLO_INTERVAL_NS;
+        sender.lastSendNs = nowNs - HELLO_INTERVAL_NS;
     }
 
     /** Whether the peer has answered (read on the network thread by its idle strategy). */
@@ -51,8 +53,8 @@ final class LinkTimers {
         return connected;
     }
 
-    /** A valid payload came from the peer. */
-    void onValidPayload(long nowNs) {
+    /** A valid payload came from the peer at {@code nowNs}. */
+    private void onHeard(long nowNs) {
         lastReceiveNs = nowNs;
         if (!connected) {
             connected = true;
@@ -60,7 +62,7 @@ final class LinkTimers {
             reports.start(nowNs);
             signals.linkUp();
             lifecycle.connected();
-            link.sendKeepalive(nowNs);
+            sender.sendKeepalive(nowNs);
         } else if (events.reconnecting) {
             events.reconnecting = false;
             lifecycle.connected();
@@ -68,9 +70,14 @@ final class LinkTimers {
     }
 
     int poll(long nowNs) {
+        long heardNs = receiver.lastValidPayloadNs();
+        if (heardNs != lastHeardNs) {
+            lastHeardNs = heardNs;
+            onHeard(heardNs);
+        }
         if (!connected) {
-            if (link.transport.isReady() && nowNs - link.lastSendNs >= HELLO_INTERVAL_NS) {
-                link.sendKeepalive(nowNs);
+            if (sender.transport.isReady() && nowNs - sender.lastSendNs >= HELLO_INTERVAL_NS) {
+                sender.sendKeepalive(nowNs);
                 return 1;
             }
             return 0;
@@ -86,8 +93,12 @@ final class LinkTimers {
         }
         counters.set(Stat.CONNECTED_NS, nowNs - connectedAtNs);
         int work = reports.poll(nowNs);
-        if (nowNs - link.lastSendNs >= keepaliveIntervalNs) {
-            link.sendKeepalive(nowNs);
+        if (reports.mustGoAlone(nowNs)) {
+            sender.sendReportAlone(nowNs);
+            work++;
+        }
+        if (nowNs - sender.lastSendNs >= keepaliveIntervalNs) {
+            sender.sendKeepalive(nowNs);
             work++;
         }
         return work;

@@ -9,13 +9,11 @@ package dev.viz.core.internal;
  * All of them are owned by this thread; none has a clock of its own.
  */
 final class NetworkAgent implements Agent {
-    private final Link link;
     private final Receiver receiver;
     private final Sender sender;
     private final LinkTimers timers;
 
-    NetworkAgent(Link link, Receiver receiver, Sender sender, LinkTimers timers) {
-        this.link = link;
+    NetworkAgent(Receiver receiver, Sender sender, LinkTimers timers) {
         this.receiver = receiver;
         this.sender = sender;
         this.timers = timers;
@@ -33,11 +31,11 @@ final class NetworkAgent implements Agent {
 
     @Override
     public int doWork(long nowNs) {
-        int work = link.transport.doWork(nowNs);
+        int work = sender.transport.doWork(nowNs);
         work += receiver.poll(nowNs);
         work += sender.poll(nowNs);
         work += timers.poll(nowNs);
-        link.publishWireBytes();
+        sender.publishWireBytes();
         return work;
     }
 
@@ -51,7 +49,7 @@ final class NetworkAgent implements Agent {
         try {
             sender.sendBye(nowNs);
         } finally {
-            link.transport.close();
+            sender.transport.close();
         }
     }
 }

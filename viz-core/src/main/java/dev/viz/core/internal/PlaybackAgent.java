@@ -23,13 +23,11 @@ final class PlaybackAgent implements Agent {
     private final SpscArrayQueue<EncodedFrame> fromNetwork;
     private final Counters counters;
     private final Playout playout;
-    private final AudioControls controls;
     private final short[] pcm;
     private boolean opened;
 
     PlaybackAgent(SessionSignals signals, Lifecycle lifecycle, AudioDevice output, AudioProcessor processor,
-            AudioFormat format, Playout playout, SpscArrayQueue<EncodedFrame> fromNetwork, Counters counters,
-            AudioControls controls) {
+            AudioFormat format, Playout playout, SpscArrayQueue<EncodedFrame> fromNetwork, Counters counters) {
         this.signals = signals;
         this.lifecycle = lifecycle;
         this.output = output;
@@ -38,7 +36,6 @@ final class PlaybackAgent implements Agent {
         this.fromNetwork = fromNetwork;
         this.counters = counters;
         this.playout = playout;
-        this.controls = controls;
         this.pcm = new short[playout.maxChunkSamples()];
     }
 
@@ -117,7 +114,7 @@ final class PlaybackAgent implements Agent {
 
     private void write(int samples, long nowNs) {
         // Before the device, so the echo reference below is what was really played.
-        applyGain(pcm, samples, controls.outputGainFloat());
+        applyGain(pcm, samples, signals.outputGain());
         try {
             output.write(pcm, 0, samples);
         } catch (IOException e) {
@@ -127,6 +124,8 @@ final class PlaybackAgent implements Agent {
             DeviceOpener.open(signals, lifecycle, output, AudioDevice.Direction.OUTPUT, format, counters);
             return;
         }
-        processor.played(pcm, 0, samples, nowNs);
+        if (processor != AudioProcessor.NONE) {
+            processor.played(pcm, 0, samples, nowNs);
+        }
     }
 }

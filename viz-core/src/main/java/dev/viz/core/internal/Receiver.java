@@ -12,7 +12,8 @@ import org.jctools.queues.SpscArrayQueue;
  * first byte (a batch to the {@link Batcher}, a report to {@link Reports}, a bye to the
  * {@link SessionSignals}, a keepalive nowhere), and hands each frame the batcher reads, stamped
  * with its datagram's arrival, to the playback thread in a pooled {@link EncodedFrame}. It counts
- * what is malformed and drops it. Every valid payload tells {@link LinkTimers} the peer is alive.
+ * what is malformed and drops it. It notes when the last valid payload came
+ * ({@link #lastValidPayloadNs}), which {@link LinkTimers} reads to know the peer is alive.
  * Before a batch's copies and frames ({@link #onBatch(long, int, int)}, from the batcher) it asks
  * {@link ReceptionStats#onBatchStart} whether the peer's numbering started again (it restarted): a
  * batch that may start a new stream is dropped until the next confirms it, and the first frame of a
@@ -22,12 +23,13 @@ import org.jctools.queues.SpscArrayQueue;
 final class Receiver implements Batcher.FrameHandler {
     /** Datagrams read per duty cycle, so sending is never starved by a flood. */
     private static final int RECEIVE_BURST = 64;
+    /** {@link #lastValidPayloadNs} before the first valid payload. */
+    static final long NEVER = Long.MIN_VALUE;
 
     private final Transport transport;
     private final Batcher batcher;
     private final ReceptionStats reception;
     private final Reports reports;
-    private final LinkTimers timers;
     private final SessionSignals signals;
     private final SpscArrayQueue<EncodedFrame> toPlayback;
     private final SpscArrayQueue<EncodedFrame> playbackFree;
@@ -35,6 +37,7 @@ final class Receiver implements Batcher.FrameHandler {
     private final long frameNs;
     private final int framesPerBatch;
     private final byte[] receiveBuffer = new byte[65_536];
+    private long lastValidPayloadNs = NEVER;
 
     // The batch being read: what its frames are stamped with (from onBatch).
     private long batchArrivalNs;
@@ -47,14 +50,13 @@ final class Receiver implements Batcher.FrameHandler {
     /** The peer's stream started anew: the next frame handed to the playout says so. */
     private boolean newStream;
 
-    Receiver(Transport transport, Batcher batcher, ReceptionStats reception, Reports reports, LinkTimers timers,
+    Receiver(Transport transport, Batcher batcher, ReceptionStats reception, Reports reports,
             SessionSignals signals, SpscArrayQueue<EncodedFrame> toPlayback, SpscArrayQueue<EncodedFrame> playbackFree,
             Counters counters, long frameNs, int framesPerBatch) {
         this.transport = transport;
         this.batcher = batcher;
         this.reception = reception;
         this.reports = reports;
-        this.timers = timers;
         this.signals = signals;
         this.toPlayback = toPlayback;
         this.playbackFree = playbackFree;
@@ -75,12 +77,17 @@ final class Receiver implements Batcher.FrameHandler {
             counters.add(Stat.PAYLOAD_BYTES_RECEIVED, length);
             if (onPayload(length, nowNs)) {
                 transport.acceptPeer();
-                timers.onValidPayload(nowNs);
+                lastValidPayloadNs = nowNs;
             } else {
                 counters.increment(Stat.DATAGRAMS_MALFORMED);
             }
         }
         return work;
+    }
+
+    /** When the last valid payload arrived; {@link #NEVER} before the first. */
+    long lastValidPayloadNs() {
+        return lastValidPayloadNs;
     }
 
     /** Returns whether the payload was valid. */

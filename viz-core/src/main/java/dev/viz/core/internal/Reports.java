@@ -1,6 +1,7 @@
 package dev.viz.core.internal;
 
 import dev.viz.core.Stat;
+import dev.viz.core.Transport;
 import dev.viz.core.wire.ReceiverReport;
 
 /**
@@ -9,8 +10,9 @@ import dev.viz.core.wire.ReceiverReport;
  * a report due; the {@link Sender} lets the report ride in front of its next batch, or after
  * {@value #REPORT_MAX_WAIT_NS} ns it goes alone. In: a peer's report gives the round-trip time and
  * the peer's loss, which {@link LossAdaptation} turns into the encoder's expected loss, its bitrate
- * and the copies per batch, published to the capture thread through {@link EncoderControl}.
- * Network thread only.
+ * and the copies per batch, published to the capture thread through {@link SessionSignals#encoderControl}.
+ * It sends nothing itself: the {@link Sender} writes a due report in front of a batch, or alone
+ * when {@link #mustGoAlone} says so. Network thread only.
  */
 final class Reports {
     /** How often a receiver report goes to the peer (and the bitrates are measured). */
@@ -22,15 +24,14 @@ final class Reports {
     /** Audio sent for this long while the peer's reports say it received none: warn of a path MTU black hole. */
     static final long BLACK_HOLE_NS = 3_000_000_000L;
 
-    private final Link link;
+    private final Transport transport;
     private final ReceptionStats reception;
     private final LossAdaptation adaptation;
-    private final EncoderControl control;
+    private final SessionSignals signals;
     private final Counters counters;
     private final Lifecycle lifecycle;
     private final boolean canRide;
     private final long frameNs;
-    private final byte[] reportBuffer = new byte[ReceiverReport.LENGTH];
 
     private long nextReportNs;
     private long dueSinceNs = -1;
@@ -47,12 +48,12 @@ final class Reports {
      * @param canRide whether a report fits in front of a batch in one payload
      * @param frameNs the duration of one frame, to tell how much audio has been sent
      */
-    Reports(Link link, ReceptionStats reception, LossAdaptation adaptation, EncoderControl control, Counters counters,
+    Reports(Transport transport, ReceptionStats reception, LossAdaptation adaptation, SessionSignals signals, Counters counters,
             Lifecycle lifecycle, boolean canRide, long frameNs) {
-        this.link = link;
+        this.transport = transport;
         this.reception = reception;
         this.adaptation = adaptation;
-        this.control = control;
+        this.signals = signals;
         this.counters = counters;
         this.lifecycle = lifecycle;
         this.canRide = canRide;
@@ -98,7 +99,7 @@ final class Reports {
         counters.increment(Stat.REPORTS_SENT);
     }
 
-    /** Once connected, every duty cycle: the report interval, and a due report that waited long enough. */
+    /** Once connected, every duty cycle: the report interval. */
     int poll(long nowNs) {
         int work = 0;
         if (nowNs >= nextReportNs) {
@@ -109,14 +110,12 @@ final class Reports {
             interval(nowNs);
             work++;
         }
-        if (dueSinceNs >= 0 && (nowNs - dueSinceNs >= REPORT_MAX_WAIT_NS || !canRide)) {
-            write(reportBuffer, 0, false, nowNs);
-            if (link.send(reportBuffer, 0, ReceiverReport.LENGTH, nowNs)) {
-                sent();
-            }
-            work++;
-        }
         return work;
+    }
+
+    /** Whether the due report has waited long enough for a batch (or can never ride one): it goes alone now. */
+    boolean mustGoAlone(long nowNs) {
+        return dueSinceNs >= 0 && (nowNs - dueSinceNs >= REPORT_MAX_WAIT_NS || !canRide);
     }
 
     /** Once a second: closes a loss interval, measures the bitrates, and makes a report due. */
@@ -125,8 +124,8 @@ final class Reports {
         counters.set(Stat.LOSS_PPM, lossPpm == ReceiverReport.LOSS_UNKNOWN ? 0 : lossPpm);
         counters.set(Stat.JITTER_US, reception.jitterNs() / 1_000L);
         counters.set(Stat.FRAMES_LOST, reception.lostFrames());
-        long sent = link.transport.wireBytesSent();
-        long received = link.transport.wireBytesReceived();
+        long sent = transport.wireBytesSent();
+        long received = transport.wireBytesReceived();
         long elapsedNs = nowNs - lastRateNs;
         if (elapsedNs > 0) {
             counters.set(Stat.SEND_BITRATE_BPS, (sent - lastWireSent) * 8 * 1_000_000_000L / elapsedNs);
@@ -161,7 +160,7 @@ final class Reports {
             // The peer's reports (small datagrams) arrive, yet it has had none of our audio for seconds.
             blackHoleWarned = true;
             lifecycle.error("the peer receives none of this side's audio, though its small reports get here: the path"
-                    + " probably drops datagrams as large as ours (" + link.transport.maxPayloadBytes() + " bytes of"
+                    + " probably drops datagrams as large as ours (" + transport.maxPayloadBytes() + " bytes of"
                     + " payload) without telling (a path MTU black hole, ICMP filtered). Lower the datagram size limit"
                     + " (viz --max-datagram) or the frames per datagram (viz --batch)", null);
         }
@@ -172,10 +171,8 @@ final class Reports {
 
     /** Tells the capture thread what the adaptation decided. */
     private void publishControl() {
-        control.expectLossPercent = adaptation.expectLossPercent();
-        control.bitrateBps = adaptation.bitrateBps();
         copies = adaptation.copies();
-        control.copies = copies > 0;
+        signals.encoderControl(adaptation.expectLossPercent(), adaptation.bitrateBps(), copies > 0);
         counters.set(Stat.REDUNDANT_COPIES, copies);
     }
 

@@ -3,15 +3,19 @@ package dev.viz.core.internal;
 import dev.viz.core.AudioFormat;
 import dev.viz.core.Batcher;
 import dev.viz.core.Stat;
+import dev.viz.core.Transport;
 import dev.viz.core.wire.PayloadHeader;
 import dev.viz.core.wire.ReceiverReport;
 import org.jctools.queues.SpscArrayQueue;
 
 /**
- * The sending half of the network thread: takes encoded frames from the capture thread, appends
- * them to the {@link Batcher} and flushes a batch when it is complete; lets a due receiver report
- * ride in front of it. While the input is silent (DTX, empty frames) it gathers up to
- * {@link #dtxBatchFrames} frames per datagram, so silence costs about three tiny datagrams a second
+ * The sending half of the network thread, and the only part that sends: takes encoded frames from
+ * the capture thread, appends them to the {@link Batcher} and flushes a batch when it is complete;
+ * lets a due receiver report ride in front of it, or sends it alone when {@link Reports} says it
+ * waited long enough; sends the one-byte keepalive and the bye ({@link PayloadHeader}) that
+ * {@link LinkTimers} and the end of the call ask for, and remembers when something last went out.
+ * While the input is silent (DTX, empty frames) it gathers up to {@link #dtxBatchFrames} frames per
+ * datagram, so silence costs about three tiny datagrams a second
  * whatever the profile. It keeps the redundant copies the capture thread made, for the batches
  * after their frames', as many as {@link Reports#copies} asks for. Network thread only.
  */
@@ -21,7 +25,7 @@ final class Sender {
     /** A bye is sent this many times: it is one small datagram and may be lost. */
     private static final int BYE_COPIES = 3;
 
-    private final Link link;
+    final Transport transport;
     private final Batcher batcher;
     private final Reports reports;
     private final SpscArrayQueue<EncodedFrame> fromCapture;
@@ -33,6 +37,7 @@ final class Sender {
     private final int dtxBatchFrames;
     private final byte[] sendBuffer;
     private final byte[] empty = new byte[0];
+    private final byte[] controlBuffer = new byte[Math.max(PayloadHeader.BYE_LENGTH, ReceiverReport.LENGTH)];
 
     private final int copyHistory;
     private final long[] copySequence;
@@ -45,11 +50,13 @@ final class Sender {
     private int nonEmptyPending;
     private boolean pendingFec;
     private boolean byeSent;
+    /** When something last went out (the keepalive timer reads it). */
+    long lastSendNs;
 
-    Sender(Link link, Batcher batcher, Reports reports, AudioFormat format, int framesPerBatch,
+    Sender(Transport transport, Batcher batcher, Reports reports, AudioFormat format, int framesPerBatch,
             SpscArrayQueue<EncodedFrame> fromCapture, SpscArrayQueue<EncodedFrame> captureFree, Counters counters,
             SessionSignals signals, boolean endWhenInputEnds) {
-        this.link = link;
+        this.transport = transport;
         this.batcher = batcher;
         this.reports = reports;
         this.fromCapture = fromCapture;
@@ -60,7 +67,7 @@ final class Sender {
         this.framesPerBatch = framesPerBatch;
         this.dtxBatchFrames = dtxBatchFrames(format, framesPerBatch, batcher.maxFramesPerBatch());
         // Batches are flushed after room for a report, so a report can be written in front of one.
-        this.sendBuffer = new byte[ReceiverReport.LENGTH + link.transport.maxPayloadBytes()];
+        this.sendBuffer = new byte[ReceiverReport.LENGTH + transport.maxPayloadBytes()];
         this.copyHistory = Math.max(1, batcher.maxCopies());
         this.copySequence = new long[copyHistory];
         this.copyLength = new int[copyHistory];
@@ -151,16 +158,16 @@ final class Sender {
             counters.add(Stat.FRAMES_NOT_SENT, frames);
             return;
         }
-        boolean withReport = reports.isDue() && length + ReceiverReport.LENGTH <= link.transport.maxPayloadBytes();
+        boolean withReport = reports.isDue() && length + ReceiverReport.LENGTH <= transport.maxPayloadBytes();
         boolean sent;
         if (withReport) {
             reports.write(sendBuffer, 0, true, nowNs);
-            sent = link.send(sendBuffer, 0, ReceiverReport.LENGTH + length, nowNs);
+            sent = send(sendBuffer, 0, ReceiverReport.LENGTH + length, nowNs);
             if (sent) {
                 reports.sent();
             }
         } else {
-            sent = link.send(sendBuffer, at, length, nowNs);
+            sent = send(sendBuffer, at, length, nowNs);
         }
         if (sent) {
             counters.add(Stat.FRAMES_SENT, frames);
@@ -189,14 +196,47 @@ final class Sender {
 
     /** Tells the peer the call is over, unless it told us first; sends what is pending before. */
     void sendBye(long nowNs) {
-        if (byeSent || signals.hasPeerSaidBye() || !link.transport.isReady()) {
+        if (byeSent || signals.hasPeerSaidBye() || !transport.isReady()) {
             return;
         }
         byeSent = true;
         flush(nowNs);
+        controlBuffer[0] = PayloadHeader.encode(PayloadHeader.KIND_BYE);
+        PayloadHeader.putInt(controlBuffer, PayloadHeader.LENGTH, (int) lastSequenceSent);
         for (int i = 0; i < BYE_COPIES; i++) {
-            link.sendBye(lastSequenceSent, nowNs);
+            send(controlBuffer, 0, PayloadHeader.BYE_LENGTH, nowNs);
         }
-        link.publishWireBytes();
+        publishWireBytes();
+    }
+
+    /** A keepalive: the one-byte payload that says this side is here. */
+    void sendKeepalive(long nowNs) {
+        controlBuffer[0] = PayloadHeader.encode(PayloadHeader.KIND_KEEPALIVE);
+        send(controlBuffer, 0, PayloadHeader.LENGTH, nowNs);
+    }
+
+    /** The due report, alone: it found no batch to ride with in time. */
+    void sendReportAlone(long nowNs) {
+        reports.write(controlBuffer, 0, false, nowNs);
+        if (send(controlBuffer, 0, ReceiverReport.LENGTH, nowNs)) {
+            reports.sent();
+        }
+    }
+
+    /** Publishes the transport's wire byte counts. */
+    void publishWireBytes() {
+        counters.set(Stat.WIRE_BYTES_SENT, transport.wireBytesSent());
+        counters.set(Stat.WIRE_BYTES_RECEIVED, transport.wireBytesReceived());
+    }
+
+    /** Sends one payload and counts it; returns whether the transport took all of it. */
+    private boolean send(byte[] buffer, int offset, int length, long nowNs) {
+        if (transport.send(buffer, offset, length) != length) {
+            return false;
+        }
+        lastSendNs = nowNs;
+        counters.increment(Stat.DATAGRAMS_SENT);
+        counters.add(Stat.PAYLOAD_BYTES_SENT, length);
+        return true;
     }
 }

@@ -36,7 +36,6 @@ public final class SessionEngine {
     private final Counters counters = new Counters();
     private final SessionSignals signals = new SessionSignals();
     private final Lifecycle lifecycle;
-    private final AudioControls controls = new AudioControls();
     private final AtomicInteger liveRunners = new AtomicInteger();
     private volatile AgentRunner[] runners = new AgentRunner[0];
     private CaptureAgent captureAgent;
@@ -53,22 +52,22 @@ public final class SessionEngine {
 
     /** Any thread: mutes or unmutes the capture from its next frame. */
     public void mute(boolean muted) {
-        controls.mute(muted);
+        signals.mute(muted);
         counters.set(Stat.MUTED, muted ? 1 : 0);
     }
 
     public boolean isMuted() {
-        return controls.isMuted();
+        return signals.isMuted();
     }
 
     /** Any thread: sets the output gain (clamped), applied from the next chunk played. */
     public void outputGain(double gain) {
-        controls.outputGain(gain);
-        counters.set(Stat.OUTPUT_GAIN_PERCENT, Math.round(controls.outputGain() * 100));
+        signals.outputGain(gain);
+        counters.set(Stat.OUTPUT_GAIN_PERCENT, Math.round(signals.outputGain() * 100));
     }
 
     public double outputGain() {
-        return controls.outputGain();
+        return signals.outputGain();
     }
 
     /** The engine of {@code session}, not started. */
@@ -141,33 +140,31 @@ public final class SessionEngine {
         for (int i = 0; i < RECEIVE_POOL; i++) {
             playbackFree.offer(new EncodedFrame());
         }
-        EncoderControl encoderControl = new EncoderControl();
         LossAdaptation adaptation = new LossAdaptation(c.redundancy(), copyCodec != null, c.framesPerBatch(),
                 format.frameMs(), c.bitrateBps(), batchLimit, c.compressor().maxOverheadBytes(), c.copyBitrateBps(),
                 c.batcher());
         counters.set(Stat.ENCODER_BITRATE_BPS, c.bitrateBps());
 
-        Link link = new Link(transport, counters);
         ReceptionStats reception = new ReceptionStats(format.frameNs());
-        Reports reports = new Reports(link, reception, adaptation, encoderControl, counters, lifecycle, reportRides,
+        Reports reports = new Reports(transport, reception, adaptation, signals, counters, lifecycle, reportRides,
                 format.frameNs());
-        Sender sender = new Sender(link, c.batcher(), reports, format, c.framesPerBatch(), captureToNetwork,
+        Sender sender = new Sender(transport, c.batcher(), reports, format, c.framesPerBatch(), captureToNetwork,
                 captureFree, counters, signals, c.endWhenInputEnds());
-        LinkTimers timers = new LinkTimers(link, events, reports, sender, lifecycle, signals, counters, c.idleTimeoutNs(),
-                c.keepaliveIntervalNs(), c.durationNs());
-        Receiver receiver = new Receiver(transport, c.batcher(), reception, reports, timers, signals, networkToPlayback,
+        Receiver receiver = new Receiver(transport, c.batcher(), reception, reports, signals, networkToPlayback,
                 playbackFree, counters, format.frameNs(), c.framesPerBatch());
-        networkAgent = new NetworkAgent(link, receiver, sender, timers);
+        LinkTimers timers = new LinkTimers(receiver, events, reports, sender, lifecycle, signals, counters,
+                c.idleTimeoutNs(), c.keepaliveIntervalNs(), c.durationNs());
+        networkAgent = new NetworkAgent(receiver, sender, timers);
         // No frame larger than a batch holds: the encoder is told the room, so a small datagram limit costs
         // bitrate, never frames.
         int maxFrameBytes = Math.min(Codec.MAX_ENCODED_BYTES,
                 batchLimit - c.batcher().overheadBytes(1, 0) - c.compressor().maxOverheadBytes());
         captureAgent = new CaptureAgent(signals, lifecycle, c.input(), c.processor(), c.codec(), copyCodec, format,
-                captureToNetwork, captureFree, counters, encoderControl, controls, maxFrameBytes);
+                captureToNetwork, captureFree, counters, maxFrameBytes);
         Playout playout = new Playout(format, c.codec(), counters, c.playoutMarginNs(), c.maxPlayoutDelayNs(),
                 playbackFree::offer);
         playbackAgent = new PlaybackAgent(signals, lifecycle, c.output(), c.processor(), format, playout,
-                networkToPlayback, counters, controls);
+                networkToPlayback, counters);
     }
 
     /** One figure, without a snapshot. */

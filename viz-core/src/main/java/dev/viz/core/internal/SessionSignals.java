@@ -14,17 +14,31 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <tr><td>{@link #linkUp linkUp}</td><td>network (first valid payload)</td><td>capture, playback (open the devices)</td></tr>
  *   <tr><td>{@link #warm warm}</td><td>capture (encoders warmed up)</td><td>playback (may start playout)</td></tr>
  *   <tr><td>{@link #peerSaidBye peerSaidBye}</td><td>network (a bye arrived)</td><td>playback (ends once it has played up to the bye), network (sends no bye back)</td></tr>
+ *   <tr><td>{@link #encoderControl encoder control} (expected loss, bitrate, copies)</td><td>network (what the peer's reports decided)</td><td>capture (applied between two frames)</td></tr>
+ *   <tr><td>{@link #mute mute}</td><td>any thread ({@code VoiceSession.mute})</td><td>capture (once a frame)</td></tr>
+ *   <tr><td>{@link #outputGain(double) output gain}</td><td>any thread ({@code VoiceSession.outputGain})</td><td>playback (once a chunk)</td></tr>
  * </table>
+ *
+ * Each value is a plain volatile field: the last write wins, and the reader sees it at its next
+ * frame.
  *
  * A bye from this side is not a signal: the network agent sends it in its {@code onClose}.
  */
 final class SessionSignals {
+    /** The highest output gain: +12 dB. Anything louder only clips. */
+    static final double MAX_OUTPUT_GAIN = 4.0;
+
     private final AtomicReference<String> endReason = new AtomicReference<>();
     private volatile boolean running = true;
     private volatile boolean linkUp;
     private volatile boolean warm;
     private volatile boolean peerSaidBye;
     private volatile long peerLastSequence;
+    private volatile int expectLossPercent;
+    private volatile int bitrateBps;
+    private volatile boolean copies;
+    private volatile boolean muted;
+    private volatile float outputGain = 1.0f;
 
     /** Any thread: ends the session; the first reason given is the one kept. Returns whether this call set it. */
     boolean end(String reason) {
@@ -73,5 +87,60 @@ final class SessionSignals {
     /** The last sequence number the peer sent; valid once {@link #hasPeerSaidBye}. */
     long peerLastSequence() {
         return peerLastSequence;
+    }
+
+    /**
+     * Network thread: what the peer's reports decided for the encoders.
+     *
+     * @param expectLossPercent the loss the encoder should expect, percent (0: none, in-band FEC off)
+     * @param bitrateBps the bitrate the encoder should run at; 0 leaves it as configured
+     * @param copies whether to encode a redundant low-bitrate copy of each frame
+     */
+    void encoderControl(int expectLossPercent, int bitrateBps, boolean copies) {
+        this.expectLossPercent = expectLossPercent;
+        this.bitrateBps = bitrateBps;
+        this.copies = copies;
+    }
+
+    /** Capture thread, once a frame. */
+    int expectLossPercent() {
+        return expectLossPercent;
+    }
+
+    /** Capture thread, once a frame; 0 leaves the bitrate as configured. */
+    int bitrateBps() {
+        return bitrateBps;
+    }
+
+    /** Capture thread, once a frame. */
+    boolean copies() {
+        return copies;
+    }
+
+    /** Any thread. */
+    void mute(boolean muted) {
+        this.muted = muted;
+    }
+
+    /** Any thread; the capture thread reads it once a frame. */
+    boolean isMuted() {
+        return muted;
+    }
+
+    /**
+     * Any thread. Clamped to [0, {@link #MAX_OUTPUT_GAIN}]; NaN is refused.
+     *
+     * @throws IllegalArgumentException when {@code gain} is NaN
+     */
+    void outputGain(double gain) {
+        if (Double.isNaN(gain)) {
+            throw new IllegalArgumentException("output gain is NaN");
+        }
+        this.outputGain = (float) Math.max(0.0, Math.min(MAX_OUTPUT_GAIN, gain));
+    }
+
+    /** Any thread; the playback thread reads it once a chunk. */
+    float outputGain() {
+        return outputGain;
     }
 }

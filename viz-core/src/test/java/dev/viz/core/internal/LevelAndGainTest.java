@@ -63,7 +63,7 @@ class LevelAndGainTest {
         assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
                 "skipped: this JVM does not count allocated bytes per thread");
         Counters counters = new Counters();
-        AudioControls controls = new AudioControls();
+        SessionSignals controls = new SessionSignals();
         short[] captured = sine(0.3);
         short[] played = sine(0.3);
         controls.outputGain(0.8);
@@ -74,14 +74,14 @@ class LevelAndGainTest {
         assertTrue(allocated < 10_000, allocated + " bytes over 10,000 frames: under 1 byte per frame is required");
     }
 
-    private static void runFrames(int frames, Counters counters, AudioControls controls, short[] captured,
+    private static void runFrames(int frames, Counters counters, SessionSignals controls, short[] captured,
             short[] played) {
         for (int i = 0; i < frames; i++) {
             CaptureAgent.measureLevel(captured, counters);
             if (controls.isMuted()) {
                 java.util.Arrays.fill(captured, (short) 0);
             }
-            PlaybackAgent.applyGain(played, played.length, controls.outputGainFloat());
+            PlaybackAgent.applyGain(played, played.length, controls.outputGain());
             if ((i & 63) == 0) {
                 // Keep the played signal from decaying to zero (0.8 per frame) and exercise the volatile write.
                 System.arraycopy(captured, 0, played, 0, played.length);

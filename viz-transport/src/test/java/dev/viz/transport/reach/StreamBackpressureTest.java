@@ -48,7 +48,10 @@ class StreamBackpressureTest {
             }
             long dropped = caller.droppedBatches();
             assertTrue(dropped > sent / 2, "most batches were shed, not queued: " + dropped);
-            assertTrue(slowestSendNs < 50_000_000L, "a send took " + slowestSendNs / 1000 + " us: it must never block");
+            // A send that blocked would wait for a reader that never comes (the socket buffers are full
+            // after a few hundred batches): the bound only has to tell that from a thread descheduled
+            // on a busy machine (CI once saw 132 ms).
+            assertTrue(slowestSendNs < 1_000_000_000L, "a send took " + slowestSendNs / 1000 + " us: it must never block");
             // The listener reads again: what was in the socket buffers comes, then the newest batch.
             int received = 0;
             int last = -1;
