@@ -149,7 +149,7 @@ final class CaptureAgent implements Agent {
         }
         counters.increment(Stat.FRAMES_ENCODED);
         frame.copyLength = -1;
-        if (copyCodec != null && signals.copies()) {
+        if (copyCodec != null && signals.copiesPerBatch() > 0) {
             int copyLength = copyCodec.encode(pcm, 0, frame.copy, 0, frame.copy.length);
             if (copyLength >= 0) {
                 frame.copyLength = length == 0 || copyLength <= DTX_MAX_BYTES ? 0 : copyLength;

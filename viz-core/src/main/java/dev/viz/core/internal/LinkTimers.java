@@ -92,9 +92,12 @@ final class LinkTimers {
             return 1;
         }
         counters.set(Stat.CONNECTED_NS, nowNs - connectedAtNs);
-        int work = reports.poll(nowNs);
-        if (reports.mustGoAlone(nowNs)) {
-            sender.sendReportAlone(nowNs);
+        int work = 0;
+        if (reports.poll(nowNs)) {
+            sender.reportDue(nowNs);
+            work++;
+        }
+        if (sender.sendOverdueReport(nowNs)) {
             work++;
         }
         if (nowNs - sender.lastSendNs >= keepaliveIntervalNs) {

@@ -7,18 +7,16 @@ import dev.viz.core.wire.ReceiverReport;
 /**
  * Receiver reports both ways, and what they decide. Out: about once a second it closes a loss
  * interval ({@link ReceptionStats}), measures the bitrates, hands the listener a snapshot and makes
- * a report due; the {@link Sender} lets the report ride in front of its next batch, or after
- * {@value #REPORT_MAX_WAIT_NS} ns it goes alone. In: a peer's report gives the round-trip time and
+ * a report due ({@link #poll} says so; the {@link Sender} lets the report ride in front of its next batch, or
+ * sends it alone). In: a peer's report gives the round-trip time and
  * the peer's loss, which {@link LossAdaptation} turns into the encoder's expected loss, its bitrate
- * and the copies per batch, published to the capture thread through {@link SessionSignals#encoderControl}.
- * It sends nothing itself: the {@link Sender} writes a due report in front of a batch, or alone
- * when {@link #mustGoAlone} says so. Network thread only.
+ * and the copies per batch, published through {@link SessionSignals#encoderControl} to the capture
+ * thread and the sender. It sends nothing itself and nothing on a frame's way calls it: the
+ * {@link Sender} asks it to {@link #write} a report once a second. Network thread only.
  */
 final class Reports {
     /** How often a receiver report goes to the peer (and the bitrates are measured). */
     static final long REPORT_INTERVAL_NS = 1_000_000_000L;
-    /** A due report waits this long for a batch to ride with, then goes alone. */
-    private static final long REPORT_MAX_WAIT_NS = 400_000_000L;
     /** A round trip longer than this is not believed. */
     private static final long MAX_RTT_US = 60_000_000L;
     /** Audio sent for this long while the peer's reports say it received none: warn of a path MTU black hole. */
@@ -30,11 +28,9 @@ final class Reports {
     private final SessionSignals signals;
     private final Counters counters;
     private final Lifecycle lifecycle;
-    private final boolean canRide;
     private final long frameNs;
 
     private long nextReportNs;
-    private long dueSinceNs = -1;
     private long peerTimestampUs;
     private long peerTimestampArrivalNs;
     private long lastWireSent;
@@ -45,18 +41,16 @@ final class Reports {
     private boolean blackHoleWarned;
 
     /**
-     * @param canRide whether a report fits in front of a batch in one payload
      * @param frameNs the duration of one frame, to tell how much audio has been sent
      */
     Reports(Transport transport, ReceptionStats reception, LossAdaptation adaptation, SessionSignals signals, Counters counters,
-            Lifecycle lifecycle, boolean canRide, long frameNs) {
+            Lifecycle lifecycle, long frameNs) {
         this.transport = transport;
         this.reception = reception;
         this.adaptation = adaptation;
         this.signals = signals;
         this.counters = counters;
         this.lifecycle = lifecycle;
-        this.canRide = canRide;
         this.frameNs = frameNs;
         publishControl();
     }
@@ -67,22 +61,12 @@ final class Reports {
         lastRateNs = nowNs;
     }
 
-    /** Copies of earlier frames each batch should carry now. */
-    int copies() {
-        return copies;
-    }
-
     /**
      * Whether the last batch's copies are worth one more datagram when the input ends: copies are on
      * and the peer reports loss. On a clean path (or before any report) the call just ends.
      */
     boolean copiesWantedAtEnd() {
         return copies > 0 && adaptation.peerReportsLoss();
-    }
-
-    /** Whether a report is waiting for a batch to ride with. */
-    boolean isDue() {
-        return dueSinceNs >= 0;
     }
 
     /** Writes the due report in front of a batch ({@code batchFollows}) or alone. */
@@ -93,32 +77,20 @@ final class Reports {
                 reception.lostFrames(), reception.highestSequence32(), reception.jitterNs() / 1_000L);
     }
 
-    /** The due report went out. */
-    void sent() {
-        dueSinceNs = -1;
-        counters.increment(Stat.REPORTS_SENT);
-    }
-
-    /** Once connected, every duty cycle: the report interval. */
-    int poll(long nowNs) {
-        int work = 0;
-        if (nowNs >= nextReportNs) {
-            nextReportNs += REPORT_INTERVAL_NS;
-            if (nextReportNs <= nowNs) {
-                nextReportNs = nowNs + REPORT_INTERVAL_NS;
-            }
-            interval(nowNs);
-            work++;
+    /** Once connected, every duty cycle: returns whether a report interval closed, which makes a report due. */
+    boolean poll(long nowNs) {
+        if (nowNs < nextReportNs) {
+            return false;
         }
-        return work;
+        nextReportNs += REPORT_INTERVAL_NS;
+        if (nextReportNs <= nowNs) {
+            nextReportNs = nowNs + REPORT_INTERVAL_NS;
+        }
+        interval(nowNs);
+        return true;
     }
 
-    /** Whether the due report has waited long enough for a batch (or can never ride one): it goes alone now. */
-    boolean mustGoAlone(long nowNs) {
-        return dueSinceNs >= 0 && (nowNs - dueSinceNs >= REPORT_MAX_WAIT_NS || !canRide);
-    }
-
-    /** Once a second: closes a loss interval, measures the bitrates, and makes a report due. */
+    /** Once a second: closes a loss interval and measures the bitrates. */
     private void interval(long nowNs) {
         long lossPpm = reception.closeInterval();
         counters.set(Stat.LOSS_PPM, lossPpm == ReceiverReport.LOSS_UNKNOWN ? 0 : lossPpm);
@@ -134,9 +106,6 @@ final class Reports {
         lastWireSent = sent;
         lastWireReceived = received;
         lastRateNs = nowNs;
-        if (dueSinceNs < 0) {
-            dueSinceNs = nowNs;
-        }
         lifecycle.publishStats();
     }
 
@@ -172,7 +141,7 @@ final class Reports {
     /** Tells the capture thread what the adaptation decided. */
     private void publishControl() {
         copies = adaptation.copies();
-        signals.encoderControl(adaptation.expectLossPercent(), adaptation.bitrateBps(), copies > 0);
+        signals.encoderControl(adaptation.expectLossPercent(), adaptation.bitrateBps(), copies);
         counters.set(Stat.REDUNDANT_COPIES, copies);
     }
 

@@ -17,11 +17,13 @@ import org.jctools.queues.SpscArrayQueue;
  * While the input is silent (DTX, empty frames) it gathers up to {@link #dtxBatchFrames} frames per
  * datagram, so silence costs about three tiny datagrams a second
  * whatever the profile. It keeps the redundant copies the capture thread made, for the batches
- * after their frames', as many as {@link Reports#copies} asks for. Network thread only.
+ * after their frames', as many as the reports decided ({@link SessionSignals#copiesPerBatch}). Network thread only.
  */
 final class Sender {
     /** Silence gathered per datagram: at least this long. */
     private static final int DTX_BATCH_MS = 320;
+    /** A due report waits this long for a batch to ride with, then goes alone. */
+    private static final long REPORT_MAX_WAIT_NS = 400_000_000L;
     /** A bye is sent this many times: it is one small datagram and may be lost. */
     private static final int BYE_COPIES = 3;
 
@@ -33,6 +35,8 @@ final class Sender {
     private final Counters counters;
     private final SessionSignals signals;
     private final boolean endWhenInputEnds;
+    /** Whether a report fits in front of a batch in one payload. */
+    private final boolean reportCanRide;
     private final int framesPerBatch;
     private final int dtxBatchFrames;
     private final byte[] sendBuffer;
@@ -50,12 +54,13 @@ final class Sender {
     private int nonEmptyPending;
     private boolean pendingFec;
     private boolean byeSent;
+    private long reportDueSinceNs = -1;
     /** When something last went out (the keepalive timer reads it). */
     long lastSendNs;
 
     Sender(Transport transport, Batcher batcher, Reports reports, AudioFormat format, int framesPerBatch,
             SpscArrayQueue<EncodedFrame> fromCapture, SpscArrayQueue<EncodedFrame> captureFree, Counters counters,
-            SessionSignals signals, boolean endWhenInputEnds) {
+            SessionSignals signals, boolean endWhenInputEnds, boolean reportCanRide) {
         this.transport = transport;
         this.batcher = batcher;
         this.reports = reports;
@@ -64,6 +69,7 @@ final class Sender {
         this.counters = counters;
         this.signals = signals;
         this.endWhenInputEnds = endWhenInputEnds;
+        this.reportCanRide = reportCanRide;
         this.framesPerBatch = framesPerBatch;
         this.dtxBatchFrames = dtxBatchFrames(format, framesPerBatch, batcher.maxFramesPerBatch());
         // Batches are flushed after room for a report, so a report can be written in front of one.
@@ -158,13 +164,13 @@ final class Sender {
             counters.add(Stat.FRAMES_NOT_SENT, frames);
             return;
         }
-        boolean withReport = reports.isDue() && length + ReceiverReport.LENGTH <= transport.maxPayloadBytes();
+        boolean withReport = reportDueSinceNs >= 0 && length + ReceiverReport.LENGTH <= transport.maxPayloadBytes();
         boolean sent;
         if (withReport) {
             reports.write(sendBuffer, 0, true, nowNs);
             sent = send(sendBuffer, 0, ReceiverReport.LENGTH + length, nowNs);
             if (sent) {
-                reports.sent();
+                reportSent();
             }
         } else {
             sent = send(sendBuffer, at, length, nowNs);
@@ -179,7 +185,7 @@ final class Sender {
 
     /** Adds copies of the frames before the pending batch, newest first, as many as wanted and fit. */
     private void addCopies() {
-        int wanted = Math.min(reports.copies(), copyData.length);
+        int wanted = Math.min(signals.copiesPerBatch(), copyData.length);
         // The pending batch's frames are consecutive and end with the last one appended.
         long first = lastAppendedSequence - batcher.pendingFrames() + 1;
         for (int k = 1; k <= wanted; k++) {
@@ -215,12 +221,31 @@ final class Sender {
         send(controlBuffer, 0, PayloadHeader.LENGTH, nowNs);
     }
 
-    /** The due report, alone: it found no batch to ride with in time. */
-    void sendReportAlone(long nowNs) {
+    /** A report interval closed ({@link Reports#poll}): the next batch carries the report. */
+    void reportDue(long nowNs) {
+        if (reportDueSinceNs < 0) {
+            reportDueSinceNs = nowNs;
+        }
+    }
+
+    /**
+     * Sends the due report alone when it waited {@value #REPORT_MAX_WAIT_NS} ns for a batch to ride
+     * with, or can never ride one; returns whether it did.
+     */
+    boolean sendOverdueReport(long nowNs) {
+        if (reportDueSinceNs < 0 || (reportCanRide && nowNs - reportDueSinceNs < REPORT_MAX_WAIT_NS)) {
+            return false;
+        }
         reports.write(controlBuffer, 0, false, nowNs);
         if (send(controlBuffer, 0, ReceiverReport.LENGTH, nowNs)) {
-            reports.sent();
+            reportSent();
         }
+        return true;
+    }
+
+    private void reportSent() {
+        reportDueSinceNs = -1;
+        counters.increment(Stat.REPORTS_SENT);
     }
 
     /** Publishes the transport's wire byte counts. */

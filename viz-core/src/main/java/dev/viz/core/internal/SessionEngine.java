@@ -146,10 +146,9 @@ public final class SessionEngine {
         counters.set(Stat.ENCODER_BITRATE_BPS, c.bitrateBps());
 
         ReceptionStats reception = new ReceptionStats(format.frameNs());
-        Reports reports = new Reports(transport, reception, adaptation, signals, counters, lifecycle, reportRides,
-                format.frameNs());
+        Reports reports = new Reports(transport, reception, adaptation, signals, counters, lifecycle, format.frameNs());
         Sender sender = new Sender(transport, c.batcher(), reports, format, c.framesPerBatch(), captureToNetwork,
-                captureFree, counters, signals, c.endWhenInputEnds());
+                captureFree, counters, signals, c.endWhenInputEnds(), reportRides);
         Receiver receiver = new Receiver(transport, c.batcher(), reception, reports, signals, networkToPlayback,
                 playbackFree, counters, format.frameNs(), c.framesPerBatch());
         LinkTimers timers = new LinkTimers(receiver, events, reports, sender, lifecycle, signals, counters,

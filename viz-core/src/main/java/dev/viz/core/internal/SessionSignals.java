@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <tr><td>{@link #linkUp linkUp}</td><td>network (first valid payload)</td><td>capture, playback (open the devices)</td></tr>
  *   <tr><td>{@link #warm warm}</td><td>capture (encoders warmed up)</td><td>playback (may start playout)</td></tr>
  *   <tr><td>{@link #peerSaidBye peerSaidBye}</td><td>network (a bye arrived)</td><td>playback (ends once it has played up to the bye), network (sends no bye back)</td></tr>
- *   <tr><td>{@link #encoderControl encoder control} (expected loss, bitrate, copies)</td><td>network (what the peer's reports decided)</td><td>capture (applied between two frames)</td></tr>
+ *   <tr><td>{@link #encoderControl encoder control} (expected loss, bitrate, copies per batch)</td><td>network (what the peer's reports decided)</td><td>capture (applied between two frames), network (the sender attaches that many copies)</td></tr>
  *   <tr><td>{@link #mute mute}</td><td>any thread ({@code VoiceSession.mute})</td><td>capture (once a frame)</td></tr>
  *   <tr><td>{@link #outputGain(double) output gain}</td><td>any thread ({@code VoiceSession.outputGain})</td><td>playback (once a chunk)</td></tr>
  * </table>
@@ -36,7 +36,7 @@ final class SessionSignals {
     private volatile long peerLastSequence;
     private volatile int expectLossPercent;
     private volatile int bitrateBps;
-    private volatile boolean copies;
+    private volatile int copiesPerBatch;
     private volatile boolean muted;
     private volatile float outputGain = 1.0f;
 
@@ -94,12 +94,13 @@ final class SessionSignals {
      *
      * @param expectLossPercent the loss the encoder should expect, percent (0: none, in-band FEC off)
      * @param bitrateBps the bitrate the encoder should run at; 0 leaves it as configured
-     * @param copies whether to encode a redundant low-bitrate copy of each frame
+     * @param copiesPerBatch copies of earlier frames each batch carries; above 0 the capture thread
+     *     encodes a redundant low-bitrate copy of each frame
      */
-    void encoderControl(int expectLossPercent, int bitrateBps, boolean copies) {
+    void encoderControl(int expectLossPercent, int bitrateBps, int copiesPerBatch) {
         this.expectLossPercent = expectLossPercent;
         this.bitrateBps = bitrateBps;
-        this.copies = copies;
+        this.copiesPerBatch = copiesPerBatch;
     }
 
     /** Capture thread, once a frame. */
@@ -112,9 +113,9 @@ final class SessionSignals {
         return bitrateBps;
     }
 
-    /** Capture thread, once a frame. */
-    boolean copies() {
-        return copies;
+    /** Capture thread, once a frame (encode copies while above 0); network thread, once a batch. */
+    int copiesPerBatch() {
+        return copiesPerBatch;
     }
 
     /** Any thread. */
