@@ -48,11 +48,6 @@ final class LinkTimers {
         sender.lastSendNs = nowNs - HELLO_INTERVAL_NS;
     }
 
-    /** Whether the peer has answered (read on the network thread by its idle strategy). */
-    boolean isConnected() {
-        return connected;
-    }
-
     /** A valid payload came from the peer at {@code nowNs}. */
     private void onHeard(long nowNs) {
         lastReceiveNs = nowNs;

@@ -39,11 +39,6 @@ final class NetworkAgent implements Agent {
         return work;
     }
 
-    /** Whether the peer has answered: the idle strategy parks longer while it has not. */
-    boolean isConnected() {
-        return timers.isConnected();
-    }
-
     @Override
     public void onClose(long nowNs) {
         try {

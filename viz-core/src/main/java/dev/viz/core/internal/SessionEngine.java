@@ -82,7 +82,7 @@ public final class SessionEngine {
             new AgentRunner(captureAgent, new BackoffIdleStrategy(0, DEVICE_PARK_NS, DEVICE_PARK_NS,
                     DEVICE_QUIET_PARK_NS, signals::isLinkUp), signals, lifecycle, this::runnerExited),
             new AgentRunner(networkAgent, new BackoffIdleStrategy(BackoffIdleStrategy.DEFAULT_YIELDS, 50_000L,
-                    NETWORK_BUSY_MAX_PARK_NS, NETWORK_QUIET_MAX_PARK_NS, networkAgent::isConnected),
+                    NETWORK_BUSY_MAX_PARK_NS, NETWORK_QUIET_MAX_PARK_NS, signals::isLinkUp),
                     signals, lifecycle, this::runnerExited),
             new AgentRunner(playbackAgent, new BackoffIdleStrategy(0, DEVICE_PARK_NS, DEVICE_PARK_NS,
                     DEVICE_QUIET_PARK_NS, signals::isLinkUp), signals, lifecycle, this::runnerExited),
