@@ -1,6 +1,5 @@
 package dev.viz.audio;
 
-import dev.viz.audio.internal.NativeProbe;
 import dev.viz.audio.opus.nativelib.NativeOpus;
 import dev.viz.audio.opus.nativelib.NativeOpusCodec;
 import dev.viz.core.Codec;

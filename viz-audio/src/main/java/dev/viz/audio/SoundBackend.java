@@ -20,17 +20,26 @@ public interface SoundBackend {
     /** A short name, the prefix of the device ids it owns: {@code portaudio}, {@code javasound}. */
     String name();
 
+    /** The probe of what the backend needs (its native library, or the JDK's sound system). */
+    NativeProbe<?> probe();
+
     /** Whether the backend can open devices here; the first call probes. */
-    boolean isAvailable();
+    default boolean isAvailable() {
+        return probe().isAvailable();
+    }
 
     /** Why the backend cannot be used: the probe's original error, untouched; null when it can. */
-    Throwable unavailabilityCause();
+    default Throwable unavailabilityCause() {
+        return probe().unavailabilityCause();
+    }
 
     /**
      * @throws IOException when the backend is unavailable: the message says what is missing and
      *     what to install, the cause is {@link #unavailabilityCause()}
      */
-    void ensureAvailability() throws IOException;
+    default void ensureAvailability() throws IOException {
+        probe().ensureAvailability();
+    }
 
     /**
      * An input (microphone) for {@code spec} (the part after {@code NAME:}, or the whole id),

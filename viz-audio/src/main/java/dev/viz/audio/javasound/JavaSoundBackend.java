@@ -1,7 +1,7 @@
 package dev.viz.audio.javasound;
 
 import dev.viz.audio.SoundBackend;
-import dev.viz.audio.internal.NativeProbe;
+import dev.viz.audio.NativeProbe;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,24 +55,13 @@ public final class JavaSoundBackend implements SoundBackend {
     }
 
     /**
-     * Whether Java Sound lists a mixer that opens 48 kHz 16-bit lines. Probed once; a listed mixer
-     * can still fail to open (no sound server), which {@link JavaSoundDevice#open} reports.
+     * Whether Java Sound lists a mixer that opens 48 kHz 16-bit lines, probed once; its error is
+     * Java Sound failing to start or finding no usable mixer. A listed mixer can still fail to open
+     * (no sound server), which {@link JavaSoundDevice#open} reports.
      */
     @Override
-    public boolean isAvailable() {
-        return probe.isAvailable();
-    }
-
-    /** The probe's own error (Java Sound failing to start, or finding no usable mixer), or null. */
-    @Override
-    public Throwable unavailabilityCause() {
-        return probe.unavailabilityCause();
-    }
-
-    /** @throws IOException saying what is wrong and what to do, caused by {@link #unavailabilityCause()} */
-    @Override
-    public void ensureAvailability() throws IOException {
-        probe.ensureAvailability();
+    public NativeProbe<Boolean> probe() {
+        return probe;
     }
 
     /** Every device {@link #listDevices()} gives. */

@@ -207,14 +207,9 @@ public final class JavaSoundDevice implements AudioDevice {
         return reopener.xruns();
     }
 
-    /** Successful opens; more than one means the device was reopened after a failure. */
-    public long opens() {
-        return reopener.opens();
-    }
-
-    /** How many times the device gave up on its named mixer and followed the default. */
-    public long defaultsFollowed() {
-        return reopener.defaultsFollowed();
+    /** The reopen and follow-the-default state with its counters (opens, defaults followed); for tests. */
+    DeviceReopener reopener() {
+        return reopener;
     }
 
     /** The line buffer Java Sound granted at the last open, in ms (0 before the first open). */

@@ -2,7 +2,7 @@ package dev.viz.audio.portaudio;
 
 import com.sun.jna.Pointer;
 import dev.viz.audio.SoundBackend;
-import dev.viz.audio.internal.NativeProbe;
+import dev.viz.audio.NativeProbe;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,26 +83,15 @@ public final class PortAudioBackend implements SoundBackend {
         return "portaudio";
     }
 
-    /** Whether PortAudio loaded and initialised. The first call loads it (0.1–0.3 s); later calls are free. */
-    @Override
-    public boolean isAvailable() {
-        return probe.isAvailable();
-    }
-
-    /** The error loading or initialising PortAudio threw, untouched, or null when it is available. */
-    @Override
-    public Throwable unavailabilityCause() {
-        return probe.unavailabilityCause();
-    }
-
     /**
-     * @throws IOException when PortAudio is not available, saying what to install, for example
-     *     "PortAudio is not available (Unable to load library 'portaudio'): install it (Debian/Ubuntu:
-     *     sudo apt-get install libportaudio2; ...)", caused by {@link #unavailabilityCause()}
+     * Loading and initialising PortAudio, probed at the first query (0.1–0.3 s; later queries are
+     * free). Its error is the loader's, untouched; {@link #ensureAvailability()} says what to install,
+     * for example "PortAudio is not available (Unable to load library 'portaudio'): install it
+     * (Debian/Ubuntu: sudo apt-get install libportaudio2; ...)".
      */
     @Override
-    public void ensureAvailability() throws IOException {
-        probe.ensureAvailability();
+    public NativeProbe<String> probe() {
+        return probe;
     }
 
     /** PortAudio's version text, for example {@code PortAudio V19.6.0-devel}, or null when unavailable. */

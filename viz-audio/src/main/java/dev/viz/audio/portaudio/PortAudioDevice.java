@@ -290,14 +290,9 @@ public final class PortAudioDevice implements AudioDevice {
         return reopener.xruns();
     }
 
-    /** Successful opens; more than one means the device was reopened after a failure. */
-    public long opens() {
-        return reopener.opens();
-    }
-
-    /** How many times the device gave up on its named device and followed the system default. */
-    public long defaultsFollowed() {
-        return reopener.defaultsFollowed();
+    /** The reopen and follow-the-default state with its counters (opens, defaults followed); for tests. */
+    DeviceReopener reopener() {
+        return reopener;
     }
 
     /** The latency PortAudio reports for the last opened stream, in ms (NaN before the first open). */

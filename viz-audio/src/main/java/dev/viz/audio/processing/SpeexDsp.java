@@ -2,7 +2,7 @@ package dev.viz.audio.processing;
 
 import com.sun.jna.Library;
 import com.sun.jna.NativeLibrary;
-import dev.viz.audio.internal.NativeProbe;
+import dev.viz.audio.NativeProbe;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -7,6 +7,7 @@ import dev.viz.audio.AudioDevices;
 import dev.viz.audio.OpusCodec;
 import dev.viz.audio.javasound.JavaSoundBackend;
 import dev.viz.audio.javasound.JavaSoundDevice;
+import dev.viz.audio.javasound.JavaSoundOpens;
 import dev.viz.core.AudioDevice;
 import dev.viz.core.SessionState;
 import dev.viz.core.SessionStats;
@@ -264,7 +265,7 @@ class CallThroughDevicesTest {
     }
 
     private static long opens(AudioDevice device) {
-        return device instanceof PortAudioDevice p ? p.opens() : ((JavaSoundDevice) device).opens();
+        return device instanceof PortAudioDevice p ? p.reopener().opens() : JavaSoundOpens.of((JavaSoundDevice) device);
     }
 
     private static boolean hasSink(String name) {

@@ -140,9 +140,9 @@ class PortAudioDeviceTest {
                 run.captured().length);
         ToneDetector.Scan tone = ToneDetector.scan(afterKill, TONE_HZ, 48_000, TONE_THRESHOLD);
         System.out.println("PortAudio stream killed mid-call: " + run.reopens() + " reopen(s) " + run.failures()
-                + ", opens " + out.opens() + "; from 1 s after the kill: " + tone);
+                + ", opens " + out.reopener().opens() + "; from 1 s after the kill: " + tone);
         assertTrue(tone.windowsWithTone() >= tone.windows() * 6 / 10, tone::toString);
-        assertEquals(1 + run.reopens(), out.opens());
+        assertEquals(1 + run.reopens(), out.reopener().opens());
     }
 
     @Test
@@ -165,9 +165,9 @@ class PortAudioDeviceTest {
                     System.out.println("reopening the unloaded sink: " + missing.getMessage());
                 }
             }
-            assertEquals(0, out.defaultsFollowed());
+            assertEquals(0, out.reopener().defaultsFollowed());
             out.open(AudioDevice.Direction.OUTPUT, PlayAndCapture.FORMAT);
-            assertEquals(1, out.defaultsFollowed());
+            assertEquals(1, out.reopener().defaultsFollowed());
             assertFalse(out.openedDevice().contains(sink), out.openedDevice());
 
             monitor.open(AudioDevice.Direction.INPUT, PlayAndCapture.FORMAT);

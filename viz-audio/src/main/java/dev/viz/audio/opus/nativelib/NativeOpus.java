@@ -5,7 +5,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
-import dev.viz.audio.internal.NativeProbe;
+import dev.viz.audio.NativeProbe;
 import java.io.File;
 import java.io.IOException;
 import java.util.HashMap;

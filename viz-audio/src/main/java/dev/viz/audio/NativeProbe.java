@@ -1,4 +1,4 @@
-package dev.viz.audio.internal;
+package dev.viz.audio;
 
 import java.io.IOException;
 import java.util.Objects;
