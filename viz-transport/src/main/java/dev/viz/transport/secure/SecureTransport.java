@@ -12,7 +12,6 @@ import dev.viz.transport.secure.internal.RetrySchedule;
 import dev.viz.transport.secure.internal.SecretStretcher;
 import dev.viz.transport.secure.internal.SecureStatus;
 import dev.viz.transport.secure.internal.Session;
-import dev.viz.transport.secure.internal.Sessions;
 import dev.viz.transport.secure.internal.Sodium;
 import java.io.IOException;
 import java.util.Arrays;
@@ -47,10 +46,13 @@ import org.slf4j.LoggerFactory;
  * changed, {@code onRejected} for every dropped datagram.
  *
  * <p>Inside, one part per job (package {@code secure.internal}, not exported): {@code DataPath}
- * seals and opens data datagrams, {@code InitiatorHandshake} and {@code ResponderHandshake} run the
- * two roles, {@code RetrySchedule} says when to (re)try, {@code PeerTrust} which keys to accept,
- * {@code SecureStatus} raises the events and keeps the counters. This class owns them and hands
- * each received datagram to the one its type names (docs/protocol-secure.md, "Inside the layer").
+ * holds the sessions and seals and opens data datagrams with them, {@code InitiatorHandshake} and
+ * {@code ResponderHandshake} run the two roles and install the sessions they make in the data
+ * path, {@code RetrySchedule} says when to (re)try from the times the data path keeps,
+ * {@code PeerTrust} which keys to accept, {@code SecureStatus} raises the events and keeps the
+ * counters. This class owns them and hands each received datagram to the one its type names
+ * (docs/protocol-secure.md, "Inside the layer"). A data datagram in a steady call goes through
+ * this class, {@code DataPath} and {@code SecureStatus.isReady()} only.
  *
  * <p>Clock: none of its own. {@link #doWork(long)} brings the time, which also stamps what the
  * following {@link #receive} and {@link #send} calls do until the next {@code doWork}.
@@ -86,9 +88,8 @@ public final class SecureTransport implements Transport {
     private final Boolean explicitInitiator;
     private final NoiseSetup noise;
     private final SecureStatus status = new SecureStatus();
-    private final Sessions sessions = new Sessions();
-    private final RetrySchedule schedule = new RetrySchedule();
     private final DataPath data;
+    private final RetrySchedule schedule;
     private final InitiatorHandshake initiatorHandshake;
     private final ResponderHandshake responderHandshake;
     private final byte[] in;
@@ -114,9 +115,10 @@ public final class SecureTransport implements Transport {
         this.noise = new NoiseSetup(identity.keyPair(), psk);
         PeerTrust trust = new PeerTrust(pinnedPeerKey, knownPeers, knownPeersAddress, status);
         IntSupplier newIndex = this::newIndex;
-        this.data = new DataPath(inner, sessions, status, paddingBucketBytes);
-        this.initiatorHandshake = new InitiatorHandshake(inner, noise, sessions, schedule, trust, status, newIndex);
-        this.responderHandshake = new ResponderHandshake(inner, noise, sessions, data, trust, status, newIndex);
+        this.data = new DataPath(inner, status, paddingBucketBytes);
+        this.schedule = new RetrySchedule(data);
+        this.initiatorHandshake = new InitiatorHandshake(inner, noise, data, schedule, trust, status, newIndex);
+        this.responderHandshake = new ResponderHandshake(inner, noise, data, trust, status, newIndex);
     }
 
     /** Starts building a secure layer over {@code inner} (a plain transport, not yet opened). */
@@ -169,15 +171,10 @@ public final class SecureTransport implements Transport {
         if (length > data.maxPayloadBytes()) {
             return ERROR_TOO_LARGE;
         }
-        Session session = sessions.current();
-        if (!isReady() || session == null) {
+        if (!isReady()) {
             return NOT_READY;
         }
-        int sent = data.send(session, buffer, offset, length);
-        if (sent == length) {
-            schedule.sent(nowNs);
-        }
-        return sent;
+        return data.send(buffer, offset, length, nowNs);
     }
 
     /** Reads datagrams until one carries a payload for the caller (returned) or none is left (0). */
@@ -204,9 +201,9 @@ public final class SecureTransport implements Transport {
     private int onDatagram(int length, byte[] buffer, int offset, int capacity) {
         switch (in[0]) {
             case DataHeader.TYPE:
-                int payload = data.open(in, length, initiatorHandshake.candidate(), buffer, offset, capacity);
+                int payload = data.open(in, length, buffer, offset, capacity, nowNs);
                 if (payload >= 0) {
-                    onAuthenticated(data.opened(), payload > 0);
+                    onAuthenticated(data.opened());
                 }
                 return payload;
             case HandshakeHeader.TYPE_INIT:
@@ -255,14 +252,14 @@ public final class SecureTransport implements Transport {
         return true;
     }
 
-    private void onAuthenticated(Session session, boolean carriesPayload) {
-        if (session == initiatorHandshake.candidate()) {
-            initiatorHandshake.confirmed(nowNs);
+    /** A datagram of {@code session} authenticated (the data path noted when). */
+    private void onAuthenticated(Session session) {
+        if (session == data.candidate()) {
+            initiatorHandshake.confirmed(nowNs); // the responder has the new session's keys: it becomes current
         }
-        if (session != sessions.current()) {
+        if (session != data.current()) {
             return; // a late datagram of the previous session: delivered, but it moves nothing
         }
-        schedule.heard(nowNs, carriesPayload);
         inner.acceptPeer(); // roaming: a plain listener moves to this datagram's source when it differs
         if (!status.isReady() && !status.isFailed()) {
             // The old session turned out to be alive after all (our probes were lost): carry on with it.
@@ -286,7 +283,7 @@ public final class SecureTransport implements Transport {
         int work = consumed;
         consumed = 0;
         if (!closed && !status.isFailed()) {
-            sessions.expire(nowNs);
+            data.expire(nowNs);
             work += initiator ? initiatorHandshake.doWork(nowNs) : responderHandshake.doWork(nowNs);
         }
         return work + inner.doWork(nowNs);
@@ -298,7 +295,7 @@ public final class SecureTransport implements Transport {
         while (true) {
             Sodium.random(random);
             int index = HandshakeHeader.getInt(random, 0);
-            if (index != 0 && sessions.find(index, initiatorHandshake.candidate()) == null
+            if (index != 0 && data.find(index) == null
                     && !initiatorHandshake.uses(index) && !responderHandshake.uses(index)) {
                 return index;
             }
@@ -391,7 +388,7 @@ public final class SecureTransport implements Transport {
     private final class InnerEvents implements Events {
         @Override
         public void onPeerMoved(String peer) {
-            if (sessions.current() != null) {
+            if (data.current() != null) {
                 status.peerMoved(peer);
             }
         }

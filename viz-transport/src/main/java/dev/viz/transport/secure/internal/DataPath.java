@@ -4,25 +4,37 @@ import dev.viz.core.Transport;
 import dev.viz.core.Transport.Rejection;
 
 /**
- * The data path: seals each payload into one datagram of the current session and opens received
- * data datagrams of any live session, in place, with the replay window consulted after
- * authentication. Whatever fails is counted and dropped, without a reply or an allocation.
+ * The data path and the sessions it uses: seals each payload into one datagram of the current
+ * session and opens received data datagrams of any live session, in place, with the replay window
+ * consulted after authentication. Whatever fails is counted and dropped, without a reply or an
+ * allocation.
  *
  * <pre>
  * receive: length and type -> receiver index (unknown: UNAUTHENTICATED) -> tag (UNAUTHENTICATED)
  *          -> replay window (REPLAYED) -> padding (MALFORMED) -> payload
  * </pre>
  *
- * Network thread only.
+ * <p>The session table: the current session, which sends; the previous one, kept
+ * {@value #PREVIOUS_SESSION_LIFETIME_NS} ns after a re-handshake so that its late datagrams still
+ * open; and the initiator's candidate, answered but not yet confirmed by the responder. The
+ * handshakes {@link #install} sessions and set the {@link #candidate(Session) candidate}; nothing
+ * else changes the table.
+ *
+ * <p>Times for the retry schedule, kept as plain fields and read by {@link RetrySchedule} in its
+ * own timer work (nothing is called per datagram): when a payload last went out, when the current
+ * session was last authenticated (installed, or a datagram of it opened), and when such a datagram
+ * last carried a payload. The caller passes the time in; this class reads no clock.
+ *
+ * <p>Network thread only.
  */
 public final class DataPath {
     /** The sender stops at 2^63 - 1 datagrams per session (never reached: 29 billion years at 10 per second). */
     public static final long COUNTER_LIMIT = Long.MAX_VALUE;
     /** {@link #open}: the datagram was dropped (and counted). */
     public static final int DROPPED = -1;
+    public static final long PREVIOUS_SESSION_LIFETIME_NS = 10_000_000_000L;
 
     private final Transport inner;
-    private final Sessions sessions;
     private final SecureStatus status;
     private final int paddingBucketBytes;
     private final int maxDatagramBytes;
@@ -30,11 +42,17 @@ public final class DataPath {
     private final PacketCipher sealer;
     private final PacketCipher opener;
     private final byte[] out;
+    private Session current;
+    private Session previous;
+    private long previousSinceNs;
+    private Session candidate;
     private Session opened;
+    private long lastSentNs;
+    private long lastHeardNs;
+    private long lastPayloadNs;
 
-    public DataPath(Transport inner, Sessions sessions, SecureStatus status, int paddingBucketBytes) {
+    public DataPath(Transport inner, SecureStatus status, int paddingBucketBytes) {
         this.inner = inner;
-        this.sessions = sessions;
         this.status = status;
         this.paddingBucketBytes = paddingBucketBytes;
         this.maxDatagramBytes = inner.maxPayloadBytes();
@@ -49,9 +67,70 @@ public final class DataPath {
         return maxDatagramBytes - DataHeader.OVERHEAD;
     }
 
-    /** Seals one payload in {@code session} and sends it; {@code length} or a negative status. No allocation. */
-    public int send(Session session, byte[] buffer, int offset, int length) {
-        if (session.nextCounter == COUNTER_LIMIT) {
+    /** The session that sends, or null before the first handshake. */
+    public Session current() {
+        return current;
+    }
+
+    /** The initiator's session waiting for the responder's confirmation, or null. */
+    public Session candidate() {
+        return candidate;
+    }
+
+    /** The initiator's answered attempt made {@code session} (null: the attempt is given up); it opens from now on. */
+    void candidate(Session session) {
+        candidate = session;
+    }
+
+    /** The session whose receiver index is {@code index} (current, candidate, or previous), or null. */
+    public Session find(int index) {
+        Session c = current;
+        if (c != null && c.localIndex == index) {
+            return c;
+        }
+        Session n = candidate;
+        if (n != null && n.localIndex == index) {
+            return n;
+        }
+        Session p = previous;
+        if (p != null && p.localIndex == index) {
+            return p;
+        }
+        return null;
+    }
+
+    /**
+     * A handshake completed at {@code nowNs}: {@code session} becomes current (and stops being the
+     * candidate), heard from now; the one it replaces stays readable for a while.
+     */
+    void install(Session session, long nowNs) {
+        if (previous != null && previous != current) {
+            previous.destroy();
+        }
+        previous = current;
+        previousSinceNs = nowNs;
+        current = session;
+        if (candidate == session) {
+            candidate = null;
+        }
+        lastHeardNs = nowNs;
+    }
+
+    /** Forgets the previous session once its lifetime is over. */
+    public void expire(long nowNs) {
+        if (previous != null && nowNs - previousSinceNs > PREVIOUS_SESSION_LIFETIME_NS) {
+            previous.destroy();
+            previous = null;
+        }
+    }
+
+    /**
+     * Seals one payload in the current session and sends it at {@code nowNs}; {@code length} or a
+     * negative status ({@link Transport#NOT_READY} without a session). No allocation.
+     */
+    public int send(byte[] buffer, int offset, int length, long nowNs) {
+        Session session = current;
+        if (session == null || session.nextCounter == COUNTER_LIMIT) {
             return Transport.NOT_READY;
         }
         int total = sealer.seal(session.sendKey, session.remoteIndex, session.nextCounter++, buffer, offset, length,
@@ -60,6 +139,7 @@ public final class DataPath {
         if (sent != total) {
             return sent < 0 ? sent : Transport.ERROR_IO;
         }
+        lastSentNs = nowNs;
         return length;
     }
 
@@ -82,18 +162,18 @@ public final class DataPath {
     }
 
     /**
-     * Opens the data datagram {@code in[0 .. length)} into {@code buffer[offset ..]}.
+     * Opens the data datagram {@code in[0 .. length)}, received at {@code nowNs}, into
+     * {@code buffer[offset ..]}.
      *
-     * @param candidate the initiator's session waiting for its confirmation, or null
      * @return the payload length (0 for a confirmation or keepalive), or {@link #DROPPED}; after a
      *     success {@link #opened()} is the session it belonged to
      */
-    public int open(byte[] in, int length, Session candidate, byte[] buffer, int offset, int capacity) {
+    public int open(byte[] in, int length, byte[] buffer, int offset, int capacity, long nowNs) {
         opened = null;
         if (length < DataHeader.MIN_DATAGRAM || length > maxDatagramBytes) {
             return drop(Rejection.MALFORMED);
         }
-        Session session = sessions.find(DataHeader.receiverIndex(in, 0), candidate);
+        Session session = find(DataHeader.receiverIndex(in, 0));
         if (session == null) {
             return drop(Rejection.UNAUTHENTICATED);
         }
@@ -110,12 +190,33 @@ public final class DataPath {
         }
         session.heardFrom = true;
         opened = session;
+        if (session != previous) { // current, or the candidate that this datagram confirms
+            lastHeardNs = nowNs;
+            if (payload > 0) {
+                lastPayloadNs = nowNs;
+            }
+        }
         return payload;
     }
 
     /** The session of the datagram {@link #open} accepted last. */
     public Session opened() {
         return opened;
+    }
+
+    /** When a payload last went out (0 before the first). */
+    long lastSentNs() {
+        return lastSentNs;
+    }
+
+    /** When the current session was last authenticated: installed, or a datagram of it opened. */
+    long lastHeardNs() {
+        return lastHeardNs;
+    }
+
+    /** When an opened datagram of the current session last carried a payload (0 before the first). */
+    long lastPayloadNs() {
+        return lastPayloadNs;
     }
 
     private int drop(Rejection why) {

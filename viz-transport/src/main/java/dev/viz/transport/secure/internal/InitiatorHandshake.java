@@ -9,7 +9,8 @@ import java.util.function.IntSupplier;
  * The calling side's handshake: sends INIT (again when the {@link RetrySchedule} says so), reads the
  * RESPONSE, answers with FINAL, which it repeats every {@value #FINAL_RETRANSMIT_NS} ns
  * ({@value #FINAL_SENDS} sends) until the responder confirms (an empty data datagram, or any
- * datagram of the new session): then the new session becomes current. Two unconfirmed rounds in a
+ * datagram of the new session). Meanwhile the new session is the {@link DataPath}'s candidate, so
+ * that the confirmation opens; once confirmed, it becomes current there. Two unconfirmed rounds in a
  * row mean the peer refuses this side: a failure. A probe (an INIT sent while a session exists)
  * leaves the old session usable; when it is not answered in time, the layer reports not-ready and
  * keeps retrying with the backoff.
@@ -24,7 +25,7 @@ public final class InitiatorHandshake {
 
     private final Transport inner;
     private final NoiseSetup noise;
-    private final Sessions sessions;
+    private final DataPath data;
     private final RetrySchedule schedule;
     private final PeerTrust trust;
     private final SecureStatus status;
@@ -41,8 +42,8 @@ public final class InitiatorHandshake {
         final KeyPair ephemeral;
         final byte[] ephemeralPublic;
         final boolean probe;
+        /** Set once the RESPONSE is answered; the attempt's session is then the data path's candidate. */
         byte[] finalDatagram;
-        Session session;
         int finalSends;
         long lastFinalNs;
 
@@ -57,21 +58,15 @@ public final class InitiatorHandshake {
     }
 
     /** @param newIndex a fresh receiver index not in use by any session or handshake */
-    public InitiatorHandshake(Transport inner, NoiseSetup noise, Sessions sessions, RetrySchedule schedule,
+    public InitiatorHandshake(Transport inner, NoiseSetup noise, DataPath data, RetrySchedule schedule,
             PeerTrust trust, SecureStatus status, IntSupplier newIndex) {
         this.inner = inner;
         this.noise = noise;
-        this.sessions = sessions;
+        this.data = data;
         this.schedule = schedule;
         this.trust = trust;
         this.status = status;
         this.newIndex = newIndex;
-    }
-
-    /** The session of an answered attempt, waiting for the responder's confirmation, or null. */
-    public Session candidate() {
-        Attempt a = attempt;
-        return a == null ? null : a.session;
     }
 
     /** Whether an attempt in progress uses {@code index}. */
@@ -87,7 +82,7 @@ public final class InitiatorHandshake {
             if (!schedule.attemptDue(nowNs)) {
                 return 0;
             }
-            Session c = sessions.current();
+            Session c = data.current();
             if (c == null || !status.isReady()) {
                 start(nowNs, c != null);
                 return 1;
@@ -102,7 +97,7 @@ public final class InitiatorHandshake {
             if (!schedule.retryDue(a.startedNs, nowNs)) {
                 return 0;
             }
-            if (sessions.current() != null) {
+            if (data.current() != null) {
                 status.notReady("no answer from " + inner.peer() + " for " + schedule.silentForNs(nowNs) / 1_000_000L
                         + " ms: re-handshaking");
             }
@@ -114,7 +109,8 @@ public final class InitiatorHandshake {
             return 0;
         }
         if (a.finalSends >= FINAL_SENDS) {
-            a.session.destroy();
+            data.candidate().destroy();
+            data.candidate(null);
             attempt = null;
             schedule.nextAttemptAfter(nowNs);
             if (++refusals >= 2) {
@@ -188,7 +184,7 @@ public final class InitiatorHandshake {
         datagram[HandshakeHeader.TYPE_OFFSET] = HandshakeHeader.TYPE_FINAL;
         HandshakeHeader.putInt(datagram, HandshakeHeader.FINAL_RECEIVER_OFFSET, responder);
         System.arraycopy(finalMessage, 0, datagram, HandshakeHeader.FINAL_NOISE_OFFSET, finalMessage.length);
-        a.session = new Session(a.handshake, a.localIndex, responder);
+        data.candidate(new Session(a.handshake, a.localIndex, responder));
         a.finalDatagram = datagram;
         a.finalSends = 1;
         a.lastFinalNs = nowNs;
@@ -213,12 +209,12 @@ public final class InitiatorHandshake {
                         + " has none: the handshake failed, no audio was sent");
     }
 
-    /** The responder confirmed the candidate session: it becomes current. */
+    /** The responder confirmed the data path's candidate session (a datagram of it opened): it becomes current. */
     public void confirmed(long nowNs) {
         Attempt a = attempt;
         attempt = null;
-        Session session = a.session;
-        sessions.install(session, nowNs);
+        Session session = data.candidate();
+        data.install(session, nowNs);
         schedule.completed(nowNs, a.probe);
         responseFailures = 0;
         refusals = 0;
@@ -229,7 +225,7 @@ public final class InitiatorHandshake {
     /** The old session turned out to be alive (our probes were lost): an unanswered probe is dropped. */
     public void oldSessionAlive() {
         Attempt a = attempt;
-        if (a != null && a.session == null) {
+        if (a != null && a.finalDatagram == null) {
             attempt = null;
             a.ephemeral.destroy();
         }
@@ -243,7 +239,7 @@ public final class InitiatorHandshake {
      */
     public boolean yieldsTo(byte[] in) {
         Attempt a = attempt;
-        boolean yields = sessions.current() == null && a != null && a.session == null
+        boolean yields = data.current() == null && a != null && a.finalDatagram == null
                 && Arrays.compareUnsigned(a.ephemeralPublic, 0, 32, in, HandshakeHeader.INIT_NOISE_OFFSET,
                         HandshakeHeader.INIT_NOISE_OFFSET + 32) > 0;
         if (yields) {

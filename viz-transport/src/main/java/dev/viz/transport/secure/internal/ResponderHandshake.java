@@ -27,7 +27,6 @@ public final class ResponderHandshake {
 
     private final Transport inner;
     private final NoiseSetup noise;
-    private final Sessions sessions;
     private final DataPath data;
     private final PeerTrust trust;
     private final SecureStatus status;
@@ -61,11 +60,10 @@ public final class ResponderHandshake {
     }
 
     /** @param newIndex a fresh receiver index not in use by any session or handshake */
-    public ResponderHandshake(Transport inner, NoiseSetup noise, Sessions sessions, DataPath data, PeerTrust trust,
-            SecureStatus status, IntSupplier newIndex) {
+    public ResponderHandshake(Transport inner, NoiseSetup noise, DataPath data, PeerTrust trust, SecureStatus status,
+            IntSupplier newIndex) {
         this.inner = inner;
         this.noise = noise;
-        this.sessions = sessions;
         this.data = data;
         this.trust = trust;
         this.status = status;
@@ -212,7 +210,7 @@ public final class ResponderHandshake {
             status.reject(Rejection.MALFORMED);
             return;
         }
-        String refusal = trust.refusalOfCaller(p.handshake.remoteStatic(), sessions.current());
+        String refusal = trust.refusalOfCaller(p.handshake.remoteStatic(), data.current());
         if (refusal != null) {
             status.reject(Rejection.UNAUTHENTICATED);
             status.warn(refusal, false, nowNs);
@@ -220,7 +218,7 @@ public final class ResponderHandshake {
         }
         Session session = new Session(p.handshake, p.localIndex, p.remoteIndex);
         session.finalMessage = Arrays.copyOf(in, length);
-        sessions.install(session, nowNs);
+        data.install(session, nowNs);
         inner.acceptPeer(); // the wrapped listener now sends to where this FINAL came from
         data.confirm(session, false);
         status.completed(session, inner.peer());
@@ -228,7 +226,7 @@ public final class ResponderHandshake {
 
     /** A repeated FINAL of the current session means the initiator missed our confirmation: send it again. */
     private void onFinalWithoutPending(byte[] in, int length, int index) {
-        Session c = sessions.current();
+        Session c = data.current();
         if (c != null && c.localIndex == index && c.finalMessage != null
                 && Arrays.equals(c.finalMessage, 0, c.finalMessage.length, in, 0, length)) {
             status.reject(Rejection.REPLAYED);

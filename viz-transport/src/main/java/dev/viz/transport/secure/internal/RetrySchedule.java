@@ -5,24 +5,35 @@ package dev.viz.transport.secure.internal;
  * to {@value #RETRY_MAX_NS} ns, and a probe when this side has sent data but heard nothing
  * authenticated for {@value #SILENCE_BEFORE_PROBE_MS} ms. A probe that the peer answers while it is
  * merely quiet doubles the silence allowed (up to {@value #SILENCE_BEFORE_PROBE_MAX_MS} ms) until a
- * payload arrives again. Decides only, from the times it is given; holds no clock. Network thread only.
+ * payload arrives again.
+ *
+ * <p>Decides only, from the times it is given and the times the {@link DataPath} keeps (when data
+ * last went out, when the current session was last heard from, when a payload last arrived), which
+ * it reads in the initiator's timer work: the data path never calls it. Holds no clock. Network
+ * thread only.
  */
 public final class RetrySchedule {
     public static final long RETRY_INITIAL_NS = 500_000_000L;
     public static final long RETRY_MAX_NS = 8_000_000_000L;
     public static final long SILENCE_BEFORE_PROBE_MS = 1_500;
     public static final long SILENCE_BEFORE_PROBE_MAX_MS = 12_000;
+    private static final long SILENCE_BEFORE_PROBE_NS = SILENCE_BEFORE_PROBE_MS * 1_000_000L;
 
+    private final DataPath data;
     private long backoffNs = RETRY_INITIAL_NS;
     private long nextAttemptNs;
-    private long lastAuthenticatedNs;
-    private long lastSentNs;
-    private long silenceBeforeProbeNs = SILENCE_BEFORE_PROBE_MS * 1_000_000L;
+    /** The silence allowed since the last answered probe, until a payload arrives after it. */
+    private long probeSilenceNs = SILENCE_BEFORE_PROBE_NS;
+    /** {@link DataPath#lastPayloadNs()} when the last probe was answered: a newer one resets the silence. */
+    private long payloadAtProbeNs;
+
+    public RetrySchedule(DataPath data) {
+        this.data = data;
+    }
 
     /** The layer starts at {@code nowNs}: the first attempt is due at once. */
     public void start(long nowNs) {
         nextAttemptNs = nowNs;
-        lastAuthenticatedNs = nowNs;
     }
 
     /** Whether a new attempt may start (none in progress). */
@@ -32,7 +43,13 @@ public final class RetrySchedule {
 
     /** This side has sent since it last heard from the peer, and the silence is long enough to probe. */
     boolean peerQuiet(long nowNs) {
-        return lastSentNs - lastAuthenticatedNs > 0 && nowNs - lastAuthenticatedNs >= silenceBeforeProbeNs;
+        long heardNs = data.lastHeardNs();
+        return data.lastSentNs() - heardNs > 0 && nowNs - heardNs >= silenceBeforeProbeNs();
+    }
+
+    /** The silence allowed before a probe: the initial one again once a payload arrived after the last answered probe. */
+    private long silenceBeforeProbeNs() {
+        return data.lastPayloadNs() != payloadAtProbeNs ? SILENCE_BEFORE_PROBE_NS : probeSilenceNs;
     }
 
     /** An unanswered INIT sent at {@code startedNs} is due for a retry. */
@@ -55,29 +72,24 @@ public final class RetrySchedule {
         backoffNs = RETRY_INITIAL_NS;
     }
 
-    public void sent(long nowNs) {
-        lastSentNs = nowNs;
-    }
-
-    /** An authenticated datagram of the current session arrived; a payload resets the silence allowed. */
-    public void heard(long nowNs, boolean carriesPayload) {
-        lastAuthenticatedNs = nowNs;
-        if (carriesPayload) {
-            silenceBeforeProbeNs = SILENCE_BEFORE_PROBE_MS * 1_000_000L;
-        }
-    }
-
-    /** A handshake completed; when it was a probe, the peer was only quiet: allow it twice the silence. */
+    /**
+     * A handshake completed at {@code nowNs} (its session is installed); when it was a probe, the
+     * peer was only quiet: allow it twice the silence. A payload opened at {@code nowNs} counts as
+     * arriving after the answer (the confirming datagram itself may carry one), so it leaves the
+     * silence at the initial value.
+     */
     void completed(long nowNs, boolean probe) {
         backoffNs = RETRY_INITIAL_NS;
-        lastAuthenticatedNs = nowNs;
         if (probe) {
-            silenceBeforeProbeNs = Math.min(silenceBeforeProbeNs * 2, SILENCE_BEFORE_PROBE_MAX_MS * 1_000_000L);
+            long payloadNs = data.lastPayloadNs();
+            probeSilenceNs = payloadNs == nowNs ? SILENCE_BEFORE_PROBE_NS
+                    : Math.min(silenceBeforeProbeNs() * 2, SILENCE_BEFORE_PROBE_MAX_MS * 1_000_000L);
+            payloadAtProbeNs = payloadNs;
         }
     }
 
     /** How long the peer has been silent. */
     long silentForNs(long nowNs) {
-        return nowNs - lastAuthenticatedNs;
+        return nowNs - data.lastHeardNs();
     }
 }
