@@ -261,11 +261,8 @@ public final class SecureTransport implements Transport {
             return; // a late datagram of the previous session: delivered, but it moves nothing
         }
         inner.acceptPeer(); // roaming: a plain listener moves to this datagram's source when it differs
-        if (!status.isReady() && !status.isFailed()) {
-            // The old session turned out to be alive after all (our probes were lost): carry on with it.
-            status.becameReady(inner.peer());
-            initiatorHandshake.oldSessionAlive();
-        }
+        // A current session heard while re-handshaking (our probes were lost) makes the layer ready
+        // again: the initiator's timers see it in DataPath's last-heard time.
     }
 
     /**

@@ -32,6 +32,8 @@ public final class InitiatorHandshake {
     private final IntSupplier newIndex;
     private Attempt attempt;
     private int refusals;
+    /** When this side said the layer is not ready (no answer to its probes), or -1 while it is ready. */
+    private long notReadySinceNs = -1;
     private int responseFailures;
 
     /** One handshake in progress. */
@@ -77,6 +79,9 @@ public final class InitiatorHandshake {
 
     /** Timers: starts, retries and probes handshakes, repeats the FINAL; returns the work done. */
     public int doWork(long nowNs) {
+        if (notReadySinceNs >= 0 && oldSessionHeardSince(notReadySinceNs)) {
+            return 1;
+        }
         Attempt a = attempt;
         if (a == null) {
             if (!schedule.attemptDue(nowNs)) {
@@ -98,6 +103,9 @@ public final class InitiatorHandshake {
                 return 0;
             }
             if (data.current() != null) {
+                if (notReadySinceNs < 0) {
+                    notReadySinceNs = nowNs;
+                }
                 status.notReady("no answer from " + inner.peer() + " for " + schedule.silentForNs(nowNs) / 1_000_000L
                         + " ms: re-handshaking");
             }
@@ -223,7 +231,27 @@ public final class InitiatorHandshake {
     }
 
     /** The old session turned out to be alive (our probes were lost): an unanswered probe is dropped. */
-    public void oldSessionAlive() {
+    /**
+     * While not ready: whether the current session was heard at or after {@code sinceNs} (a datagram
+     * stamped with the round's time arrived after this round's timers ran). Then the old session
+     * turned out to be alive after all (our probes were lost): the layer is ready again with it.
+     * Also forgets the mark once a completed handshake made the layer ready.
+     */
+    private boolean oldSessionHeardSince(long sinceNs) {
+        if (status.isReady() || status.isFailed()) {
+            notReadySinceNs = -1;
+            return false;
+        }
+        if (data.current() == null || data.lastHeardNs() < sinceNs) {
+            return false;
+        }
+        notReadySinceNs = -1;
+        status.becameReady(inner.peer());
+        oldSessionAlive();
+        return true;
+    }
+
+    private void oldSessionAlive() {
         Attempt a = attempt;
         if (a != null && a.finalDatagram == null) {
             attempt = null;
