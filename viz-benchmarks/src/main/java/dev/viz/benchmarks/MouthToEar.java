@@ -103,8 +103,14 @@ public final class MouthToEar {
         }
     }
 
-    /** One profile's measurement over one carrier. */
-    record Result(Carrier carrier, Profile profile, int clicks, Histogram histogram, SessionStats listenerStats) {
+    /**
+     * One profile's measurement over one carrier.
+     *
+     * @param heardOver the carrier the listener heard the caller over ("udp", "tcp" or "ws"), as its transport says
+     * @param histogram mouth-to-ear latencies of the chirps found at the speaker, microseconds
+     */
+    record Result(Carrier carrier, Profile profile, int clicks, String heardOver, Histogram histogram,
+            SessionStats listenerStats) {
         String line(boolean named) {
             String line = String.format("%-11s median %6.1f  p99 %6.1f  max %6.1f  min %6.1f  mean %6.1f ms  (%d of %d chirps)",
                     profile.cliName(), histogram.getValueAtPercentile(50) / 1000.0,
@@ -203,6 +209,7 @@ public final class MouthToEar {
         micRecorder.start();
         outRecorder.start();
         SessionStats stats;
+        String heardOver;
         AudioDevice input = AudioDevices.parseInput(inputSpec);
         AudioDevice output = AudioDevices.parseOutput(outputSpec);
         InetAddress loopback = InetAddress.getLoopbackAddress();
@@ -229,6 +236,7 @@ public final class MouthToEar {
                 int after = outRecorder.samples() + 2 * RATE_HZ;
                 await(() -> outRecorder.samples() >= Math.min(after, recordSamples), 10_000, "2 s more recorded");
                 stats = listener.stats();
+                heardOver = listenSide instanceof ListenTransport l ? l.carrier() : "udp";
             }
         } finally {
             micRecorder.stop();
@@ -254,7 +262,7 @@ public final class MouthToEar {
                 + " by %.1f ms%n", named ? profile.cliName() + " over " + carrier.cliName() : profile.cliName(), micAt.length, histogram.getTotalCount(), missed,
                 stats.framesPlayed(), stats.framesConcealed(), stats.framesLate(), input.xruns(), output.xruns(),
                 (outRecorder.anchorNs - micRecorder.anchorNs) / 1e6);
-        return new Result(carrier, profile, clicks, histogram, stats);
+        return new Result(carrier, profile, clicks, heardOver, histogram, stats);
     }
 
     /** Frame slots the listener's playout has filled: decoded, concealed, rebuilt or silent (DTX). */
