@@ -9,7 +9,10 @@ import dev.viz.core.Profile;
 import dev.viz.core.SessionState;
 import dev.viz.core.SessionStats;
 import dev.viz.core.Stat;
+import dev.viz.core.Transport;
 import dev.viz.core.VoiceSession;
+import dev.viz.transport.reach.CallAddress;
+import dev.viz.transport.reach.ListenTransport;
 import dev.viz.transport.secure.Identity;
 import dev.viz.transport.secure.SecureTransport;
 import dev.viz.transport.udp.UdpTransport;
@@ -22,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.HdrHistogram.Histogram;
@@ -51,6 +55,14 @@ import org.HdrHistogram.Histogram;
  * {@code viz_mic.monitor}), OUTPUT to {@code portaudio:viz_speaker} (ALSA {@code viz_speaker} = the
  * sink {@code viz_out}); any {@code --input}/{@code --output} spec of the CLI works. It prints the
  * median, p99, max and count (HdrHistogram) per profile.
+ *
+ * <p>{@code --carriers udp,tcp,ws} (before the other arguments) measures the same call over each
+ * carrier in turn, every profile per carrier: {@code udp} as above; {@code tcp} and {@code ws} with the
+ * listener of {@code viz -s} ({@link ListenTransport}: UDP, raw TCP and WebSocket on one port, bound
+ * to loopback) and the caller of {@code viz -c tcp://} or {@code -c ws://} ({@link CallAddress}), the
+ * secure layer on top as on UDP. With {@code --carriers} each line names its carrier and also gives
+ * the listener's playout delay and round-trip time at the end; without it the output is UDP's alone,
+ * in the form above.
  */
 public final class MouthToEar {
     private static final int RATE_HZ = 48_000;
@@ -68,51 +80,147 @@ public final class MouthToEar {
     private MouthToEar() {
     }
 
+    /** What carries the call: the transports a user gets from {@code viz -s} / {@code viz -c}. */
+    enum Carrier {
+        /** {@code UdpTransport.listen} and {@code UdpTransport.connect}, as the harness always did. */
+        UDP,
+        /** {@code viz -s} ({@link ListenTransport}) called at {@code tcp://127.0.0.1:PORT}. */
+        TCP,
+        /** {@code viz -s} ({@link ListenTransport}) called at {@code ws://127.0.0.1:PORT/viz}. */
+        WS;
+
+        static Carrier parse(String name) {
+            return switch (name.trim().toLowerCase(Locale.ROOT)) {
+                case "udp" -> UDP;
+                case "tcp" -> TCP;
+                case "ws" -> WS;
+                default -> throw new IllegalArgumentException("--carriers " + name + ": use udp, tcp and ws, comma-separated");
+            };
+        }
+
+        String cliName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * One profile's measurement over one carrier.
+     *
+     * @param heardOver the carrier the listener heard the caller over ("udp", "tcp" or "ws"), as its transport says
+     * @param histogram mouth-to-ear latencies of the chirps found at the speaker, microseconds
+     */
+    record Result(Carrier carrier, Profile profile, int clicks, String heardOver, Histogram histogram,
+            SessionStats listenerStats) {
+        String line(boolean named) {
+            String line = String.format("%-11s median %6.1f  p99 %6.1f  max %6.1f  min %6.1f  mean %6.1f ms  (%d of %d chirps)",
+                    profile.cliName(), histogram.getValueAtPercentile(50) / 1000.0,
+                    histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0,
+                    histogram.getMinValue() / 1000.0, histogram.getMean() / 1000.0,
+                    histogram.getTotalCount(), clicks);
+            if (!named) {
+                return line;
+            }
+            return String.format("%-4s %s  playout %d ms  rtt %.1f ms", carrier.cliName(), line,
+                    listenerStats.playoutDelayMs(), listenerStats.rttMs());
+        }
+    }
+
     public static void main(String[] args) throws Exception {
-        int clicks = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        String inputSpec = args.length > 2 ? args[1] : "portaudio:viz_mic";
-        String outputSpec = args.length > 2 ? args[2] : "portaudio:viz_speaker";
+        List<Carrier> carriers = new ArrayList<>();
+        List<String> rest = new ArrayList<>(List.of(args));
+        boolean named = false;
+        if (rest.size() >= 2 && rest.get(0).equals("--carriers")) {
+            for (String c : rest.get(1).split(",")) {
+                carriers.add(Carrier.parse(c));
+            }
+            rest = rest.subList(2, rest.size());
+            named = true;
+        } else {
+            carriers.add(Carrier.UDP);
+        }
+        int clicks = rest.size() > 0 ? Integer.parseInt(rest.get(0)) : 20;
+        String inputSpec = rest.size() > 2 ? rest.get(1) : "portaudio:viz_mic";
+        String outputSpec = rest.size() > 2 ? rest.get(2) : "portaudio:viz_speaker";
         PortAudioBackend.system().ensureAvailability();
+        for (Carrier carrier : carriers) {
+            List<Result> results = new ArrayList<>();
+            for (Profile profile : Profile.values()) {
+                results.add(run(carrier, profile, clicks, inputSpec, outputSpec, named));
+            }
+            System.out.println("mouth-to-ear, " + inputSpec + " -> call over " + carrier.name() + " loopback -> " + outputSpec);
+            for (Result r : results) {
+                System.out.println(r.line(named));
+            }
+        }
+    }
+
+    /**
+     * Plays {@code clicks} chirps through one call over {@code carrier} in {@code profile} and
+     * measures each one's mouth-to-ear latency (needs the test sound server, see the class comment).
+     *
+     * @param named whether the per-call line names the carrier and the playout delay
+     */
+    static Result run(Carrier carrier, Profile profile, int clicks, String inputSpec, String outputSpec, boolean named)
+            throws Exception {
         short[] chirp = chirp();
         Path wav = Files.createTempFile("viz-mouth-to-ear", ".wav");
         try {
             writeWav(wav, clickTrain(chirp, clicks));
-            List<String> lines = new ArrayList<>();
-            for (Profile profile : Profile.values()) {
-                Histogram histogram = measure(profile, clicks, wav, chirp, inputSpec, outputSpec);
-                lines.add(String.format("%-11s median %6.1f  p99 %6.1f  max %6.1f  min %6.1f  mean %6.1f ms  (%d of %d chirps)",
-                        profile.cliName(), histogram.getValueAtPercentile(50) / 1000.0,
-                        histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0,
-                        histogram.getMinValue() / 1000.0, histogram.getMean() / 1000.0,
-                        histogram.getTotalCount(), clicks));
-            }
-            System.out.println("mouth-to-ear, " + inputSpec + " -> call over UDP loopback -> " + outputSpec);
-            lines.forEach(System.out::println);
+            return measure(carrier, profile, clicks, wav, chirp, inputSpec, outputSpec, named);
         } finally {
             Files.deleteIfExists(wav);
         }
     }
 
-    private static Histogram measure(Profile profile, int clicks, Path wav, short[] chirp, String inputSpec,
-            String outputSpec) throws Exception {
+    /** The listener's transport, not yet open (a {@link ListenTransport} binds when the session opens it). */
+    private static Transport listenSide(Carrier carrier, InetAddress loopback) {
+        return switch (carrier) {
+            case UDP -> UdpTransport.listen(new InetSocketAddress(loopback, 0), UdpTransport.DEFAULT_MAX_DATAGRAM_BYTES);
+            // what `viz -s PORT` builds (CarrierOptions: every carrier on one port), on loopback and a free port
+            case TCP, WS -> ListenTransport.on(0).bindAddress(loopback)
+                    .maxPayloadBytes(UdpTransport.DEFAULT_MAX_DATAGRAM_BYTES).build();
+        };
+    }
+
+    /** The caller's transport to the listener's {@code port}: what `viz -c ADDRESS` builds. */
+    private static Transport callSide(Carrier carrier, InetAddress loopback, int port) {
+        String host = loopback.getHostAddress();
+        return switch (carrier) {
+            case UDP -> UdpTransport.connect(host, port);
+            case TCP -> CallAddress.parse("tcp://" + host + ":" + port)
+                    .transport(UdpTransport.DEFAULT_MAX_DATAGRAM_BYTES, null);
+            case WS -> CallAddress.parse("ws://" + host + ":" + port)
+                    .transport(UdpTransport.DEFAULT_MAX_DATAGRAM_BYTES, null);
+        };
+    }
+
+    private static int localPort(Transport listening) {
+        if (listening instanceof UdpTransport udp) {
+            return udp.localPort();
+        }
+        return ((ListenTransport) listening).localPort();
+    }
+
+    private static Result measure(Carrier carrier, Profile profile, int clicks, Path wav, short[] chirp,
+            String inputSpec, String outputSpec, boolean named) throws Exception {
         int recordSamples = LEAD_SAMPLES + (clicks + 6) * CLICK_INTERVAL_SAMPLES;
         Recorder micRecorder = new Recorder("viz_mic", recordSamples);
         Recorder outRecorder = new Recorder("viz_loopback", recordSamples);
         micRecorder.start();
         outRecorder.start();
         SessionStats stats;
+        String heardOver;
         AudioDevice input = AudioDevices.parseInput(inputSpec);
         AudioDevice output = AudioDevices.parseOutput(outputSpec);
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        UdpTransport listenSide = UdpTransport.listen(new InetSocketAddress(loopback, 0),
-                UdpTransport.DEFAULT_MAX_DATAGRAM_BYTES);
+        Transport listenSide = listenSide(carrier, loopback);
         try (VoiceSession listener = VoiceSession.builder().profile(profile)
                 .transport(SecureTransport.wrap(listenSide).identity(Identity.generate()).build())
                 .input(AudioDevices.silence()).output(output).build()) {
             listener.start();
             try (VoiceSession talker = VoiceSession.builder().profile(profile)
-                    .transport(SecureTransport.wrap(UdpTransport.connect(loopback.getHostAddress(),
-                            listenSide.localPort())).identity(Identity.generate()).build())
+                    .transport(SecureTransport.wrap(callSide(carrier, loopback, localPort(listenSide)))
+                            .identity(Identity.generate()).build())
                     .input(input).output(AudioDevices.nullOutput()).build()) {
                 talker.start();
                 await(() -> listener.state() == SessionState.CONNECTED && talker.state() == SessionState.CONNECTED,
@@ -128,6 +236,7 @@ public final class MouthToEar {
                 int after = outRecorder.samples() + 2 * RATE_HZ;
                 await(() -> outRecorder.samples() >= Math.min(after, recordSamples), 10_000, "2 s more recorded");
                 stats = listener.stats();
+                heardOver = listenSide instanceof ListenTransport l ? l.carrier() : "udp";
             }
         } finally {
             micRecorder.stop();
@@ -150,10 +259,10 @@ public final class MouthToEar {
         }
         System.out.printf("%s: %d chirps in the microphone recording, %d found at the speaker, %d missed;"
                 + " listener played %d, concealed %d, late %d; xruns in %d out %d; recorders' anchors differ"
-                + " by %.1f ms%n", profile.cliName(), micAt.length, histogram.getTotalCount(), missed,
+                + " by %.1f ms%n", named ? profile.cliName() + " over " + carrier.cliName() : profile.cliName(), micAt.length, histogram.getTotalCount(), missed,
                 stats.framesPlayed(), stats.framesConcealed(), stats.framesLate(), input.xruns(), output.xruns(),
                 (outRecorder.anchorNs - micRecorder.anchorNs) / 1e6);
-        return histogram;
+        return new Result(carrier, profile, clicks, heardOver, histogram, stats);
     }
 
     /** Frame slots the listener's playout has filled: decoded, concealed, rebuilt or silent (DTX). */
