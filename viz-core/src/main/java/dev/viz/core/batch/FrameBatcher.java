@@ -39,7 +39,8 @@ public final class FrameBatcher implements Batcher {
     private byte[] staging;
     private byte[] copyStaging;
     private byte[] area;
-    private AudioFormat format;
+    /** The frame duration every batch is written with and every batch read must have. */
+    private int frameMs;
     private Compressor compressor;
     private int framesPerBatch;
     private int maxPayloadBytes;
@@ -66,7 +67,7 @@ public final class FrameBatcher implements Batcher {
                     + ", the size of a batch holding one frame of " + MIN_FRAME_BYTES
                     + " bytes: raise the datagram size limit");
         }
-        this.format = format;
+        this.frameMs = format.frameMs();
         this.framesPerBatch = framesPerBatch;
         this.maxPayloadBytes = maxPayloadBytes;
         this.compressor = compressor;
@@ -203,7 +204,7 @@ public final class FrameBatcher implements Batcher {
         dst[offset] = PAYLOAD_TYPE;
         dst[offset + AudioBatch.FLAGS_OFFSET] = (byte) flags;
         dst[offset + AudioBatch.COUNT_OFFSET] = (byte) pending;
-        dst[offset + AudioBatch.FRAME_MS_OFFSET] = (byte) format.frameMs();
+        dst[offset + AudioBatch.FRAME_MS_OFFSET] = (byte) this.frameMs;
         putU32(dst, offset + AudioBatch.FIRST_SEQUENCE_OFFSET, (int) firstSequence);
         int compressed = compressor.compress(area, 0, areaLength, dst, offset + AudioBatch.AREA_OFFSET,
                 maxPayloadBytes - AudioBatch.AREA_OFFSET);
@@ -234,7 +235,7 @@ public final class FrameBatcher implements Batcher {
         if ((flags & ~AudioBatch.KNOWN_FLAGS) != 0) {
             return ERROR_VERSION;
         }
-        if (count < 1 || count > MAX_FRAMES || frameMs != format.frameMs()) {
+        if (count < 1 || count > MAX_FRAMES || frameMs != this.frameMs) {
             return ERROR_MALFORMED;
         }
         long first = getU32(src, offset + AudioBatch.FIRST_SEQUENCE_OFFSET);

@@ -57,7 +57,8 @@ final class Playout {
     /** Weight of a new measurement of the playout offset (the rest is the prediction). */
     private static final int SMOOTHING = 8;
 
-    private final AudioFormat format;
+    /** Samples per second, all channels: turns a sample count into time. */
+    private final long samplesPerSecond;
     private final Codec codec;
     private final Counters counters;
     private final JitterBuffer.Recycler recycler;
@@ -100,7 +101,7 @@ final class Playout {
      */
     Playout(AudioFormat format, Codec codec, Counters counters, long marginNs, long maxDelayNs,
             JitterBuffer.Recycler recycler) {
-        this.format = format;
+        this.samplesPerSecond = (long) format.sampleRateHz() * format.channels();
         this.codec = codec;
         this.counters = counters;
         this.recycler = recycler;
@@ -243,7 +244,7 @@ final class Playout {
             written = concealInto(out);
             lastAdvance = 0;
         }
-        lastChunkNs = written * 1_000_000_000L / format.sampleRateHz() / format.channels();
+        lastChunkNs = written * 1_000_000_000L / samplesPerSecond;
         publish();
         return written;
     }
@@ -519,7 +520,7 @@ final class Playout {
     }
 
     private long samplesToMs(long samples) {
-        return samples * 1000L / format.sampleRateHz() / format.channels();
+        return samples * 1000L / samplesPerSecond;
     }
 
     private boolean isQuiet(short[] frame) {

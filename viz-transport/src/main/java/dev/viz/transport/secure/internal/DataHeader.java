@@ -1,5 +1,9 @@
 package dev.viz.transport.secure.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * The header of a data datagram, read and written in place (a flyweight over a {@code byte[]} with
  * offset constants). The whole header is the AEAD's associated data.
@@ -41,22 +45,25 @@ public final class DataHeader {
     public static final int MIN_DATAGRAM = OVERHEAD;
     public static final byte PADDING_MARKER = (byte) 0x80;
 
+    /** The header's two 32-bit fields, big-endian, read and written through the JDK's byte-array view. */
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
     private DataHeader() {
     }
 
     public static int receiverIndex(byte[] buffer, int offset) {
-        return HandshakeHeader.getInt(buffer, offset + RECEIVER_INDEX_OFFSET);
+        return (int) INT.get(buffer, offset + RECEIVER_INDEX_OFFSET);
     }
 
     /** The low 32 bits of the counter, as sent. */
     public static int wireCounter(byte[] buffer, int offset) {
-        return HandshakeHeader.getInt(buffer, offset + COUNTER_OFFSET);
+        return (int) INT.get(buffer, offset + COUNTER_OFFSET);
     }
 
     public static void put(byte[] buffer, int offset, int receiverIndex, long counter) {
         buffer[offset + TYPE_OFFSET] = TYPE;
-        HandshakeHeader.putInt(buffer, offset + RECEIVER_INDEX_OFFSET, receiverIndex);
-        HandshakeHeader.putInt(buffer, offset + COUNTER_OFFSET, (int) counter);
+        INT.set(buffer, offset + RECEIVER_INDEX_OFFSET, receiverIndex);
+        INT.set(buffer, offset + COUNTER_OFFSET, (int) counter);
     }
 
     /**
