@@ -24,7 +24,7 @@ import javax.sound.sampled.TargetDataLine;
  * or write that returns short while the line is open means the device is gone: it throws
  * {@link IOException} and the session reopens the device. A named mixer that cannot be opened
  * again {@value #FOLLOW_DEFAULT_AFTER_FAILURES} times in a row is replaced by the default (logged
- * once, counted in {@link #defaultsFollowed()}).
+ * once and counted).
  *
  * <p><b>Latency.</b> The line's buffer is one frame plus {@value #SLACK_MS} ms (60 ms with 40 ms
  * frames) unless {@link JavaSoundBackend#device(String, boolean, int)} was given another size: a

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * backoff. The spec is looked up again at every open, so a device that comes back under another
  * index is found by name. When a named device that was working cannot be opened again
  * {@value #FOLLOW_DEFAULT_AFTER_FAILURES} times in a row, the device follows the system default
- * instead (logged once, counted in {@link #defaultsFollowed()}), so the call goes on.
+ * instead (logged once and counted), so the call goes on.
  *
  * <p><b>Latency.</b> An output asks the host API for one frame of buffering (40 ms with 40 ms
  * frames): after a frame is written in one burst, the playback thread has a frame's time to come
