@@ -3,6 +3,7 @@ package dev.viz.core.internal;
 import dev.viz.core.AudioFormat;
 import dev.viz.core.Codec;
 import dev.viz.core.Stat;
+import java.util.function.BooleanSupplier;
 
 /**
  * The adaptive playout: decides, each time the output device wants audio, what to play and when,
@@ -42,6 +43,24 @@ import dev.viz.core.Stat;
  * next frame's in-band FEC (when the next frame is there and was encoded with FEC), or concealed.
  * A frame of length 0 is discontinuous transmission: the decoder renders comfort noise, and it is
  * counted as DTX, never as lost or concealed; a gap after such a frame is taken as more of the same.
+ *
+ * <h2>Over a stream</h2>
+ * When the transport carries the call over a reliable stream ({@link dev.viz.core.Transport#isReliableStream()},
+ * asked at each chunk, since a listener learns its peer's carrier only when the call starts), nothing
+ * is lost, but a lost packet holds everything behind it until TCP retransmits it (about 200 ms or more)
+ * and the backlog then arrives at once. Three things change:
+ * <ul>
+ *   <li>A datagram that arrived back to back with the next one (within a quarter of the time
+ *   between them at the sender) waited behind it in the stream: its offsets measure the stall, not
+ *   the path, and leave the window. Only the newest datagram of a burst counts, so a stall never
+ *   raises the target.</li>
+ *   <li>A frame missing at its turn with nothing later held is on its way: the playout waits for it
+ *   (plays concealment without moving on) until the delay reaches the stall limit (two fifths of the
+ *   bound: 200 ms in low-latency, 600 ms in tunnel), then gives up on it as on a lost frame.</li>
+ *   <li>When the backlog arrives the delay is above target, and the playout catches up as it always
+ *   shrinks its delay: quiet frames dropped whole, speech shortened by a pitch period a frame. Frames
+ *   that came after their turn were already concealed and are dropped as late.</li>
+ * </ul>
  */
 final class Playout {
     /** Quantile of the offsets the playout offset aims at: the late frames it accepts are the rest. */
@@ -69,6 +88,8 @@ final class Playout {
     private final long marginNs;
     private final long maxDelayNs;
     private final long scaleThresholdNs;
+    private final long stallLimitNs;
+    private final BooleanSupplier reliableStream;
     private final short[] pcm;
 
     private final long[] windowArrivalNs = new long[WINDOW_CAPACITY];
@@ -92,6 +113,12 @@ final class Playout {
     private long stretchedSamples;
     private long shrunkSamples;
     private long slots;
+    /** Whether the transport is a stream, as read at the start of the current chunk. */
+    private boolean stream;
+    /** The datagram whose offsets were recorded last: its arrival, first sequence number, samples recorded. */
+    private long datagramArrivalNs;
+    private long datagramFirstSequence;
+    private int datagramSamples;
 
     /**
      * @param marginNs safety on top of the offset quantile
@@ -100,6 +127,15 @@ final class Playout {
      */
     Playout(AudioFormat format, Codec codec, Counters counters, long marginNs, long maxDelayNs,
             JitterBuffer.Recycler recycler) {
+        this(format, codec, counters, marginNs, maxDelayNs, recycler, () -> false);
+    }
+
+    /**
+     * @param reliableStream whether the transport carries the call over a reliable stream now; read
+     *     once per chunk on the playback thread (so it must be cheap and thread-safe)
+     */
+    Playout(AudioFormat format, Codec codec, Counters counters, long marginNs, long maxDelayNs,
+            JitterBuffer.Recycler recycler, BooleanSupplier reliableStream) {
         this.format = format;
         this.codec = codec;
         this.counters = counters;
@@ -110,6 +146,8 @@ final class Playout {
         this.frameMs = format.frameMs();
         this.marginNs = marginNs;
         this.maxDelayNs = maxDelayNs;
+        this.stallLimitNs = maxDelayNs * 2 / 5;
+        this.reliableStream = reliableStream;
         this.scaleThresholdNs = Math.max(5_000_000L, frameNs / 4);
         this.scaler = new TimeScaler(format.sampleRateHz(), frameSamples);
         this.pcm = new short[frameSamples];
@@ -142,8 +180,12 @@ final class Playout {
         if (!copy && (frame.flags & EncodedFrame.FLAG_TIMED) != 0
                 && (result == JitterBuffer.INSERTED || result == JitterBuffer.LATE)) {
             long offset = arrivalNs - sequence * frameNs;
+            if (arrivalNs != datagramArrivalNs) {
+                newDatagram(arrivalNs, sequence);
+            }
             forgetOutgrownOffsets(arrivalNs, offset);
             record(arrivalNs, offset, spanNs);
+            datagramSamples++;
         }
         if (result != JitterBuffer.INSERTED) {
             recycler.recycle(frame);
@@ -161,6 +203,20 @@ final class Playout {
             }
         }
         return result;
+    }
+
+    /**
+     * The first timed frame of a datagram: over a stream, the previous datagram's offsets leave the
+     * window when it arrived back to back with this one (it waited in the stream behind a stall).
+     */
+    private void newDatagram(long arrivalNs, long firstSequence) {
+        long sentApartNs = (firstSequence - datagramFirstSequence) * frameNs;
+        if (stream && datagramSamples > 0 && sentApartNs > 0 && (arrivalNs - datagramArrivalNs) * 4 < sentApartNs) {
+            windowSize -= Math.min(datagramSamples, windowSize);
+        }
+        datagramArrivalNs = arrivalNs;
+        datagramFirstSequence = firstSequence;
+        datagramSamples = 0;
     }
 
     /**
@@ -200,12 +256,14 @@ final class Playout {
         windowSize = kept;
         minOffsetNs = min;
         beyondBoundDatagrams = 0;
+        datagramSamples = 0;
     }
 
     private void record(long arrivalNs, long offset, long spanNs) {
         if (windowSize == WINDOW_CAPACITY) {
             windowStart = (windowStart + 1) % WINDOW_CAPACITY;
             windowSize--;
+            datagramSamples = Math.min(datagramSamples, windowSize);
         }
         int at = (windowStart + windowSize) % WINDOW_CAPACITY;
         windowArrivalNs[at] = arrivalNs;
@@ -220,6 +278,7 @@ final class Playout {
      * @return samples written; 0 when playout has not started (nothing to play yet): call again soon
      */
     int produce(short[] out, long nowNs) {
+        stream = reliableStream.getAsBoolean();
         if (!started) {
             if (!tryStart(nowNs)) {
                 return 0;
@@ -295,6 +354,7 @@ final class Playout {
         started = false;
         windowSize = 0;
         windowStart = 0;
+        datagramSamples = 0;
     }
 
     /** Aims the playout offset at the offsets in the window. */
@@ -430,8 +490,9 @@ final class Playout {
             codec.conceal(pcm, 0);
             return scaled(out, errorNs, true, overBound);
         }
-        if (!laterHeld && errorNs < -frameNs / 2) {
-            // Nothing has come yet and the delay is short of its target: wait rather than lose the frame.
+        if (!laterHeld && (errorNs < -frameNs / 2 || stream && offsetNs - minOffsetNs + frameNs <= stallLimitNs)) {
+            // Nothing has come yet and the delay is short of its target: wait rather than lose the frame. Over a
+            // stream nothing is lost: the frame is held up behind a retransmission; wait for it up to the stall limit.
             return hold(out, true);
         }
         EncodedFrame next = buffer.peek(1);

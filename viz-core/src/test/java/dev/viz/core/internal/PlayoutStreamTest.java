@@ -1,0 +1,152 @@
+package dev.viz.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.viz.core.Stat;
+import dev.viz.core.testing.TestAudio;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The playout over a reliable stream (issue 10, "Loss on a stream"): TCP turns each lost packet into a
+ * stall of a retransmission timeout, after which the backlog arrives at once. The arrivals here are
+ * what such a stream delivers (checked against traces of the real calls in {@code StreamLossTest}:
+ * nothing for 220-290 ms, then every held datagram within microseconds); the playout, decoder and
+ * speech are the real ones, driven by a simulated clock.
+ */
+class PlayoutStreamTest {
+    private static final long MS = 1_000_000L;
+    private static final long US = 1_000L;
+    private static final short[] SPEECH = TestAudio.samples(TestAudio.SPEECH);
+
+    /** Low-latency (20 ms frames, one per datagram, 10 ms margin, 500 ms bound). */
+    private static PlayoutDriver lowLatency(boolean stream) {
+        return new PlayoutDriver(20, SPEECH, 10 * MS, 500 * MS, stream);
+    }
+
+    /**
+     * 20 s of low-latency frames over a path of 5 ms, stalled for {@code stallMs} every 2 s from the 2nd
+     * second on: what was sent during a stall arrives at its end, 10 us apart.
+     *
+     * @return the playout delay 1.9 s after the last stall, in ms
+     */
+    private static long stalledCall(PlayoutDriver d, long stallMs) {
+        long stallEndNs = 0;
+        long delayAfterLastStallMs = -1;
+        for (long q = 0; q < 1000; q++) {
+            long sentNs = (q + 1) * 20 * MS;
+            long inStall = sentNs % (2_000 * MS);
+            boolean stalled = sentNs >= 2_000 * MS && inStall < stallMs * MS;
+            long at;
+            if (stalled) {
+                stallEndNs = sentNs - inStall + stallMs * MS + 5 * MS;
+                at = stallEndNs + (inStall / (20 * MS)) * 10 * US;
+            } else {
+                at = Math.max(sentNs + 5 * MS, stallEndNs + 10 * US);
+            }
+            // A stream delivers in order: the device plays on until the frame arrives.
+            d.runDeviceUntil(at, 0);
+            d.arrive(q, at, EncodedFrame.FLAG_TIMED);
+            if (q == 994) {
+                delayAfterLastStallMs = d.playout.delayNs() / MS;
+            }
+        }
+        return delayAfterLastStallMs;
+    }
+
+    @Test
+    void shouldKeepTheLowLatencyDelayUnderThreeHundredMillisecondsThroughRetransmissionStalls() {
+        PlayoutDriver d = lowLatency(true);
+        long settledMs = stalledCall(d, 250);
+        long maxMs = d.get(Stat.PLAYOUT_DELAY_MAX_MS);
+        System.out.printf("stream, 9 stalls of 250 ms: delay max %d ms, after the last %d ms, target %d ms; played %d,"
+                        + " late %d, concealed %d ms, shrunk %d ms, stretched %d ms%n", maxMs, settledMs,
+                d.get(Stat.PLAYOUT_TARGET_MS), d.get(Stat.FRAMES_PLAYED), d.get(Stat.FRAMES_LATE),
+                d.get(Stat.CONCEALED_MS), d.get(Stat.SHRUNK_MS), d.get(Stat.STRETCHED_MS));
+        // The playout waits for a stalled frame only up to its stall limit (200 ms of delay), then
+        // gives the rest of the stall up: it never follows a stall to its end.
+        assertTrue(maxMs <= 200, "delay max " + maxMs);
+        // The bursts never raise the target: after each stall the playout catches up to its delay
+        // on a calm path (5 ms path, 10 ms margin: about 15 ms above the quickest frame).
+        assertTrue(d.get(Stat.PLAYOUT_TARGET_MS) < 40, "target " + d.get(Stat.PLAYOUT_TARGET_MS));
+        assertTrue(settledMs < 40, "delay 1.9 s after the last stall: " + settledMs);
+        // What the wait bought: of each 250 ms stall, only what is beyond the limit is lost (about
+        // 3 frames); the rest plays, late, and is caught up on.
+        assertTrue(d.get(Stat.FRAMES_LATE) <= 9 * 4, "late " + d.get(Stat.FRAMES_LATE));
+        long played = d.get(Stat.FRAMES_PLAYED) + d.get(Stat.FRAMES_DTX); // the clip's pauses are DTX
+        assertTrue(played >= 1000 - 9 * 4 - 5, "played " + played);
+        assertEquals(d.slotsAccounted(), d.playout.slots());
+    }
+
+    /** The same arrivals as a datagram path would deliver them: the playout takes the bursts for jitter. */
+    @Test
+    void shouldGrowTheTargetForTheSameBurstsOverADatagramPath() {
+        PlayoutDriver d = lowLatency(false);
+        stalledCall(d, 250);
+        System.out.printf("datagrams, the same arrivals: delay max %d ms, target %d ms, late %d%n",
+                d.get(Stat.PLAYOUT_DELAY_MAX_MS), d.get(Stat.PLAYOUT_TARGET_MS), d.get(Stat.FRAMES_LATE));
+        // Over UDP, bursts like these are how the path behaves: the target follows them (unchanged behaviour).
+        assertTrue(d.get(Stat.PLAYOUT_TARGET_MS) > 200, "target " + d.get(Stat.PLAYOUT_TARGET_MS));
+    }
+
+    @Test
+    void shouldWaitOutAShortStallWithoutLosingAFrame() {
+        PlayoutDriver d = lowLatency(true);
+        long settledMs = stalledCall(d, 120);
+        assertEquals(0, d.get(Stat.FRAMES_LATE), "frames given up");
+        assertTrue(d.get(Stat.PLAYOUT_DELAY_MAX_MS) < 180, "delay max " + d.get(Stat.PLAYOUT_DELAY_MAX_MS));
+        assertTrue(settledMs < 40, "delay 1.9 s after the last stall: " + settledMs);
+    }
+
+    /** Tunnel profile: 8 frames of 40 ms a datagram; a 300 ms stall is waited out whole. */
+    @Test
+    void shouldWaitOutAStallInTheTunnelProfileAndComeBackToItsDelay() {
+        PlayoutDriver d = new PlayoutDriver(40, SPEECH, 20 * MS, 1500 * MS, true);
+        long stallEndNs = 0;
+        long settledMs = -1;
+        for (int b = 0; b < 60; b++) {
+            long first = 8L * b;
+            long sentNs = (first + 8) * 40 * MS;
+            long at = sentNs + 5 * MS;
+            if (b == 20 || b == 40) {
+                // This datagram is lost once: it and the next arrive together 300 ms later.
+                stallEndNs = at + 300 * MS;
+                at = stallEndNs;
+            } else if (b == 21 || b == 41) {
+                at = Math.max(at, stallEndNs + 10 * US);
+            }
+            d.runDeviceUntil(at, 0);
+            for (int i = 0; i < 8; i++) {
+                d.arrive(first + i, at, EncodedFrame.FLAG_TIMED);
+            }
+            if (b == 59) {
+                settledMs = d.playout.delayNs() / MS;
+            }
+        }
+        System.out.printf("tunnel over a stream, 2 stalls of 300 ms: delay max %d ms, at the end %d ms, late %d%n",
+                d.get(Stat.PLAYOUT_DELAY_MAX_MS), settledMs, d.get(Stat.FRAMES_LATE));
+        assertEquals(0, d.get(Stat.FRAMES_LATE), "frames given up");
+        assertTrue(d.get(Stat.PLAYOUT_DELAY_MAX_MS) < 640, "delay max " + d.get(Stat.PLAYOUT_DELAY_MAX_MS));
+        assertEquals(300, settledMs, 15);
+    }
+
+    /** Jitter that is not a stall (datagrams spread, not bunched) still sets the target over a stream. */
+    @Test
+    void shouldStillFollowJitterThatIsNotAStall() {
+        PlayoutDriver d = lowLatency(true);
+        Random random = new Random(5);
+        long lastAt = 0;
+        for (long q = 0; q < 1000; q++) {
+            long sentNs = (q + 1) * 20 * MS;
+            long at = Math.max(lastAt + 6 * MS, sentNs + 5 * MS + (long) (random.nextDouble() * 60 * MS));
+            lastAt = at;
+            d.runDeviceUntil(at, 0);
+            d.arrive(q, at, EncodedFrame.FLAG_TIMED);
+        }
+        System.out.printf("stream with 60 ms of jitter: target %d ms, late %d%n", d.get(Stat.PLAYOUT_TARGET_MS),
+                d.get(Stat.FRAMES_LATE));
+        assertTrue(d.get(Stat.PLAYOUT_TARGET_MS) >= 55, "target " + d.get(Stat.PLAYOUT_TARGET_MS));
+        assertTrue(d.get(Stat.FRAMES_LATE) <= 10, "late " + d.get(Stat.FRAMES_LATE));
+    }
+}
