@@ -50,13 +50,12 @@ import java.util.function.BooleanSupplier;
  * is lost, but a lost packet holds everything behind it until TCP retransmits it (about 200 ms or more)
  * and the backlog then arrives at once. Three things change:
  * <ul>
- *   <li>A datagram that arrived back to back with the next one (within a quarter of the time
- *   between them at the sender) waited behind it in the stream: its offsets measure the stall, not
- *   the path, and leave the window. Only the newest datagram of a burst counts, so a stall never
- *   raises the target.</li>
+ *   <li>When more frames than a datagram carries arrive at once (within a quarter of a frame), all
+ *   but the newest datagram's worth waited in the stream behind a stall: their offsets measure the
+ *   stall, not the path, and leave the window. So a stall's burst never raises the target.</li>
  *   <li>A frame missing at its turn with nothing later held is on its way: the playout waits for it
- *   (plays concealment without moving on) until the delay reaches the stall limit (two fifths of the
- *   bound: 200 ms in low-latency, 600 ms in tunnel), then gives up on it as on a lost frame.</li>
+ *   (plays concealment without moving on) until the delay reaches the stall limit (half the bound:
+ *   250 ms in low-latency, 750 ms in tunnel), then gives up on it as on a lost frame.</li>
  *   <li>When the backlog arrives the delay is above target, and the playout catches up as it always
  *   shrinks its delay: quiet frames dropped whole, speech shortened by a pitch period a frame. Frames
  *   that came after their turn were already concealed and are dropped as late.</li>
@@ -89,6 +88,7 @@ final class Playout {
     private final long maxDelayNs;
     private final long scaleThresholdNs;
     private final long stallLimitNs;
+    private final int framesPerBatch;
     private final BooleanSupplier reliableStream;
     private final short[] pcm;
 
@@ -115,10 +115,9 @@ final class Playout {
     private long slots;
     /** Whether the transport is a stream, as read at the start of the current chunk. */
     private boolean stream;
-    /** The datagram whose offsets were recorded last: its arrival, first sequence number, samples recorded. */
-    private long datagramArrivalNs;
-    private long datagramFirstSequence;
-    private int datagramSamples;
+    /** The offsets recorded last that arrived together (within a quarter frame): when, and how many are in the window. */
+    private long groupArrivalNs;
+    private int groupSamples;
 
     /**
      * @param marginNs safety on top of the offset quantile
@@ -127,15 +126,16 @@ final class Playout {
      */
     Playout(AudioFormat format, Codec codec, Counters counters, long marginNs, long maxDelayNs,
             JitterBuffer.Recycler recycler) {
-        this(format, codec, counters, marginNs, maxDelayNs, recycler, () -> false);
+        this(format, codec, counters, marginNs, maxDelayNs, recycler, 1, () -> false);
     }
 
     /**
+     * @param framesPerBatch the frames a datagram carries (the profile's; the peer's is taken to be the same)
      * @param reliableStream whether the transport carries the call over a reliable stream now; read
      *     once per chunk on the playback thread (so it must be cheap and thread-safe)
      */
     Playout(AudioFormat format, Codec codec, Counters counters, long marginNs, long maxDelayNs,
-            JitterBuffer.Recycler recycler, BooleanSupplier reliableStream) {
+            JitterBuffer.Recycler recycler, int framesPerBatch, BooleanSupplier reliableStream) {
         this.format = format;
         this.codec = codec;
         this.counters = counters;
@@ -146,7 +146,8 @@ final class Playout {
         this.frameMs = format.frameMs();
         this.marginNs = marginNs;
         this.maxDelayNs = maxDelayNs;
-        this.stallLimitNs = maxDelayNs * 2 / 5;
+        this.stallLimitNs = maxDelayNs / 2;
+        this.framesPerBatch = Math.max(1, framesPerBatch);
         this.reliableStream = reliableStream;
         this.scaleThresholdNs = Math.max(5_000_000L, frameNs / 4);
         this.scaler = new TimeScaler(format.sampleRateHz(), frameSamples);
@@ -180,12 +181,16 @@ final class Playout {
         if (!copy && (frame.flags & EncodedFrame.FLAG_TIMED) != 0
                 && (result == JitterBuffer.INSERTED || result == JitterBuffer.LATE)) {
             long offset = arrivalNs - sequence * frameNs;
-            if (arrivalNs != datagramArrivalNs) {
-                newDatagram(arrivalNs, sequence);
+            if (groupSamples == 0 || arrivalNs - groupArrivalNs >= frameNs / 4) {
+                groupArrivalNs = arrivalNs;
+                groupSamples = 0;
             }
             forgetOutgrownOffsets(arrivalNs, offset);
+            if (stream && groupSamples >= framesPerBatch) {
+                forgetOldestOfGroup();
+            }
             record(arrivalNs, offset, spanNs);
-            datagramSamples++;
+            groupSamples++;
         }
         if (result != JitterBuffer.INSERTED) {
             recycler.recycle(frame);
@@ -206,17 +211,21 @@ final class Playout {
     }
 
     /**
-     * The first timed frame of a datagram: over a stream, the previous datagram's offsets leave the
-     * window when it arrived back to back with this one (it waited in the stream behind a stall).
+     * Over a stream, more than a datagram's worth of frames arrived at once: the older ones waited in
+     * the stream behind a stall, and their offsets measure the stall, not the path. The oldest
+     * offset of the group (the newest {@link #framesPerBatch} are the last in the window) leaves it.
      */
-    private void newDatagram(long arrivalNs, long firstSequence) {
-        long sentApartNs = (firstSequence - datagramFirstSequence) * frameNs;
-        if (stream && datagramSamples > 0 && sentApartNs > 0 && (arrivalNs - datagramArrivalNs) * 4 < sentApartNs) {
-            windowSize -= Math.min(datagramSamples, windowSize);
+    private void forgetOldestOfGroup() {
+        int first = windowSize - groupSamples;
+        for (int i = first; i < windowSize - 1; i++) {
+            int to = (windowStart + i) % WINDOW_CAPACITY;
+            int from = (windowStart + i + 1) % WINDOW_CAPACITY;
+            windowArrivalNs[to] = windowArrivalNs[from];
+            windowOffsetNs[to] = windowOffsetNs[from];
+            windowSpanNs[to] = windowSpanNs[from];
         }
-        datagramArrivalNs = arrivalNs;
-        datagramFirstSequence = firstSequence;
-        datagramSamples = 0;
+        windowSize--;
+        groupSamples--;
     }
 
     /**
@@ -256,14 +265,14 @@ final class Playout {
         windowSize = kept;
         minOffsetNs = min;
         beyondBoundDatagrams = 0;
-        datagramSamples = 0;
+        groupSamples = 0;
     }
 
     private void record(long arrivalNs, long offset, long spanNs) {
         if (windowSize == WINDOW_CAPACITY) {
             windowStart = (windowStart + 1) % WINDOW_CAPACITY;
             windowSize--;
-            datagramSamples = Math.min(datagramSamples, windowSize);
+            groupSamples = Math.min(groupSamples, windowSize);
         }
         int at = (windowStart + windowSize) % WINDOW_CAPACITY;
         windowArrivalNs[at] = arrivalNs;
@@ -354,7 +363,7 @@ final class Playout {
         started = false;
         windowSize = 0;
         windowStart = 0;
-        datagramSamples = 0;
+        groupSamples = 0;
     }
 
     /** Aims the playout offset at the offsets in the window. */

@@ -42,7 +42,8 @@ final class PlayoutDriver {
             pool[i] = new EncodedFrame();
         }
         free = pool.length;
-        this.playout = new Playout(format, decoder, counters, marginNs, maxDelayNs, this::recycle, () -> reliableStream);
+        this.playout = new Playout(format, decoder, counters, marginNs, maxDelayNs, this::recycle,
+                frameMs >= 40 ? 8 : 1, () -> reliableStream); // the profiles' frames per datagram
         this.out = new short[playout.maxChunkSamples()];
         this.pcm = new short[format.frameSamples()];
     }

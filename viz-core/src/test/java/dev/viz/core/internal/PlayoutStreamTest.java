@@ -27,7 +27,8 @@ class PlayoutStreamTest {
 
     /**
      * 20 s of low-latency frames over a path of 5 ms, stalled for {@code stallMs} every 2 s from the 2nd
-     * second on: what was sent during a stall arrives at its end, 10 us apart.
+     * second on: what was sent during a stall arrives at its end, all in one poll of the network thread
+     * (one arrival time, as the receiver stamps a poll).
      *
      * @return the playout delay 1.9 s after the last stall, in ms
      */
@@ -41,7 +42,7 @@ class PlayoutStreamTest {
             long at;
             if (stalled) {
                 stallEndNs = sentNs - inStall + stallMs * MS + 5 * MS;
-                at = stallEndNs + (inStall / (20 * MS)) * 10 * US;
+                at = stallEndNs;
             } else {
                 at = Math.max(sentNs + 5 * MS, stallEndNs + 10 * US);
             }
@@ -64,18 +65,18 @@ class PlayoutStreamTest {
                         + " late %d, concealed %d ms, shrunk %d ms, stretched %d ms%n", maxMs, settledMs,
                 d.get(Stat.PLAYOUT_TARGET_MS), d.get(Stat.FRAMES_PLAYED), d.get(Stat.FRAMES_LATE),
                 d.get(Stat.CONCEALED_MS), d.get(Stat.SHRUNK_MS), d.get(Stat.STRETCHED_MS));
-        // The playout waits for a stalled frame only up to its stall limit (200 ms of delay), then
-        // gives the rest of the stall up: it never follows a stall to its end.
-        assertTrue(maxMs <= 200, "delay max " + maxMs);
+        // The playout waits for a stalled frame only up to its stall limit (250 ms of delay, half the
+        // bound), then gives the rest of the stall up: it never follows a stall to its end.
+        assertTrue(maxMs <= 250, "delay max " + maxMs);
         // The bursts never raise the target: after each stall the playout catches up to its delay
         // on a calm path (5 ms path, 10 ms margin: about 15 ms above the quickest frame).
         assertTrue(d.get(Stat.PLAYOUT_TARGET_MS) < 40, "target " + d.get(Stat.PLAYOUT_TARGET_MS));
         assertTrue(settledMs < 40, "delay 1.9 s after the last stall: " + settledMs);
-        // What the wait bought: of each 250 ms stall, only what is beyond the limit is lost (about
-        // 3 frames); the rest plays, late, and is caught up on.
-        assertTrue(d.get(Stat.FRAMES_LATE) <= 9 * 4, "late " + d.get(Stat.FRAMES_LATE));
+        // What the wait bought: of each 250 ms stall, only what is beyond the limit is lost (a frame
+        // or two); the rest plays, late, and is caught up on.
+        assertTrue(d.get(Stat.FRAMES_LATE) <= 9 * 2, "late " + d.get(Stat.FRAMES_LATE));
         long played = d.get(Stat.FRAMES_PLAYED) + d.get(Stat.FRAMES_DTX); // the clip's pauses are DTX
-        assertTrue(played >= 1000 - 9 * 4 - 5, "played " + played);
+        assertTrue(played >= 1000 - 9 * 2 - 5, "played " + played);
         assertEquals(d.slotsAccounted(), d.playout.slots());
     }
 
@@ -99,7 +100,11 @@ class PlayoutStreamTest {
         assertTrue(settledMs < 40, "delay 1.9 s after the last stall: " + settledMs);
     }
 
-    /** Tunnel profile: 8 frames of 40 ms a datagram; a 300 ms stall is waited out whole. */
+    /**
+     * Tunnel profile: 8 frames of 40 ms a datagram, 320 ms apart. A lost datagram is retransmitted
+     * once the next one is acknowledged (RACK), so it comes 330 ms late, with the next one (in the
+     * next poll, 10 us later). The stall is waited out whole.
+     */
     @Test
     void shouldWaitOutAStallInTheTunnelProfileAndComeBackToItsDelay() {
         PlayoutDriver d = new PlayoutDriver(40, SPEECH, 20 * MS, 1500 * MS, true);
@@ -110,8 +115,7 @@ class PlayoutStreamTest {
             long sentNs = (first + 8) * 40 * MS;
             long at = sentNs + 5 * MS;
             if (b == 20 || b == 40) {
-                // This datagram is lost once: it and the next arrive together 300 ms later.
-                stallEndNs = at + 300 * MS;
+                stallEndNs = at + 330 * MS;
                 at = stallEndNs;
             } else if (b == 21 || b == 41) {
                 at = Math.max(at, stallEndNs + 10 * US);
@@ -124,10 +128,10 @@ class PlayoutStreamTest {
                 settledMs = d.playout.delayNs() / MS;
             }
         }
-        System.out.printf("tunnel over a stream, 2 stalls of 300 ms: delay max %d ms, at the end %d ms, late %d%n",
+        System.out.printf("tunnel over a stream, 2 stalls of 330 ms: delay max %d ms, at the end %d ms, late %d%n",
                 d.get(Stat.PLAYOUT_DELAY_MAX_MS), settledMs, d.get(Stat.FRAMES_LATE));
         assertEquals(0, d.get(Stat.FRAMES_LATE), "frames given up");
-        assertTrue(d.get(Stat.PLAYOUT_DELAY_MAX_MS) < 640, "delay max " + d.get(Stat.PLAYOUT_DELAY_MAX_MS));
+        assertTrue(d.get(Stat.PLAYOUT_DELAY_MAX_MS) <= 750, "delay max " + d.get(Stat.PLAYOUT_DELAY_MAX_MS));
         assertEquals(300, settledMs, 15);
     }
 
