@@ -52,7 +52,10 @@ import java.util.function.BooleanSupplier;
  * <ul>
  *   <li>When more frames than a datagram carries arrive at once (within a quarter of a frame), all
  *   but the newest datagram's worth waited in the stream behind a stall: their offsets measure the
- *   stall, not the path, and leave the window. So a stall's burst never raises the target.</li>
+ *   stall, not the path, and leave the window. When frames come more than two frames later than the
+ *   ones that arrive next (a retransmission timeout shorter than the time between datagrams, as in
+ *   tunnel: the stalled datagram arrives late and alone), they were held up too and leave the
+ *   window. So a stall never raises the target.</li>
  *   <li>A frame missing at its turn with nothing later held is on its way: the playout waits for it
  *   (plays concealment without moving on) until the delay reaches the stall limit (half the bound:
  *   250 ms in low-latency, 750 ms in tunnel), then gives up on it as on a lost frame.</li>
@@ -118,6 +121,10 @@ final class Playout {
     /** The offsets recorded last that arrived together (within a quarter frame): when, and how many are in the window. */
     private long groupArrivalNs;
     private int groupSamples;
+    private long groupNewestOffsetNs;
+    /** The group before it: its offsets in the window (just before the group's) and its newest offset. */
+    private int previousGroupSamples;
+    private long previousGroupNewestOffsetNs;
 
     /**
      * @param marginNs safety on top of the offset quantile
@@ -182,15 +189,23 @@ final class Playout {
                 && (result == JitterBuffer.INSERTED || result == JitterBuffer.LATE)) {
             long offset = arrivalNs - sequence * frameNs;
             if (groupSamples == 0 || arrivalNs - groupArrivalNs >= frameNs / 4) {
+                previousGroupSamples = groupSamples;
+                previousGroupNewestOffsetNs = groupNewestOffsetNs;
                 groupArrivalNs = arrivalNs;
                 groupSamples = 0;
             }
             forgetOutgrownOffsets(arrivalNs, offset);
-            if (stream && groupSamples >= framesPerBatch) {
-                forgetOldestOfGroup();
+            if (stream) {
+                if (groupSamples >= framesPerBatch) {
+                    forgetOldestOfGroup();
+                }
+                if (previousGroupSamples > 0 && previousGroupNewestOffsetNs - offset > 2 * frameNs) {
+                    forgetPreviousGroup();
+                }
             }
             record(arrivalNs, offset, spanNs);
             groupSamples++;
+            groupNewestOffsetNs = offset;
         }
         if (result != JitterBuffer.INSERTED) {
             recycler.recycle(frame);
@@ -226,6 +241,24 @@ final class Playout {
         }
         windowSize--;
         groupSamples--;
+    }
+
+    /**
+     * Over a stream, the frames that arrived before these came later than these by more than two
+     * frames: they were held up in the stream (a retransmission timeout, shorter than the time
+     * between datagrams, so no burst followed), and their offsets leave the window.
+     */
+    private void forgetPreviousGroup() {
+        int first = windowSize - groupSamples - previousGroupSamples;
+        for (int i = first; i < windowSize - previousGroupSamples; i++) {
+            int to = (windowStart + i) % WINDOW_CAPACITY;
+            int from = (windowStart + i + previousGroupSamples) % WINDOW_CAPACITY;
+            windowArrivalNs[to] = windowArrivalNs[from];
+            windowOffsetNs[to] = windowOffsetNs[from];
+            windowSpanNs[to] = windowSpanNs[from];
+        }
+        windowSize -= previousGroupSamples;
+        previousGroupSamples = 0;
     }
 
     /**
@@ -266,6 +299,7 @@ final class Playout {
         minOffsetNs = min;
         beyondBoundDatagrams = 0;
         groupSamples = 0;
+        previousGroupSamples = 0;
     }
 
     private void record(long arrivalNs, long offset, long spanNs) {
@@ -273,6 +307,7 @@ final class Playout {
             windowStart = (windowStart + 1) % WINDOW_CAPACITY;
             windowSize--;
             groupSamples = Math.min(groupSamples, windowSize);
+            previousGroupSamples = Math.min(previousGroupSamples, windowSize - groupSamples);
         }
         int at = (windowStart + windowSize) % WINDOW_CAPACITY;
         windowArrivalNs[at] = arrivalNs;
@@ -364,6 +399,7 @@ final class Playout {
         windowSize = 0;
         windowStart = 0;
         groupSamples = 0;
+        previousGroupSamples = 0;
     }
 
     /** Aims the playout offset at the offsets in the window. */

@@ -135,6 +135,33 @@ class PlayoutStreamTest {
         assertEquals(300, settledMs, 15);
     }
 
+    /**
+     * Tunnel profile: a lost datagram is retransmitted after the retransmission timeout (about 210 ms),
+     * before the next one is sent, so it comes late alone, and the next one on time (as in the traces
+     * of {@code StreamLossTest}). Waited out, and its lateness does not stay in the target.
+     */
+    @Test
+    void shouldNotKeepALoneStalledDatagramInTheTargetInTheTunnelProfile() {
+        PlayoutDriver d = new PlayoutDriver(40, SPEECH, 20 * MS, 1500 * MS, true);
+        long targetAfterStallMs = -1;
+        for (int b = 0; b < 40; b++) {
+            long first = 8L * b;
+            long at = (first + 8) * 40 * MS + 5 * MS + (b == 10 ? 210 * MS : 0);
+            d.runDeviceUntil(at, 0);
+            for (int i = 0; i < 8; i++) {
+                d.arrive(first + i, at, EncodedFrame.FLAG_TIMED);
+            }
+            if (b == 20) {
+                targetAfterStallMs = d.get(Stat.PLAYOUT_TARGET_MS);
+            }
+        }
+        System.out.printf("tunnel over a stream, a lone datagram 210 ms late: delay max %d ms, target 3 s later %d ms,"
+                + " late %d%n", d.get(Stat.PLAYOUT_DELAY_MAX_MS), targetAfterStallMs, d.get(Stat.FRAMES_LATE));
+        assertEquals(0, d.get(Stat.FRAMES_LATE), "frames given up");
+        assertEquals(300, targetAfterStallMs, 10);
+        assertEquals(300, d.playout.delayNs() / MS, 15);
+    }
+
     /** Jitter that is not a stall (datagrams spread, not bunched) still sets the target over a stream. */
     @Test
     void shouldStillFollowJitterThatIsNotAStall() {
