@@ -196,6 +196,9 @@ final class Playout {
             }
             forgetOutgrownOffsets(arrivalNs, offset);
             if (stream) {
+                // The window may have aged out the oldest of them (after 10 s with no timed frame): count from the newest.
+                groupSamples = Math.min(groupSamples, windowSize);
+                previousGroupSamples = Math.min(previousGroupSamples, windowSize - groupSamples);
                 if (groupSamples >= framesPerBatch) {
                     forgetOldestOfGroup();
                 }

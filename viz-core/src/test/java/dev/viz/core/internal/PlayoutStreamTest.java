@@ -162,6 +162,31 @@ class PlayoutStreamTest {
         assertEquals(300, d.playout.delayNs() / MS, 15);
     }
 
+    /**
+     * 12 s of untimed frames (a long DTX run in big batches) age every timed offset out of the
+     * window; then timed frames come back, earlier than before. Nothing it remembered of the old
+     * groups may reach past the window.
+     */
+    @Test
+    void shouldKeepPlayingWhenTheWindowAgedOutWhatItRememberedOfTheLastGroups() {
+        PlayoutDriver d = new PlayoutDriver(40, SPEECH, 20 * MS, 1500 * MS, true);
+        for (int b = 0; b < 70; b++) {
+            long first = 8L * b;
+            long at = (first + 8) * 40 * MS + (b < 10 ? 200 : 5) * MS;
+            d.runDeviceUntil(at, 0);
+            for (int i = 0; i < 8; i++) {
+                if (b < 10 || b >= 48) {
+                    d.arrive(first + i, at, EncodedFrame.FLAG_TIMED);
+                } else {
+                    d.arriveBytes(first + i, new byte[0], 0, at, 0);
+                }
+            }
+        }
+        // 80 frames before the silence, 176 after it: nearly all play.
+        assertTrue(d.get(Stat.FRAMES_PLAYED) >= 80 + 150, "played " + d.get(Stat.FRAMES_PLAYED));
+        assertEquals(d.slotsAccounted(), d.playout.slots());
+    }
+
     /** Jitter that is not a stall (datagrams spread, not bunched) still sets the target over a stream. */
     @Test
     void shouldStillFollowJitterThatIsNotAStall() {
