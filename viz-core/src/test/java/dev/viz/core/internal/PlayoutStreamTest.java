@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
  * The playout over a reliable stream (issue 10, "Loss on a stream"): TCP turns each lost packet into a
  * stall of a retransmission timeout, after which the backlog arrives at once. The arrivals here are
  * what such a stream delivers (checked against traces of the real calls in {@code StreamLossTest}:
- * nothing for 220-290 ms, then every held datagram within microseconds); the playout, decoder and
- * speech are the real ones, driven by a simulated clock.
+ * nothing for 220-290 ms, then every held datagram in one poll; in tunnel a stalled datagram late
+ * and alone). The playout and its time scaler are the real ones, on recorded speech, driven by a
+ * simulated clock; the codec is the frame-index test codec ({@code IndexCodec}), so every frame is
+ * accounted for.
  */
 class PlayoutStreamTest {
     private static final long MS = 1_000_000L;
