@@ -162,6 +162,23 @@ public interface Transport extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether payloads travel over a reliable, ordered byte stream (TCP, a WebSocket, TCP or TLS to
+     * a relay) rather than as datagrams. Over a stream nothing is lost and nothing is reordered, but
+     * one lost packet holds up everything behind it until TCP retransmits it (a stall of about one
+     * retransmission timeout, 200 ms or more), and then the backlog arrives at once. The session's
+     * playout reads this to treat a gap as a stall to wait out and catch up on, not as a loss and
+     * not as jitter to grow its delay for. Decorators (a secure layer, an impairment) answer what
+     * the transport they wrap answers.
+     *
+     * <p>May be called from any thread (the playback thread asks). It may change while a call runs
+     * when the transport offers several carriers: a listener learns which one its peer uses, a
+     * UDP-then-TCP caller falls back to TCP. The default is {@code false}: a datagram path.
+     */
+    default boolean isReliableStream() {
+        return false;
+    }
+
     /** The peer's address as text, or {@code null} when none is known yet. */
     String peer();
 

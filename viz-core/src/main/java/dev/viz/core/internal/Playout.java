@@ -3,6 +3,7 @@ package dev.viz.core.internal;
 import dev.viz.core.AudioFormat;
 import dev.viz.core.Codec;
 import dev.viz.core.Stat;
+import java.util.function.BooleanSupplier;
 
 /**
  * The adaptive playout: decides, each time the output device wants audio, what to play and when,
@@ -42,6 +43,26 @@ import dev.viz.core.Stat;
  * next frame's in-band FEC (when the next frame is there and was encoded with FEC), or concealed.
  * A frame of length 0 is discontinuous transmission: the decoder renders comfort noise, and it is
  * counted as DTX, never as lost or concealed; a gap after such a frame is taken as more of the same.
+ *
+ * <h2>Over a stream</h2>
+ * When the transport carries the call over a reliable stream ({@link dev.viz.core.Transport#isReliableStream()},
+ * asked at each chunk, since a listener learns its peer's carrier only when the call starts), nothing
+ * is lost, but a lost packet holds everything behind it until TCP retransmits it (about 200 ms or more)
+ * and the backlog then arrives at once. Three things change:
+ * <ul>
+ *   <li>When more frames than a datagram carries arrive at once (within a quarter of a frame), all
+ *   but the newest datagram's worth waited in the stream behind a stall: their offsets measure the
+ *   stall, not the path, and leave the window. When frames come more than two frames later than the
+ *   ones that arrive next (a retransmission timeout shorter than the time between datagrams, as in
+ *   tunnel: the stalled datagram arrives late and alone), they were held up too and leave the
+ *   window. So a stall never raises the target.</li>
+ *   <li>A frame missing at its turn with nothing later held is on its way: the playout waits for it
+ *   (plays concealment without moving on) until the delay reaches the stall limit (half the bound:
+ *   250 ms in low-latency, 750 ms in tunnel), then gives up on it as on a lost frame.</li>
+ *   <li>When the backlog arrives the delay is above target, and the playout catches up as it always
+ *   shrinks its delay: quiet frames dropped whole, speech shortened by a pitch period a frame. Frames
+ *   that came after their turn were already concealed and are dropped as late.</li>
+ * </ul>
  */
 final class Playout {
     /** Quantile of the offsets the playout offset aims at: the late frames it accepts are the rest. */
@@ -70,6 +91,9 @@ final class Playout {
     private final long marginNs;
     private final long maxDelayNs;
     private final long scaleThresholdNs;
+    private final long stallLimitNs;
+    private final int framesPerBatch;
+    private final BooleanSupplier reliableStream;
     private final short[] pcm;
 
     private final long[] windowArrivalNs = new long[WINDOW_CAPACITY];
@@ -93,6 +117,15 @@ final class Playout {
     private long stretchedSamples;
     private long shrunkSamples;
     private long slots;
+    /** Whether the transport is a stream, as read at the start of the current chunk. */
+    private boolean stream;
+    /** The offsets recorded last that arrived together (within a quarter frame): when, and how many are in the window. */
+    private long groupArrivalNs;
+    private int groupSamples;
+    private long groupNewestOffsetNs;
+    /** The group before it: its offsets in the window (just before the group's) and its newest offset. */
+    private int previousGroupSamples;
+    private long previousGroupNewestOffsetNs;
 
     /**
      * @param marginNs safety on top of the offset quantile
@@ -101,6 +134,16 @@ final class Playout {
      */
     Playout(AudioFormat format, Codec codec, Counters counters, long marginNs, long maxDelayNs,
             JitterBuffer.Recycler recycler) {
+        this(format, codec, counters, marginNs, maxDelayNs, recycler, 1, () -> false);
+    }
+
+    /**
+     * @param framesPerBatch the frames a datagram carries (the profile's; the peer's is taken to be the same)
+     * @param reliableStream whether the transport carries the call over a reliable stream now; read
+     *     once per chunk on the playback thread (so it must be cheap and thread-safe)
+     */
+    Playout(AudioFormat format, Codec codec, Counters counters, long marginNs, long maxDelayNs,
+            JitterBuffer.Recycler recycler, int framesPerBatch, BooleanSupplier reliableStream) {
         this.samplesPerSecond = (long) format.sampleRateHz() * format.channels();
         this.codec = codec;
         this.counters = counters;
@@ -111,6 +154,9 @@ final class Playout {
         this.frameMs = format.frameMs();
         this.marginNs = marginNs;
         this.maxDelayNs = maxDelayNs;
+        this.stallLimitNs = maxDelayNs / 2;
+        this.framesPerBatch = Math.max(1, framesPerBatch);
+        this.reliableStream = reliableStream;
         this.scaleThresholdNs = Math.max(5_000_000L, frameNs / 4);
         this.scaler = new TimeScaler(format.sampleRateHz(), frameSamples);
         this.pcm = new short[frameSamples];
@@ -143,8 +189,27 @@ final class Playout {
         if (!copy && (frame.flags & EncodedFrame.FLAG_TIMED) != 0
                 && (result == JitterBuffer.INSERTED || result == JitterBuffer.LATE)) {
             long offset = arrivalNs - sequence * frameNs;
+            if (groupSamples == 0 || arrivalNs - groupArrivalNs >= frameNs / 4) {
+                previousGroupSamples = groupSamples;
+                previousGroupNewestOffsetNs = groupNewestOffsetNs;
+                groupArrivalNs = arrivalNs;
+                groupSamples = 0;
+            }
             forgetOutgrownOffsets(arrivalNs, offset);
+            if (stream) {
+                // The window may have aged out the oldest of them (after 10 s with no timed frame): count from the newest.
+                groupSamples = Math.min(groupSamples, windowSize);
+                previousGroupSamples = Math.min(previousGroupSamples, windowSize - groupSamples);
+                if (groupSamples >= framesPerBatch) {
+                    forgetOldestOfGroup();
+                }
+                if (previousGroupSamples > 0 && previousGroupNewestOffsetNs - offset > 2 * frameNs) {
+                    forgetPreviousGroup();
+                }
+            }
             record(arrivalNs, offset, spanNs);
+            groupSamples++;
+            groupNewestOffsetNs = offset;
         }
         if (result != JitterBuffer.INSERTED) {
             recycler.recycle(frame);
@@ -162,6 +227,42 @@ final class Playout {
             }
         }
         return result;
+    }
+
+    /**
+     * Over a stream, more than a datagram's worth of frames arrived at once: the older ones waited in
+     * the stream behind a stall, and their offsets measure the stall, not the path. The oldest
+     * offset of the group (the newest {@link #framesPerBatch} are the last in the window) leaves it.
+     */
+    private void forgetOldestOfGroup() {
+        int first = windowSize - groupSamples;
+        for (int i = first; i < windowSize - 1; i++) {
+            int to = (windowStart + i) % WINDOW_CAPACITY;
+            int from = (windowStart + i + 1) % WINDOW_CAPACITY;
+            windowArrivalNs[to] = windowArrivalNs[from];
+            windowOffsetNs[to] = windowOffsetNs[from];
+            windowSpanNs[to] = windowSpanNs[from];
+        }
+        windowSize--;
+        groupSamples--;
+    }
+
+    /**
+     * Over a stream, the frames that arrived before these came later than these by more than two
+     * frames: they were held up in the stream (a retransmission timeout, shorter than the time
+     * between datagrams, so no burst followed), and their offsets leave the window.
+     */
+    private void forgetPreviousGroup() {
+        int first = windowSize - groupSamples - previousGroupSamples;
+        for (int i = first; i < windowSize - previousGroupSamples; i++) {
+            int to = (windowStart + i) % WINDOW_CAPACITY;
+            int from = (windowStart + i + previousGroupSamples) % WINDOW_CAPACITY;
+            windowArrivalNs[to] = windowArrivalNs[from];
+            windowOffsetNs[to] = windowOffsetNs[from];
+            windowSpanNs[to] = windowSpanNs[from];
+        }
+        windowSize -= previousGroupSamples;
+        previousGroupSamples = 0;
     }
 
     /**
@@ -201,12 +302,16 @@ final class Playout {
         windowSize = kept;
         minOffsetNs = min;
         beyondBoundDatagrams = 0;
+        groupSamples = 0;
+        previousGroupSamples = 0;
     }
 
     private void record(long arrivalNs, long offset, long spanNs) {
         if (windowSize == WINDOW_CAPACITY) {
             windowStart = (windowStart + 1) % WINDOW_CAPACITY;
             windowSize--;
+            groupSamples = Math.min(groupSamples, windowSize);
+            previousGroupSamples = Math.min(previousGroupSamples, windowSize - groupSamples);
         }
         int at = (windowStart + windowSize) % WINDOW_CAPACITY;
         windowArrivalNs[at] = arrivalNs;
@@ -221,6 +326,7 @@ final class Playout {
      * @return samples written; 0 when playout has not started (nothing to play yet): call again soon
      */
     int produce(short[] out, long nowNs) {
+        stream = reliableStream.getAsBoolean();
         if (!started) {
             if (!tryStart(nowNs)) {
                 return 0;
@@ -296,6 +402,8 @@ final class Playout {
         started = false;
         windowSize = 0;
         windowStart = 0;
+        groupSamples = 0;
+        previousGroupSamples = 0;
     }
 
     /** Aims the playout offset at the offsets in the window. */
@@ -431,8 +539,9 @@ final class Playout {
             codec.conceal(pcm, 0);
             return scaled(out, errorNs, true, overBound);
         }
-        if (!laterHeld && errorNs < -frameNs / 2) {
-            // Nothing has come yet and the delay is short of its target: wait rather than lose the frame.
+        if (!laterHeld && (errorNs < -frameNs / 2 || stream && offsetNs - minOffsetNs + frameNs <= stallLimitNs)) {
+            // Nothing has come yet and the delay is short of its target: wait rather than lose the frame. Over a
+            // stream nothing is lost: the frame is held up behind a retransmission; wait for it up to the stall limit.
             return hold(out, true);
         }
         EncodedFrame next = buffer.peek(1);

@@ -161,7 +161,7 @@ public final class SessionEngine {
         captureAgent = new CaptureAgent(signals, lifecycle, c.input(), c.processor(), c.codec(), copyCodec, format,
                 captureToNetwork, captureFree, counters, maxFrameBytes);
         Playout playout = new Playout(format, c.codec(), counters, c.playoutMarginNs(), c.maxPlayoutDelayNs(),
-                playbackFree::offer);
+                playbackFree::offer, c.framesPerBatch(), transport::isReliableStream);
         playbackAgent = new PlaybackAgent(signals, lifecycle, c.output(), c.processor(), format, playout,
                 networkToPlayback, counters);
     }

@@ -60,6 +60,14 @@ public abstract class TransportContract {
         return null;
     }
 
+    /**
+     * Whether the pair carries payloads over a reliable, ordered stream once established ({@link
+     * Transport#isReliableStream()}): what both sides must answer. Default false: a datagram path.
+     */
+    protected boolean isReliableStream() {
+        return false;
+    }
+
     /** Every event a transport raised, in order. */
     public static final class Recorder implements Transport.Events {
         public final List<String> ready = new CopyOnWriteArrayList<>();
@@ -235,6 +243,38 @@ public abstract class TransportContract {
             byte[] payload = random(50 + i, 100 + i);
             assertEquals(payload.length, caller.send(payload, 0, payload.length));
             assertArrayEquals(payload, receiveOne(listener), "payload " + i);
+        }
+    }
+
+    /**
+     * The playout reads {@link Transport#isReliableStream()} from the playback thread: both sides
+     * answer what the carrier is, from any thread; and a stream keeps its promise: payloads sent back
+     * to back, before the other side reads any, all arrive and in order.
+     */
+    @Test
+    void shouldSayWhetherItIsAReliableStreamAndKeepThatPromise() throws Exception {
+        assertEquals(isReliableStream(), caller.isReliableStream(), "caller");
+        assertEquals(isReliableStream(), listener.isReliableStream(), "listener");
+        boolean[] fromAnotherThread = new boolean[2];
+        Thread asker = new Thread(() -> {
+            fromAnotherThread[0] = caller.isReliableStream();
+            fromAnotherThread[1] = listener.isReliableStream();
+        });
+        asker.start();
+        asker.join();
+        assertEquals(isReliableStream(), fromAnotherThread[0], "caller, asked from another thread");
+        assertEquals(isReliableStream(), fromAnotherThread[1], "listener, asked from another thread");
+        if (!isReliableStream()) {
+            return;
+        }
+        List<byte[]> sent = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            byte[] payload = random(100, 200 + i);
+            sent.add(payload);
+            assertEquals(payload.length, caller.send(payload, 0, payload.length), "payload " + i);
+        }
+        for (int i = 0; i < sent.size(); i++) {
+            assertArrayEquals(sent.get(i), receiveOne(listener), "payload " + i + " of a burst");
         }
     }
 

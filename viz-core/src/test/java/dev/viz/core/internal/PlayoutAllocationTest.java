@@ -22,10 +22,20 @@ class PlayoutAllocationTest {
 
     @Test
     void shouldAllocateNothingPerFrame() {
+        measure(false);
+    }
+
+    /** Over a stream the playout also drops bunched datagrams' offsets and waits out stalls: still nothing allocated. */
+    @Test
+    void shouldAllocateNothingPerFrameOverAStream() {
+        measure(true);
+    }
+
+    private static void measure(boolean stream) {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assumeTrue(threads.isThreadAllocatedMemorySupported(), "this JVM cannot measure allocation per thread");
         threads.setThreadAllocatedMemoryEnabled(true);
-        PlayoutDriver d = new PlayoutDriver(40, TestAudio.samples(TestAudio.SPEECH_WITH_GAPS), 20 * MS, 1500 * MS);
+        PlayoutDriver d = new PlayoutDriver(40, TestAudio.samples(TestAudio.SPEECH_WITH_GAPS), 20 * MS, 1500 * MS, stream);
         d.encoder.expectLoss(5);
         Random random = new Random(5);
         long[] jitter = new long[20_000];
@@ -41,7 +51,7 @@ class PlayoutAllocationTest {
         run(d, 2_000, 12_000, jitter, fate);
         long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
         long slots = d.playout.slots();
-        System.out.println("playout: " + allocated + " bytes allocated over " + slots + " slots after warm-up; stretched "
+        System.out.println("playout" + (stream ? " over a stream: " : ": ") + allocated + " bytes allocated over " + slots + " slots after warm-up; stretched "
                 + d.get(Stat.STRETCHED_MS) + " ms, shrunk " + d.get(Stat.SHRUNK_MS) + " ms, late "
                 + d.get(Stat.FRAMES_LATE) + ", recovered " + d.get(Stat.FRAMES_RECOVERED));
         long measured = slots - 16_000;

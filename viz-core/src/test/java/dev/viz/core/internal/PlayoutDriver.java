@@ -27,6 +27,11 @@ final class PlayoutDriver {
     int lastChunk;
 
     PlayoutDriver(int frameMs, short[] clip, long marginNs, long maxDelayNs) {
+        this(frameMs, clip, marginNs, maxDelayNs, false);
+    }
+
+    /** @param reliableStream what the transport answers to {@code isReliableStream()} */
+    PlayoutDriver(int frameMs, short[] clip, long marginNs, long maxDelayNs, boolean reliableStream) {
         this.format = AudioFormat.mono48k(frameMs);
         this.clip = clip;
         this.encoder = new IndexCodec(clip, 32_000, true);
@@ -37,7 +42,8 @@ final class PlayoutDriver {
             pool[i] = new EncodedFrame();
         }
         free = pool.length;
-        this.playout = new Playout(format, decoder, counters, marginNs, maxDelayNs, this::recycle);
+        this.playout = new Playout(format, decoder, counters, marginNs, maxDelayNs, this::recycle,
+                frameMs >= 40 ? 8 : 1, () -> reliableStream); // the profiles' frames per datagram
         this.out = new short[playout.maxChunkSamples()];
         this.pcm = new short[format.frameSamples()];
     }

@@ -174,6 +174,15 @@ public final class ImpairedTransport implements Transport {
         return inner.isSecure();
     }
 
+    /**
+     * What the wrapped transport answers: the carrier's stalls are still there under the impairment
+     * (whose own losses then show as gaps, as on a datagram path).
+     */
+    @Override
+    public boolean isReliableStream() {
+        return inner.isReliableStream();
+    }
+
     @Override
     public String peer() {
         return inner.peer();

@@ -34,6 +34,8 @@ public final class FallbackTransport implements Transport {
     private long openedNs;
     private long connectTimeoutNs = UdpTransport.DEFAULT_CONNECT_TIMEOUT.toNanos();
     private boolean gaveUp;
+    /** Written by the network thread when it falls back to TCP; read by any thread. */
+    private volatile boolean onStream;
 
     public FallbackTransport(String host, int port, int maxPayloadBytes) {
         this(UdpTransport.connect(host, port, maxPayloadBytes),
@@ -141,6 +143,7 @@ public final class FallbackTransport implements Transport {
                 return 1;
             }
             active = tcp;
+            onStream = true;
             udp.close();
             if (lastLength > 0) {
                 tcp.send(last, 0, lastLength); // kept and sent as soon as the stream is up
@@ -168,6 +171,12 @@ public final class FallbackTransport implements Transport {
     @Override
     public long wireBytesSent() {
         return udp.wireBytesSent() + tcp.wireBytesSent();
+    }
+
+    /** False over UDP; true once it fell back to TCP. */
+    @Override
+    public boolean isReliableStream() {
+        return onStream;
     }
 
     @Override

@@ -134,6 +134,7 @@ public final class ListenTransport implements Transport {
         this.webSocketPath = b.webSocketPath;
         this.fingerprint = b.fingerprint;
         this.maxPayloadBytes = b.maxPayloadBytes;
+        this.peerOnStream = !b.udp;
     }
 
     /** Listens on {@code port} (0: a free one, the same number for UDP and TCP) for every carrier. */
@@ -628,6 +629,7 @@ public final class ListenTransport implements Transport {
             c.key.interestOps(0); // read directly in receive(), not through the selector
         }
         carrier = carrierOf(peer);
+        peerOnStream = peer != UDP;
         if (before == null) {
             events.onReady(peerText);
         } else {
@@ -690,6 +692,17 @@ public final class ListenTransport implements Transport {
     }
 
     private volatile String carrier;
+    /** Whether the peer's carrier is a stream; before the first peer, whether streams are all it takes. */
+    private volatile boolean peerOnStream;
+
+    /**
+     * True when the peer calls over raw TCP or a WebSocket, false over UDP; before the first peer,
+     * true only when the listener takes no UDP. Follows the peer when it moves to another carrier.
+     */
+    @Override
+    public boolean isReliableStream() {
+        return peerOnStream;
+    }
 
     private static String carrierOf(Object p) {
         if (p == UDP) {

@@ -320,6 +320,11 @@ public final class SecureTransport implements Transport {
     }
 
     @Override
+    public boolean isReliableStream() {
+        return inner.isReliableStream();
+    }
+
+    @Override
     public String peer() {
         return inner.peer();
     }

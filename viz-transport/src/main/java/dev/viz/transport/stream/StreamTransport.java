@@ -383,6 +383,12 @@ public final class StreamTransport implements Transport {
         return wireBytesSent;
     }
 
+    /** Always: a TCP stream, raw or under a WebSocket. */
+    @Override
+    public boolean isReliableStream() {
+        return true;
+    }
+
     @Override
     public long wireBytesReceived() {
         return wireBytesReceived;

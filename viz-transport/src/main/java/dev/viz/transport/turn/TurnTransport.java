@@ -762,6 +762,15 @@ public final class TurnTransport implements Transport {
         return l == null ? 0 : l.bytesSent();
     }
 
+    /**
+     * Over TCP or TLS to the relay: this side's leg is a stream, so its losses stall what this side
+     * receives. (The peer's own leg to the relay is its business; over UDP it loses datagrams.)
+     */
+    @Override
+    public boolean isReliableStream() {
+        return server.carrier() != TurnServer.Carrier.UDP;
+    }
+
     @Override
     public long wireBytesReceived() {
         RelayLink l = link;

@@ -17,4 +17,10 @@ class RawTcpContractTest extends TransportContract {
     protected boolean identifiesSources() {
         return true;
     }
+
+    /** A TCP stream under it. */
+    @Override
+    protected boolean isReliableStream() {
+        return true;
+    }
 }

@@ -18,4 +18,10 @@ class SecureWebSocketContractTest extends TransportContract {
                     .build()).identity(Identity.generate()).build(),
             SecureTransport.wrap(Ports.loopbackListener(port).build()).identity(Identity.generate()).build()};
     }
+
+    /** A TCP stream under it. */
+    @Override
+    protected boolean isReliableStream() {
+        return true;
+    }
 }

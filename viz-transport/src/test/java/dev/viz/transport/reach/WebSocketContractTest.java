@@ -21,4 +21,10 @@ class WebSocketContractTest extends TransportContract {
     protected boolean identifiesSources() {
         return true;
     }
+
+    /** A TCP stream under it. */
+    @Override
+    protected boolean isReliableStream() {
+        return true;
+    }
 }

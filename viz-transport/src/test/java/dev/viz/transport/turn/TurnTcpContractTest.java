@@ -6,4 +6,10 @@ class TurnTcpContractTest extends TurnUdpContractTest {
     TurnServer server() {
         return coturn.tcp();
     }
+
+    /** Both sides reach the relay over TCP: each receives through a stream. */
+    @Override
+    protected boolean isReliableStream() {
+        return true;
+    }
 }

@@ -11,4 +11,10 @@ class TurnTlsContractTest extends TurnUdpContractTest {
     TurnTransport.Builder configure(TurnServer server) throws Exception {
         return TurnTransport.builder(server).timeout(TIMEOUT).sslContext(coturn.sslContext());
     }
+
+    /** Both sides reach the relay over TLS: each receives through a stream. */
+    @Override
+    protected boolean isReliableStream() {
+        return true;
+    }
 }
