@@ -197,6 +197,25 @@ final class EchoLab {
         return sum;
     }
 
+    /**
+     * {@code x} as a loudspeaker whose clock runs {@code ppm} parts per million faster than the
+     * microphone's hears it: sample {@code n} of the result is {@code x} at {@code n (1 + ppm / 10^6)},
+     * linearly interpolated. Over 24 s, 100 ppm moves the echo by 2.4 ms (115 samples).
+     */
+    static short[] drift(short[] x, double ppm) {
+        double step = 1 + ppm / 1e6;
+        int length = (int) ((x.length - 1) / step);
+        short[] out = new short[length];
+        for (int n = 0; n < length; n++) {
+            double t = n * step;
+            int i = (int) t;
+            double frac = t - i;
+            double v = x[i] + (i + 1 < x.length ? (x[i + 1] - x[i]) * frac : 0);
+            out[n] = (short) Math.round(v);
+        }
+        return out;
+    }
+
     /** Echo return loss enhancement in dB over [fromS, toS): echo in the capture against what is left. */
     static double erleDb(short[] captured, short[] processed, double fromS, double toS) {
         int from = (int) (fromS * RATE);
