@@ -9,6 +9,8 @@ import dev.viz.core.Stat;
 import dev.viz.core.Transport;
 import dev.viz.core.VoiceSession;
 import dev.viz.core.testing.TestAudio;
+import dev.viz.transport.impair.ImpairedTransport;
+import dev.viz.transport.impair.ImpairmentSpec;
 import dev.viz.transport.udp.UdpTransport;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,70 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PeerRestartTest {
     @TempDir
     Path dir;
-
-    /** Real UDP underneath; after {@link #die()} it sends nothing and receives nothing, as a killed process. */
-    static final class DyingTransport implements Transport {
-        private final Transport inner;
-        private volatile boolean dead;
-
-        DyingTransport(Transport inner) {
-            this.inner = inner;
-        }
-
-        void die() {
-            dead = true;
-        }
-
-        @Override
-        public void open(Events events) throws IOException {
-            inner.open(events);
-        }
-
-        @Override
-        public int maxPayloadBytes() {
-            return inner.maxPayloadBytes();
-        }
-
-        @Override
-        public boolean isReady() {
-            return inner.isReady();
-        }
-
-        @Override
-        public int send(byte[] buffer, int offset, int length) {
-            return dead ? length : inner.send(buffer, offset, length);
-        }
-
-        @Override
-        public int receive(byte[] buffer, int offset, int capacity) {
-            return dead ? 0 : inner.receive(buffer, offset, capacity);
-        }
-
-        @Override
-        public int doWork(long nowNs) {
-            return inner.doWork(nowNs);
-        }
-
-        @Override
-        public void acceptPeer() {
-            inner.acceptPeer();
-        }
-
-        @Override
-        public String peer() {
-            return inner.peer();
-        }
-
-        @Override
-        public String name() {
-            return inner.name();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
-    }
 
     private static VoiceSession caller(int port, Transport transport, Path speech) throws IOException {
         VoiceSession caller = VoiceSession.builder()
@@ -119,14 +57,15 @@ class PeerRestartTest {
                 .build()) {
             listener.start();
             int port = listenSide.localPort();
-            DyingTransport first = new DyingTransport(UdpTransport.connect("127.0.0.1", port));
+            // Real UDP underneath; cut, it sends and receives nothing, as a killed process.
+            ImpairedTransport first = ImpairmentSpec.NONE.wrap(UdpTransport.connect("127.0.0.1", port));
             VoiceSession firstCaller = caller(port, first, speech);
             long deadline = System.nanoTime() + 20_000_000_000L;
             while (listener.stats().framesPlayed() < 150 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             assertTrue(listener.stats().framesPlayed() >= 150, "6 s of the first call played: " + listener.stats());
-            first.die();
+            first.cut();
             firstCaller.close();
             Thread.sleep(1000);
             long playedBefore = listener.stats().framesPlayed();

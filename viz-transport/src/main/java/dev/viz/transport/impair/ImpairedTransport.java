@@ -41,6 +41,7 @@ public final class ImpairedTransport implements Transport {
     private Lane outbound;
     private Lane inbound;
     private volatile Thread sender;
+    private volatile boolean cut;
 
     ImpairedTransport(Transport inner, ImpairmentSpec spec, LongSupplier clockNs) {
         this.inner = inner;
@@ -78,6 +79,15 @@ public final class ImpairedTransport implements Transport {
         return inner.isReady();
     }
 
+    /**
+     * Any thread: the path goes dead from now on, as to a peer whose process was killed: what is sent
+     * is lost without a word (send still reports it gone, as a socket would), and nothing arrives
+     * (what comes from the wrapped transport is taken and dropped). Not counted as loss.
+     */
+    public void cut() {
+        cut = true;
+    }
+
     @Override
     public int send(byte[] buffer, int offset, int length) {
         if (length > inner.maxPayloadBytes()) {
@@ -85,6 +95,9 @@ public final class ImpairedTransport implements Transport {
         }
         if (!inner.isReady()) {
             return NOT_READY;
+        }
+        if (cut) {
+            return length;
         }
         long now = clockNs.getAsLong();
         sender = Thread.currentThread();
@@ -96,6 +109,12 @@ public final class ImpairedTransport implements Transport {
 
     @Override
     public int receive(byte[] buffer, int offset, int capacity) {
+        if (cut) {
+            while (inner.receive(inbound.scratch, 0, inbound.scratch.length) > 0) {
+                // a dead path: whatever still arrives is dropped
+            }
+            return 0;
+        }
         long now = clockNs.getAsLong();
         releaseOutbound(now);
         for (int i = 0; i < CAPACITY; i++) {

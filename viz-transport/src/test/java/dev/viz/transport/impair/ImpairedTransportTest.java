@@ -58,6 +58,28 @@ class ImpairedTransportTest {
     }
 
     @Test
+    void shouldCarryNothingEitherWayOnceCut() throws IOException {
+        LoopbackTransport[] pair = LoopbackTransport.pair();
+        ImpairedTransport a = ImpairmentSpec.NONE.wrap(pair[0], new SimClock());
+        Transport b = pair[1];
+        a.open(new Transport.Events() { });
+        b.open(new Transport.Events() { });
+        byte[] out = {1, 2, 3};
+        byte[] in = new byte[16];
+        assertEquals(3, a.send(out, 0, 3));
+        assertEquals(3, b.receive(in, 0, in.length), "before the cut, a -> b");
+        assertEquals(3, b.send(out, 0, 3));
+        assertEquals(3, a.receive(in, 0, in.length), "before the cut, b -> a");
+
+        a.cut();
+        assertEquals(3, a.send(out, 0, 3), "a dead path still takes what is sent");
+        assertEquals(0, b.receive(in, 0, in.length), "nothing reaches b");
+        assertEquals(3, b.send(out, 0, 3));
+        assertEquals(0, a.receive(in, 0, in.length), "nothing reaches a");
+        assertEquals(0, b.receive(in, 0, in.length));
+    }
+
+    @Test
     void shouldLoseTheGivenShareTheSameWayForTheSameSeed() throws IOException {
         List<Delivery> first = run("loss=10%,seed=1", 10_000, MS);
         List<Delivery> again = run("loss=10%,seed=1", 10_000, MS);
