@@ -13,14 +13,16 @@ import dev.viz.core.wire.ReceiverReport;
  * <p><b>Starts protected.</b> With {@link Redundancy#AUTO} a call starts at level 1 (copies of the
  * previous batch), before any report: the first reports come a second into the call and speak for
  * several seconds of it, and a loss in those seconds would otherwise be concealed, or rebuilt only
- * by moving the playout delay mid-call. A path whose reports stay below 1 % for 10 s drops to level
- * 0, and the receiver's playout sheds the delay the copies needed.
+ * by moving the playout delay mid-call. The first batch carries empty copies of the (silent) frames
+ * before the stream, so the receiver's playout starts at the delay the copies need. A path whose
+ * reports stay below 1 % for 30 s drops to level 0, and the receiver's playout sheds the delay the
+ * copies needed, once.
  *
  * <table>
  *   <caption>Levels (loss over the peer's last 10 s)</caption>
  *   <tr><th>level</th><th>copies</th><th>on at</th><th>back down below (held 10 s)</th></tr>
  *   <tr><td>0</td><td>none</td><td></td><td></td></tr>
- *   <tr><td>1</td><td>the previous batch</td><td>2.5 % (and at the start)</td><td>1 %</td></tr>
+ *   <tr><td>1</td><td>the previous batch</td><td>2.5 % (and at the start)</td><td>1 % (held 30 s)</td></tr>
  *   <tr><td>2</td><td>the previous two batches</td><td>7 % (15 % when a batch holds several frames)</td>
  *       <td>4 % (10 %)</td></tr>
  * </table>
@@ -40,7 +42,15 @@ final class LossAdaptation {
     static final long BATCHED_LEVEL_2_OFF_PPM = 100_000;
     static final long FEC_ON_PPM = 5_000;
     static final int MAX_EXPECTED_LOSS_PERCENT = 30;
+    /** How long the loss must stay below level 2's off threshold before it goes down to level 1. */
     static final long HOLD_NS = 10_000_000_000L;
+    /**
+     * How long the loss must stay below 1 % before the copies stop. Longer than {@link #HOLD_NS}: at
+     * 3 % random loss a 10 s report often shows none (a tunnel stream sends 31 datagrams in 10 s), and
+     * copies that stop and start again would move the receiver's delay by a batch each time; 30 s
+     * more without a lost datagram is unlikely at 3 % (0.97^124, about 2 %).
+     */
+    static final long COPIES_OFF_HOLD_NS = 30_000_000_000L;
     /** Room kept in a batch for the variable bitrate of the frames, in percent of the frames' bytes. */
     private static final int VBR_HEADROOM_PERCENT = 15;
 
@@ -78,11 +88,12 @@ final class LossAdaptation {
         this.copyBytesPerFrame = copyBitrateBps * frameMs / 8000;
         this.minLevel = copiesAvailable && mode == Redundancy.ON ? 1 : 0;
         this.maxLevel = copiesAvailable && mode != Redundancy.OFF ? 2 : 0;
-        // AUTO starts without copies: starting protected moved the tunnel profile's playout delay by a
-        // whole batch mid-call once the copies' delay was known, which cost more at one fixed alignment
-        // than the copies rebuilt (integration runs: CLI calls 0.958 -> 0.880). The first lossy report
-        // turns them on.
-        this.level = minLevel;
+        // AUTO starts batched streams with copies (the sender marks even the first batch with them, so
+        // the receiver's playout starts at the delay they need instead of moving to it mid-call by a
+        // whole batch). A stream of one frame per batch starts without: there a copy costs one frame
+        // (20 ms) of delay, which an interactive call should not pay on every clean path, and adding
+        // it when loss is reported moves the delay by no more than that.
+        this.level = framesPerBatch > 1 ? Math.min(maxLevel, 1) : minLevel;
         this.level2OnPpm = framesPerBatch > 1 ? BATCHED_LEVEL_2_ON_PPM : LEVEL_2_ON_PPM;
         this.level2OffPpm = framesPerBatch > 1 ? BATCHED_LEVEL_2_OFF_PPM : LEVEL_2_OFF_PPM;
     }
@@ -106,7 +117,7 @@ final class LossAdaptation {
         if (level > minLevel && reportedPpm < offPpm) {
             if (belowSinceNs < 0) {
                 belowSinceNs = nowNs;
-            } else if (nowNs - belowSinceNs >= HOLD_NS) {
+            } else if (nowNs - belowSinceNs >= (level == 1 ? COPIES_OFF_HOLD_NS : HOLD_NS)) {
                 level--;
                 belowSinceNs = -1;
             }

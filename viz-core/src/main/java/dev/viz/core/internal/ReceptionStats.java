@@ -13,7 +13,8 @@ import java.util.Arrays;
  * <h2>Where a stream starts, and starts again</h2>
  * A sender numbers its frames from 0 when its call starts ({@link CaptureAgent}). So a first frame
  * numbered within {@link #STREAM_START_NS} of 0 means the frames before it were sent and lost (a
- * lost first batch is counted), while a first frame far from 0 means this side joined late (it
+ * lost first batch is counted, and the copies of its frames that the next batch carries are passed
+ * on, so the stream is played from its first frame), while a first frame far from 0 means this side joined late (it
  * restarted) and counts from there.
  *
  * <p>A peer that restarts (a new process, a new secure session) numbers from 0 again, far behind
@@ -79,6 +80,8 @@ final class ReceptionStats {
     private long expectedAtInterval;
     private long receivedAtInterval;
     private boolean anyBatch;
+    /** The first number of the batch being read while no frame has arrived yet. */
+    private long firstBatch32 = -1;
     private long lastTransitNs;
     private double jitterNs;
 
@@ -98,6 +101,7 @@ final class ReceptionStats {
      */
     int onBatchStart(long first32, int count) {
         if (!any) {
+            firstBatch32 = first32 & 0xFFFF_FFFFL;
             return SAME_STREAM;
         }
         long first = extend(first32);
@@ -203,7 +207,19 @@ final class ReceptionStats {
      */
     boolean wantsCopy(long sequence32) {
         if (!any) {
-            return false;
+            // The first batch seen starts near 0 and carries copies of frames before it: those of a lost
+            // first batch, which the stream starts with (not the empty copies of the frames before 0,
+            // numbered just below 2^32).
+            long sequence = sequence32 & 0xFFFF_FFFFL;
+            if (firstBatch32 < 0 || firstBatch32 >= streamStartFrames || sequence >= firstBatch32) {
+                return false;
+            }
+            int slot = (int) (sequence & MASK);
+            if (copied[slot] == sequence + 1) {
+                return false;
+            }
+            copied[slot] = sequence + 1;
+            return true;
         }
         long sequence = extend(sequence32);
         if (sequence < firstSequence || highestSequence - sequence >= HISTORY / 2) {

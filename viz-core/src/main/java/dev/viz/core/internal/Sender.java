@@ -190,8 +190,18 @@ final class Sender {
         long first = lastAppendedSequence - batcher.pendingFrames() + 1;
         for (int k = 1; k <= wanted; k++) {
             long sequence = (first - k) & 0xFFFF_FFFFL;
+            if (first - k < 0) {
+                // Before frame 0 the stream was silent: empty copies of those frames cost 2 bytes each
+                // and tell the receiver from the first datagram how far behind its frames the copies
+                // come, so its playout starts with the delay recovery needs instead of moving to it
+                // one datagram later.
+                if (batcher.appendRedundant(sequence, empty, 0, 0) != Batcher.APPENDED) {
+                    return;
+                }
+                continue;
+            }
             int slot = (int) (((first - k) % copyHistory + copyHistory) % copyHistory);
-            if (first - k < 0 || copySequence[slot] != sequence) {
+            if (copySequence[slot] != sequence) {
                 return;
             }
             if (batcher.appendRedundant(sequence, copyData[slot], 0, copyLength[slot]) != Batcher.APPENDED) {

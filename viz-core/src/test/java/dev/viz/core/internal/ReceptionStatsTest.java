@@ -108,6 +108,32 @@ class ReceptionStatsTest {
     }
 
     @Test
+    void shouldPassOnTheCopiesOfALostFirstBatch() {
+        // The first batch (frames 0..7) was lost; the second carries their copies before its frames.
+        ReceptionStats stats = new ReceptionStats(FRAME_NS);
+        assertEquals(ReceptionStats.SAME_STREAM, stats.onBatchStart(8, 8));
+        for (long s = 0; s < 8; s++) {
+            assertTrue(stats.wantsCopy(s), "the stream starts with the lost batch's frames: copy of " + s);
+        }
+        assertFalse(stats.wantsCopy(3), "one copy a frame");
+        assertFalse(stats.wantsCopy(8), "the batch's own frames come as frames");
+        for (long s = 8; s < 16; s++) {
+            stats.onFrame(s);
+        }
+        assertEquals(8, stats.lostFrames(), "rebuilt or not, the first batch was lost on the way");
+
+        // The empty copies of the frames before 0 that a first batch carries are nothing to pass on.
+        ReceptionStats fresh = new ReceptionStats(FRAME_NS);
+        fresh.onBatchStart(0, 8);
+        assertFalse(fresh.wantsCopy(0xFFFF_FFFFL));
+        assertFalse(fresh.wantsCopy(0xFFFF_FFF8L));
+        // Nor the copies in the first batch seen of a stream long under way (this side joined late).
+        ReceptionStats late = new ReceptionStats(FRAME_NS);
+        late.onBatchStart(5000, 8);
+        assertFalse(late.wantsCopy(4992));
+    }
+
+    @Test
     void shouldStartANewStreamWhenThePeerRestartsAndNumbersFromZero() {
         ReceptionStats stats = new ReceptionStats(FRAME_NS);
         for (long first = 0; first < 400; first += 8) {
