@@ -8,8 +8,9 @@ package dev.viz.audio.processing;
  *
  * <p>What matters for the canceller is not the filter's absolute response (any fixed filtering of
  * the reference is absorbed by the adaptive filter) but how little the response changes from one
- * phase to the next: every phase is normalized to unity gain at DC, and the difference between phases
- * below 8 kHz is under -70 dB. The cut-off is 0.9 of Nyquist (21.6 kHz at 48 kHz).
+ * phase to the next: every phase is normalized to unity gain at DC, and a sine up to 8 kHz read at any
+ * fraction is within -75 dB of its amplitude (FractionalDelayTest). The cut-off is 0.9 of Nyquist
+ * (21.6 kHz at 48 kHz).
  *
  * <p>The table is computed once per class and never written after; {@link #read} allocates nothing
  * and may be called from any thread.
