@@ -12,6 +12,12 @@ package dev.viz.audio.processing;
  * exponentially weighted (a memory of about {@value #MEMORY_POINTS} observations; at 4 a second,
  * 30 s), with the time origin moved to the newest observation each time so the sums stay small.
  *
+ * <p>The observations come in segments ({@link #newSegment}), one per resampling rate: when the
+ * compensation changes, the canceller's filter stops lagging the echo it was chasing and settles a few
+ * samples away, a step that is not drift. Each segment has its own intercept and all share the slope
+ * (the pooled within-segment least squares), and older segments count {@value #HISTORY_WEIGHT} as much
+ * at each new one, since they were observed with the echo moving faster against the reference.
+ *
  * <p>Robustness: an observation more than {@value #OUTLIER_SAMPLES} samples off the fitted line is
  * not used (the filter's peak jumped to a reflection, or is not converged); {@value #OUTLIERS_TO_RESTART}
  * in a row mean the path itself moved (an xrun lost samples on one side, a device restarted) and the

@@ -26,9 +26,19 @@ import java.lang.invoke.VarHandle;
  * reference positions advance in lockstep, sample for sample, so the canceller sees a steady path;
  * a clock difference between the two directions moves the true alignment slowly, the estimator
  * follows it, and the applied alignment jumps once three decisions in a row (1.5 s) differ from it by more than a
- * dead band of half the margin (the echo then still falls inside the filter; 100 ppm of drift needs
- * a jump about every 200 s, after which the canceller is made afresh and reconverges within about 2 s; not yet tested with a drifting clock). A gap in playback (the player called {@link #played} late by more than a few frames, as
- * after an underrun) is filled with silence so the sample count keeps time with the device.
+ * dead band of half the margin (the echo then still falls inside the filter; after a jump the canceller is made
+ * afresh and reconverges within about 2 s). A gap in playback (the player called {@link #played} late by more
+ * than a few frames, as after an underrun) is filled with silence so the sample count keeps time with the device.
+ *
+ * <p><b>Clock drift.</b> Even within the dead band, an echo that slides against the reference costs the
+ * canceller its depth (10 ppm halves it in dB). So the drift is measured and the reference resampled
+ * by it: {@link #echoPeakAt} takes the position of the canceller's main filter tap and adds the
+ * alignment and resampling phase in use, giving the echo's position against the raw counts; a
+ * {@link DriftEstimator} fits its slope; the reference is then read at {@code 1 + drift} samples per
+ * captured sample through {@link FractionalDelay}, the whole samples gained or lost moving into the
+ * applied alignment. The resampling follows the estimate in steps of {@value #RESAMPLE_STEP_PPM} ppm
+ * (so with no drift it stays off and the reference is copied untouched), and after each step the
+ * filter is left {@value #RESAMPLE_SETTLE_MS} ms to settle before it is read again.
  *
  * <p>Threads: {@link #played} on the playback thread only; every other method on the capture
  * thread only.

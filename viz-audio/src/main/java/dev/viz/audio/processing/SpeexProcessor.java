@@ -19,7 +19,11 @@ import dev.viz.core.AudioProcessor;
  *
  * <p>The echo reference travels from {@link #played} to {@link #process} through an
  * {@link EchoReference}: a lock-free history ring plus a delay estimator that lines the reference up
- * with the microphone despite the devices' buffers and follows it as the two clocks drift apart.
+ * with the microphone despite the devices' buffers and follows it as the two clocks drift apart. Every
+ * {@value #PEAK_EVERY_MS} ms the canceller's filter is read ({@code SPEEX_ECHO_GET_IMPULSE_RESPONSE}) for
+ * the position of its main tap; from its slope over time the echo reference measures the drift between the
+ * loudspeaker's and the microphone's clocks and resamples the reference by it
+ * ({@link ProcessingOptions#driftCompensation()}, {@link #echoDriftPpm()}).
  *
  * <p><b>Allocation.</b> Native state and every buffer are made in {@link #open}; PCM is copied in
  * and out of native memory with JNI region copies. {@link #process} and {@link #played} allocate
