@@ -26,9 +26,19 @@ import java.lang.invoke.VarHandle;
  * reference positions advance in lockstep, sample for sample, so the canceller sees a steady path;
  * a clock difference between the two directions moves the true alignment slowly, the estimator
  * follows it, and the applied alignment jumps once three decisions in a row (1.5 s) differ from it by more than a
- * dead band of half the margin (the echo then still falls inside the filter; 100 ppm of drift needs
- * a jump about every 200 s, after which the canceller is made afresh and reconverges within about 2 s; not yet tested with a drifting clock). A gap in playback (the player called {@link #played} late by more than a few frames, as
- * after an underrun) is filled with silence so the sample count keeps time with the device.
+ * dead band of half the margin (the echo then still falls inside the filter; after a jump the canceller is made
+ * afresh and reconverges within about 2 s). A gap in playback (the player called {@link #played} late by more
+ * than a few frames, as after an underrun) is filled with silence so the sample count keeps time with the device.
+ *
+ * <p><b>Clock drift.</b> Even within the dead band, an echo that slides against the reference costs the
+ * canceller its depth (10 ppm halves it in dB). So the drift is measured and the reference resampled
+ * by it: {@link #echoPeakAt} takes the position of the canceller's main filter tap and adds the
+ * alignment and resampling phase in use, giving the echo's position against the raw counts; a
+ * {@link DriftEstimator} fits its slope; the reference is then read at {@code 1 + drift} samples per
+ * captured sample through {@link FractionalDelay}, the whole samples gained or lost moving into the
+ * applied alignment. The resampling follows the estimate in steps of {@value #RESAMPLE_STEP_PPM} ppm
+ * (so with no drift it stays off and the reference is copied untouched), and after each step the
+ * filter is left {@value #RESAMPLE_SETTLE_MS} ms to settle before it is read again.
  *
  * <p>Threads: {@link #played} on the playback thread only; every other method on the capture
  * thread only.
@@ -57,6 +67,10 @@ final class EchoReference {
     private static final int REANCHOR_MS = 150;
     /** Decisions in a row that must agree before a locked alignment moves. */
     private static final int CONFIRMATIONS = 3;
+    /** The resampling follows the drift estimate when they differ by this much (ppm). */
+    static final double RESAMPLE_STEP_PPM = 0.5;
+    /** After the resampling changed, the canceller's filter settles this long before it is read again. */
+    static final int RESAMPLE_SETTLE_MS = 1000;
 
     private final int sampleRateHz;
     private final short[] ring;
@@ -92,13 +106,24 @@ final class EchoReference {
     private int candidateCount;
     private long underruns;
     private long jumps;
+    private final DriftEstimator drift;
+    private final boolean compensate;
+    /** Resampling: the reference advances by {@code 1 + driftPerSample} per captured sample. */
+    private double driftPerSample;
+    /** The fractional part of the read position, 0 to 1; the whole part is in {@link #applied}. */
+    private double phase;
+    /** Captured-sample count before which the canceller is still settling after a resampling change. */
+    private long settledAt;
 
     /**
      * @param maxDelayMs the longest echo delay looked for (device buffers plus the acoustic path)
      * @param marginMs how far the reference handed on leads the estimated echo
+     * @param compensateDrift whether to resample the reference by the estimated clock drift
      */
-    EchoReference(int sampleRateHz, int maxDelayMs, int marginMs) {
+    EchoReference(int sampleRateHz, int maxDelayMs, int marginMs, boolean compensateDrift) {
         this.sampleRateHz = sampleRateHz;
+        this.drift = new DriftEstimator(sampleRateHz);
+        this.compensate = compensateDrift;
         this.block = sampleRateHz / DelayEstimator.POINTS_PER_SECOND;
         long needed = (long) sampleRateHz * (maxDelayMs + SLACK_MS + marginMs + REANCHOR_MS + 1000) / 1000;
         int capacity = Integer.highestOneBit((int) Math.min(1 << 24, needed) - 1) << 1;
@@ -202,17 +227,21 @@ final class EchoReference {
         // causal: it can only model echo that comes after the reference it is given).
         long from = captured + applied + lead;
         int missing = 0;
-        for (int i = 0; i < n; i++) {
-            long p = from + i;
-            if (p >= w || p < 0) {
-                ref[i] = 0;
-                missing++;
-            } else {
-                ref[i] = ring[(int) p & mask];
+        if (driftPerSample == 0 && phase == 0) {
+            for (int i = 0; i < n; i++) {
+                long p = from + i;
+                if (p >= w || p < 0) {
+                    ref[i] = 0;
+                    missing++;
+                } else {
+                    ref[i] = ring[(int) p & mask];
+                }
             }
+        } else {
+            missing = resampled(from, n, w, ref);
         }
         long wAfter = (long) WRITTEN.getAcquire(this);
-        if (wAfter - from > ring.length) {
+        if (wAfter - (from - FractionalDelay.BEFORE - 1) > ring.length) {
             // The producer lapped us while we copied: the stretch is not trustworthy.
             java.util.Arrays.fill(ref, 0, n, (short) 0);
             missing = n;
@@ -223,6 +252,71 @@ final class EchoReference {
         }
         captured = end;
         return result;
+    }
+
+    /**
+     * The reference read at {@code from + i + phase + i * driftPerSample}: resampled by the clock
+     * drift, so the echo stays put against it. The whole samples the phase gains or loses move into
+     * the applied alignment, so the read position is continuous and the delay estimator's view of
+     * the alignment stays right.
+     *
+     * @return how many samples were missing (not yet played, or overwritten)
+     */
+    private int resampled(long from, int n, long w, short[] ref) {
+        int missing = 0;
+        for (int i = 0; i < n; i++) {
+            double at = phase + i * driftPerSample;
+            double whole = Math.floor(at);
+            long index = from + i + (long) whole;
+            if (index - FractionalDelay.BEFORE < 0 || index + FractionalDelay.AFTER >= w) {
+                ref[i] = 0;
+                missing++;
+            } else {
+                long v = Math.round(FractionalDelay.read(ring, mask, index, at - whole));
+                ref[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
+            }
+        }
+        double end = phase + n * driftPerSample;
+        double whole = Math.floor(end);
+        applied += (long) whole;
+        phase = end - whole;
+        return missing;
+    }
+
+    /**
+     * Capture thread, after {@link #next}: the canceller's filter has its main peak at {@code tap}
+     * (fractional, counted from the first reference sample it is given). Feeds the drift estimator
+     * the echo's position independent of the alignment and resampling in use, and when drift
+     * compensation is on, resamples the reference by the new estimate from the next call on.
+     */
+    void echoPeakAt(double tap) {
+        if (!anchored || captured < settledAt) {
+            return;
+        }
+        drift.add(captured, applied + lead + phase - tap);
+        if (compensate && drift.estimated()) {
+            double target = drift.ppm() * 1e-6;
+            if (Math.abs(target - driftPerSample) >= RESAMPLE_STEP_PPM * 1e-6) {
+                driftPerSample = target;
+                drift.newSegment();
+                settledAt = captured + (long) sampleRateHz * RESAMPLE_SETTLE_MS / 1000;
+            }
+        }
+    }
+
+    /** Capture thread: the estimated clock drift in ppm (loudspeaker faster: positive), NaN before the first estimate. */
+    double driftPpm() {
+        return drift.estimated() ? drift.ppm() : Double.NaN;
+    }
+
+    /** Capture thread: the drift the reference is resampled by, in ppm (0 with compensation off or before an estimate). */
+    double compensatedPpm() {
+        return driftPerSample * 1e6;
+    }
+
+    /** Capture thread: the drift estimator, for diagnosis. */
+    DriftEstimator drift() {
+        return drift;
     }
 
     /**
@@ -308,7 +402,9 @@ final class EchoReference {
     @Override
     public String toString() {
         return String.format("EchoReference[available mean %.0f low %.0f samples, applied %d, lead %d, confidence %.2f,"
-                + " underruns %d, moves %d]", availableSmoothed, availableLow, applied, lead, confidence(), underruns, jumps);
+                + " underruns %d, moves %d, drift %.1f ppm (resampling by %.1f; %d observations, %d rejected,"
+                + " %d restarts)]", availableSmoothed, availableLow, applied, lead, confidence(), underruns, jumps,
+                driftPpm(), compensatedPpm(), drift.observations(), drift.rejected(), drift.restarts());
     }
 
     /** Capture thread: the correlation peak (0..1) behind the last decision. */

@@ -16,6 +16,13 @@ final class LibSpeexDsp {
     static final int SPEEX_ECHO_GET_FRAME_SIZE = 3;
     static final int SPEEX_ECHO_SET_SAMPLING_RATE = 24;
     static final int SPEEX_ECHO_GET_SAMPLING_RATE = 25;
+    /** int*: the number of taps {@link #SPEEX_ECHO_GET_IMPULSE_RESPONSE} writes (the filter length). */
+    static final int SPEEX_ECHO_GET_IMPULSE_RESPONSE_SIZE = 27;
+    /**
+     * spx_int32_t*: the adaptive filter's impulse response, one value per tap (in the floating-point
+     * build, the tap times 32767, truncated).
+     */
+    static final int SPEEX_ECHO_GET_IMPULSE_RESPONSE = 29;
 
     /** int*: 1 on, 0 off. */
     static final int SPEEX_PREPROCESS_SET_DENOISE = 0;

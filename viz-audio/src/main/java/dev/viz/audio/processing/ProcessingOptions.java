@@ -31,6 +31,7 @@ public final class ProcessingOptions {
     private final int gainTargetDbfs;
     private final int maxGainDb;
     private final int subFrameMs;
+    private final boolean driftCompensation;
 
     private ProcessingOptions(Builder b) {
         this.echoCancellation = b.echoCancellation;
@@ -44,6 +45,7 @@ public final class ProcessingOptions {
         this.gainTargetDbfs = b.gainTargetDbfs;
         this.maxGainDb = b.maxGainDb;
         this.subFrameMs = b.subFrameMs;
+        this.driftCompensation = b.driftCompensation;
     }
 
     public static Builder builder() {
@@ -64,6 +66,7 @@ public final class ProcessingOptions {
         b.gainTargetDbfs = gainTargetDbfs;
         b.maxGainDb = maxGainDb;
         b.subFrameMs = subFrameMs;
+        b.driftCompensation = driftCompensation;
         return b;
     }
 
@@ -123,6 +126,14 @@ public final class ProcessingOptions {
         return subFrameMs;
     }
 
+    /**
+     * Whether the echo reference is resampled by the measured drift between the loudspeaker's and
+     * the microphone's clocks (on by default; only with echo cancellation).
+     */
+    public boolean driftCompensation() {
+        return driftCompensation;
+    }
+
     /** For logs and the status line, for example {@code aec+ns+agc}, or {@code off}. */
     public String describe() {
         StringBuilder s = new StringBuilder();
@@ -143,7 +154,8 @@ public final class ProcessingOptions {
     public String toString() {
         return "ProcessingOptions[" + describe() + ", tail " + echoTailMs + " ms, max delay " + maxEchoDelayMs
                 + " ms, ns " + noiseSuppressionDb + " dB, echo suppression " + echoSuppressionDb + " dB, agc target "
-                + gainTargetDbfs + " dBFS max +" + maxGainDb + " dB, sub-frame " + subFrameMs + " ms]";
+                + gainTargetDbfs + " dBFS max +" + maxGainDb + " dB, sub-frame " + subFrameMs + " ms"
+                + (driftCompensation ? "" : ", no drift compensation") + "]";
     }
 
     /** Builds {@link ProcessingOptions}; everything starts off. */
@@ -159,8 +171,18 @@ public final class ProcessingOptions {
         private int gainTargetDbfs = -20;
         private int maxGainDb = 30;
         private int subFrameMs = 10;
+        private boolean driftCompensation = true;
 
         private Builder() {
+        }
+
+        /**
+         * Resample the echo reference by the measured clock drift between the loudspeaker and the
+         * microphone (default on); off leaves the drift measured but not compensated.
+         */
+        public Builder driftCompensation(boolean on) {
+            this.driftCompensation = on;
+            return this;
         }
 
         public Builder echoCancellation(boolean on) {

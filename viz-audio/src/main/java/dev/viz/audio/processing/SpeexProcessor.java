@@ -19,7 +19,11 @@ import dev.viz.core.AudioProcessor;
  *
  * <p>The echo reference travels from {@link #played} to {@link #process} through an
  * {@link EchoReference}: a lock-free history ring plus a delay estimator that lines the reference up
- * with the microphone despite the devices' buffers and follows it as the two clocks drift apart.
+ * with the microphone despite the devices' buffers and follows it as the two clocks drift apart. Every
+ * {@value #PEAK_EVERY_MS} ms the canceller's filter is read ({@code SPEEX_ECHO_GET_IMPULSE_RESPONSE}) for
+ * the position of its main tap; from its slope over time the echo reference measures the drift between the
+ * loudspeaker's and the microphone's clocks and resamples the reference by it
+ * ({@link ProcessingOptions#driftCompensation()}, {@link #echoDriftPpm()}).
  *
  * <p><b>Allocation.</b> Native state and every buffer are made in {@link #open}; PCM is copied in
  * and out of native memory with JNI region copies. {@link #process} and {@link #played} allocate
@@ -37,6 +41,12 @@ public final class SpeexProcessor implements AudioProcessor {
     static final int AGC_LEVEL_OFFSET_DB = 18;
     /** How fast the gain may rise: 20 dB in a second, so quiet speech is up to level within 2 s. */
     static final int AGC_INCREMENT_DB_PER_S = 20;
+    /** The canceller's filter is read for the echo's position this often (ms), for the drift estimate. */
+    static final int PEAK_EVERY_MS = 250;
+    /** ... and only once a fresh filter has had this long (ms) to converge. */
+    static final int PEAK_SETTLE_MS = 2000;
+    /** The filter's main peak counts when the five taps around it hold at least this share of its energy. */
+    static final double PEAK_SHARE = 0.02;
 
     private final ProcessingOptions options;
     private final boolean preprocess;
@@ -53,6 +63,11 @@ public final class SpeexProcessor implements AudioProcessor {
     private Memory argument;
     private short[] reference;
     private EchoReference echo;
+    private Memory impulse;
+    private int[] taps;
+    private int subFramesSinceReset;
+    private int peakEverySubFrames;
+    private int settleSubFrames;
     private long voiceFrames;
     private long frames;
     private boolean closed;
@@ -98,7 +113,13 @@ public final class SpeexProcessor implements AudioProcessor {
             echoTailSamples = tail;
             sampleRateHz = rate;
             newEchoState();
-            echo = new EchoReference(rate, options.maxEchoDelayMs(), MARGIN_MS);
+            echo = new EchoReference(rate, options.maxEchoDelayMs(), MARGIN_MS, options.driftCompensation());
+            setInt(LibSpeexDsp.SPEEX_ECHO_GET_IMPULSE_RESPONSE_SIZE, 0, true);
+            int size = argument.getInt(0);
+            impulse = new Memory((long) size * Integer.BYTES);
+            taps = new int[size];
+            peakEverySubFrames = Math.max(1, PEAK_EVERY_MS / subMs);
+            settleSubFrames = PEAK_SETTLE_MS / subMs;
         }
         if (preprocess) {
             preprocessState = LibSpeexDsp.speex_preprocess_state_init(subFrameSamples, rate);
@@ -148,6 +169,7 @@ public final class SpeexProcessor implements AudioProcessor {
             return; // out of native memory: keep the old state rather than stop the call
         }
         setInt(LibSpeexDsp.SPEEX_ECHO_SET_SAMPLING_RATE, sampleRateHz, true);
+        subFramesSinceReset = 0;
         if (preprocessState != 0) {
             LibSpeexDsp.speex_preprocess_ctl(preprocessState, LibSpeexDsp.SPEEX_PREPROCESS_SET_ECHO_STATE, echoState);
         }
@@ -166,6 +188,46 @@ public final class SpeexProcessor implements AudioProcessor {
         }
     }
 
+    /**
+     * Reads the canceller's filter and hands the position of its main peak (sub-sample, by a parabola
+     * through the three taps around it) to the echo reference, for the drift estimate. A filter with
+     * no clear peak (not converged, no far end yet) is skipped. Capture thread.
+     */
+    private void observeEchoPeak() {
+        LibSpeexDsp.speex_echo_ctl(echoState, LibSpeexDsp.SPEEX_ECHO_GET_IMPULSE_RESPONSE,
+                com.sun.jna.Pointer.nativeValue(impulse));
+        impulse.read(0, taps, 0, taps.length);
+        int peak = -1;
+        long peakAbs = 0;
+        double total = 0;
+        for (int k = 0; k < taps.length; k++) {
+            long v = taps[k];
+            total += (double) v * v;
+            long a = Math.abs(v);
+            if (a > peakAbs) {
+                peakAbs = a;
+                peak = k;
+            }
+        }
+        if (peak <= 0 || peak >= taps.length - 1) {
+            return;
+        }
+        double local = 0;
+        for (int k = Math.max(0, peak - 2); k <= Math.min(taps.length - 1, peak + 2); k++) {
+            local += (double) taps[k] * taps[k];
+        }
+        if (local < PEAK_SHARE * total) {
+            return;
+        }
+        double sign = Math.signum(taps[peak]);
+        double a = sign * taps[peak - 1];
+        double b = sign * taps[peak];
+        double c = sign * taps[peak + 1];
+        double curvature = a - 2 * b + c;
+        double offset = curvature < 0 ? Math.max(-0.5, Math.min(0.5, 0.5 * (a - c) / curvature)) : 0;
+        echo.echoPeakAt(peak + offset);
+    }
+
     @Override
     public int process(short[] pcm, int offset, long capturedAtNs) {
         int voice = 0;
@@ -180,6 +242,9 @@ public final class SpeexProcessor implements AudioProcessor {
                 play.write(0, reference, 0, subFrameSamples);
                 LibSpeexDsp.speex_echo_cancellation(echoState, com.sun.jna.Pointer.nativeValue(rec),
                         com.sun.jna.Pointer.nativeValue(play), com.sun.jna.Pointer.nativeValue(out));
+                if (++subFramesSinceReset >= settleSubFrames && subFramesSinceReset % peakEverySubFrames == 0) {
+                    observeEchoPeak();
+                }
             } else {
                 out.write(0, pcm, at, subFrameSamples);
             }
@@ -226,6 +291,21 @@ public final class SpeexProcessor implements AudioProcessor {
     /** Capture thread: how often the applied echo delay moved after the first estimate. */
     public long echoDelayChanges() {
         return echo == null ? 0 : Math.max(0, echo.jumps() - 1);
+    }
+
+    /**
+     * Capture thread: the measured drift of the loudspeaker's clock against the microphone's, in ppm
+     * (positive: the loudspeaker runs faster), NaN before the first estimate (some 6 s of far-end
+     * speech) or with echo cancellation off. With {@link ProcessingOptions#driftCompensation()} the
+     * echo reference is resampled by it.
+     */
+    public double echoDriftPpm() {
+        return echo == null ? Double.NaN : echo.driftPpm();
+    }
+
+    /** Capture thread: the drift the echo reference is resampled by now, in ppm (0 when not). */
+    double echoCompensatedPpm() {
+        return echo == null ? 0 : echo.compensatedPpm();
     }
 
     /** Capture thread: the echo reference's alignment state, for logs and diagnosis. */
