@@ -67,6 +67,7 @@ final class LossAdaptation {
     private final long level2OffPpm;
 
     private int level;
+    private boolean reliableStream;
     private int expectLossPercent;
     private long belowSinceNs = -1;
     private long lastReportedPpm;
@@ -126,6 +127,15 @@ final class LossAdaptation {
         }
     }
 
+    /**
+     * Whether the call goes over a reliable stream ({@link dev.viz.core.Transport#isReliableStream()}):
+     * nothing is lost there, so no copies are carried, whatever the level, and their room goes back
+     * to the frames' bitrate.
+     */
+    void overReliableStream(boolean reliable) {
+        this.reliableStream = reliable;
+    }
+
     /** Whether the peer's last report said frames are being lost (0 before any report). */
     boolean peerReportsLoss() {
         return lastReportedPpm > 0;
@@ -138,6 +148,9 @@ final class LossAdaptation {
 
     /** Redundant copies per batch. */
     int copies() {
+        if (reliableStream) {
+            return 0;
+        }
         return Math.min(format.maxCopies(), level * framesPerBatch);
     }
 

@@ -48,7 +48,7 @@ import java.util.function.BooleanSupplier;
  * When the transport carries the call over a reliable stream ({@link dev.viz.core.Transport#isReliableStream()},
  * asked at each chunk, since a listener learns its peer's carrier only when the call starts), nothing
  * is lost, but a lost packet holds everything behind it until TCP retransmits it (about 200 ms or more)
- * and the backlog then arrives at once. Three things change:
+ * and the backlog then arrives at once. Four things change:
  * <ul>
  *   <li>When more frames than a datagram carries arrive at once (within a quarter of a frame), all
  *   but the newest datagram's worth waited in the stream behind a stall: their offsets measure the
@@ -62,6 +62,8 @@ import java.util.function.BooleanSupplier;
  *   <li>When the backlog arrives the delay is above target, and the playout catches up as it always
  *   shrinks its delay: quiet frames dropped whole, speech shortened by a pitch period a frame. Frames
  *   that came after their turn were already concealed and are dropped as late.</li>
+ *   <li>The target leaves out the recovery span: nothing is lost, so no copy is worth waiting for
+ *   (the sender carries none over a stream either).</li>
  * </ul>
  */
 final class Playout {
@@ -434,7 +436,8 @@ final class Playout {
         }
         int k = (int) Math.min(windowSize - 1, Math.ceil(QUANTILE * windowSize) - 1);
         long quantile = select(scratch, windowSize, Math.max(0, k));
-        long target = quantile + marginNs + span;
+        // Over a reliable stream nothing is lost, so nothing is worth waiting for recovery data for.
+        long target = quantile + marginNs + (stream ? 0 : span);
         minOffsetNs = min;
         targetNs = Math.min(target, min + maxDelayNs);
     }

@@ -58,6 +58,7 @@ final class Reports {
     /** The peer answered: the report clock starts. */
     void start(long nowNs) {
         nextReportNs = nowNs + REPORT_INTERVAL_NS;
+        publishControl(); // the carrier is known now
         lastRateNs = nowNs;
     }
 
@@ -140,6 +141,7 @@ final class Reports {
 
     /** Tells the capture thread what the adaptation decided. */
     private void publishControl() {
+        adaptation.overReliableStream(transport.isReliableStream());
         copies = adaptation.copies();
         signals.encoderControl(adaptation.expectLossPercent(), adaptation.bitrateBps(), copies);
         counters.set(Stat.REDUNDANT_COPIES, copies);

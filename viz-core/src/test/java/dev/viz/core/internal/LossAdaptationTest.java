@@ -97,6 +97,18 @@ class LossAdaptationTest {
     }
 
     @Test
+    void shouldCarryNoCopiesOverAReliableStream() {
+        LossAdaptation a = tunnel(Redundancy.AUTO);
+        int withCopiesBps = a.bitrateBps();
+        a.overReliableStream(true);
+        a.onPeerLoss(160_000, 0);
+        assertEquals(0, a.copies(), "nothing is lost on a stream: no copies whatever the reports say");
+        assertTrue(a.bitrateBps() > withCopiesBps, "their room goes back to the frames: " + a.bitrateBps());
+        a.overReliableStream(false);
+        assertEquals(16, a.copies(), "back on datagrams (a fallback), the level the reports asked for");
+    }
+
+    @Test
     void shouldIgnoreReportsThatSayNothing() {
         LossAdaptation a = tunnel(Redundancy.AUTO);
         a.onPeerLoss(160_000, 0);

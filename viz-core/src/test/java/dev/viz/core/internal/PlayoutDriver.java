@@ -73,10 +73,16 @@ final class PlayoutDriver {
     }
 
     int arriveBytes(long sequence, byte[] data, int length, long atNs, int flags) {
+        return arriveBytes(sequence, data, length, atNs, flags, 0);
+    }
+
+    /** A frame whose batch says recovery data for it comes {@code recoverySpanNs} later (copies, FEC). */
+    int arriveBytes(long sequence, byte[] data, int length, long atNs, int flags, long recoverySpanNs) {
         EncodedFrame frame = pool[--free];
         frame.set(sequence & 0xFFFF_FFFFL, data, 0, length);
         frame.flags = flags;
         frame.arrivalNs = atNs;
+        frame.recoverySpanNs = recoverySpanNs;
         return playout.insert(frame);
     }
 

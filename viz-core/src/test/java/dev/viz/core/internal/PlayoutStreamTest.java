@@ -58,6 +58,33 @@ class PlayoutStreamTest {
         return delayAfterLastStallMs;
     }
 
+    /** Tunnel-profile batches (8 x 40 ms) carrying copies of the batch before, on a calm 5 ms path: the target after 10 s. */
+    private static long tunnelTargetWithCopiesMs(boolean stream) {
+        PlayoutDriver d = new PlayoutDriver(40, SPEECH, 20 * MS, 1500 * MS, stream);
+        byte[] speech = new byte[100];
+        for (long batch = 0; batch < 31; batch++) {
+            long at = (batch + 1) * 320 * MS + 5 * MS;
+            d.runDeviceUntil(at, 0);
+            for (long q = batch * 8; q < batch * 8 + 8; q++) {
+                d.arriveBytes(q, speech, speech.length, at, EncodedFrame.FLAG_TIMED, 320 * MS);
+            }
+        }
+        d.runDeviceUntil(32 * 320 * MS, 0);
+        return d.get(Stat.PLAYOUT_TARGET_MS);
+    }
+
+    @Test
+    void shouldNotWaitForRedundantCopiesOverAStream() {
+        long datagramsMs = tunnelTargetWithCopiesMs(false);
+        long streamMs = tunnelTargetWithCopiesMs(true);
+        System.out.printf("tunnel batches with copies of the batch before: target %d ms over datagrams, %d ms over a stream%n",
+                datagramsMs, streamMs);
+        // Over datagrams a lost batch's frames come a batch later, in the next one's copies: the target waits for them.
+        assertTrue(datagramsMs >= 600, "over datagrams " + datagramsMs);
+        // Over a stream nothing is lost: the batch and the margin, not the copies' batch on top.
+        assertTrue(streamMs < datagramsMs - 250, "over a stream " + streamMs + " (datagrams " + datagramsMs + ")");
+    }
+
     @Test
     void shouldKeepTheLowLatencyDelayUnderThreeHundredMillisecondsThroughRetransmissionStalls() {
         PlayoutDriver d = lowLatency(true);
