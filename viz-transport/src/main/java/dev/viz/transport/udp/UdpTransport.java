@@ -273,24 +273,7 @@ public final class UdpTransport implements Transport {
         if (to == null || closed || gaveUp) {
             return NOT_READY;
         }
-        if (buffer != sendArray) {
-            sendArray = buffer;
-            sendView = ByteBuffer.wrap(buffer);
-        }
-        sendView.limit(offset + length).position(offset);
-        try {
-            int sent = channel.send(sendView, to);
-            if (sent != length) {
-                return ERROR_IO;
-            }
-            wireBytesSent += sent;
-            return sent;
-        } catch (PortUnreachableException e) {
-            portUnreachable(); // an ICMP error from an earlier datagram, reported on this send
-            return ERROR_IO;
-        } catch (IOException | RuntimeException e) {
-            return ERROR_IO;
-        }
+        return sendTo(to, buffer, offset, length);
     }
 
     @Override
@@ -343,6 +326,11 @@ public final class UdpTransport implements Transport {
         if (to == null || closed) {
             return NOT_READY;
         }
+        return sendTo(to, buffer, offset, length);
+    }
+
+    /** One datagram to {@code to}, through a view of {@code buffer} kept while the caller's array stays the same. */
+    private int sendTo(SocketAddress to, byte[] buffer, int offset, int length) {
         if (buffer != sendArray) {
             sendArray = buffer;
             sendView = ByteBuffer.wrap(buffer);
@@ -356,7 +344,7 @@ public final class UdpTransport implements Transport {
             wireBytesSent += sent;
             return sent;
         } catch (PortUnreachableException e) {
-            portUnreachable();
+            portUnreachable(); // an ICMP error from an earlier datagram, reported on this send
             return ERROR_IO;
         } catch (IOException | RuntimeException e) {
             return ERROR_IO;
