@@ -57,8 +57,8 @@ final class ReceptionStats {
     private static final int LOSS_INTERVALS = 10;
 
     private final long frameNs;
-    /** Frames in half a loss window: the least the loss is counted over. */
-    private final long windowFrames;
+    /** The least the loss is counted over: 5 s of frames, or 40 datagrams' worth where that is fewer. */
+    private final long minLossFrames;
     private final long restartBehindFrames;
     private final long streamStartFrames;
     private final long outageFrames;
@@ -85,9 +85,17 @@ final class ReceptionStats {
     private long lastTransitNs;
     private double jitterNs;
 
-    ReceptionStats(long frameNs) {
+    /** Datagrams the loss is counted over at the least, where 5 s of frames would be more. */
+    static final int MIN_LOSS_DATAGRAMS = 40;
+
+    /**
+     * @param framesPerBatch the frames a datagram carries in speech (the profile's), which tells how
+     *     many frames one lost datagram takes
+     */
+    ReceptionStats(long frameNs, int framesPerBatch) {
         this.frameNs = frameNs;
-        this.windowFrames = LOSS_INTERVALS * Reports.REPORT_INTERVAL_NS / frameNs / 2;
+        this.minLossFrames = Math.min(LOSS_INTERVALS * Reports.REPORT_INTERVAL_NS / frameNs / 2,
+                (long) MIN_LOSS_DATAGRAMS * framesPerBatch);
         this.restartBehindFrames = RESTART_BEHIND_NS / frameNs;
         this.streamStartFrames = STREAM_START_NS / frameNs;
         this.outageFrames = OUTAGE_NS / frameNs;
@@ -285,7 +293,9 @@ final class ReceptionStats {
         }
         long lost = Math.max(0, expected - got);
         // Early in a call (or after silence) the window holds few frames: one lost batch would read
-        // as a huge loss. Count at least half a window's worth of frames (5 s).
-        return Math.min(ReceiverReport.LOSS_ALL, lost * 1_000_000L / Math.max(expected, windowFrames));
+        // as a huge loss. Count at least half a window's worth of frames (5 s), or 40 datagrams' worth
+        // where that is fewer (one frame a datagram: 0.8 s), so that a stream of small datagrams
+        // reports its loss as it is within a second and its copies come at once, not 5 s into the call.
+        return Math.min(ReceiverReport.LOSS_ALL, lost * 1_000_000L / Math.max(expected, minLossFrames));
     }
 }

@@ -145,7 +145,7 @@ public final class SessionEngine {
                 c.batcher());
         counters.set(Stat.ENCODER_BITRATE_BPS, c.bitrateBps());
 
-        ReceptionStats reception = new ReceptionStats(format.frameNs());
+        ReceptionStats reception = new ReceptionStats(format.frameNs(), c.framesPerBatch());
         Reports reports = new Reports(transport, reception, adaptation, signals, counters, lifecycle, format.frameNs());
         Sender sender = new Sender(transport, c.batcher(), reports, format, c.framesPerBatch(), captureToNetwork,
                 captureFree, counters, signals, c.endWhenInputEnds(), reportRides);

@@ -12,7 +12,7 @@ class ReceptionStatsTest {
 
     @Test
     void shouldCountLostFramesThroughReorderingAndDuplicates() {
-        ReceptionStats stats = new ReceptionStats(FRAME_NS);
+        ReceptionStats stats = new ReceptionStats(FRAME_NS, 8);
         for (long s : new long[] {0, 1, 3, 2, 2, 5, 6, 9, 8, 8}) {
             stats.onFrame(s);
         }
@@ -27,7 +27,7 @@ class ReceptionStatsTest {
 
     @Test
     void shouldReportLossOverItsWindowAndUnknownWhenNothingWasExpected() {
-        ReceptionStats stats = new ReceptionStats(FRAME_NS);
+        ReceptionStats stats = new ReceptionStats(FRAME_NS, 8);
         assertEquals(ReceiverReport.LOSS_UNKNOWN, stats.closeInterval());
         for (long s = 0; s < 300; s++) {
             if (s % 10 != 3) {
@@ -41,18 +41,34 @@ class ReceptionStatsTest {
         // 30 lost of 600 over the last two intervals.
         assertEquals(50_000, stats.closeInterval(), 1);
         // Few frames so far: the loss is counted over 5 s worth (125 frames of 40 ms).
-        ReceptionStats early = new ReceptionStats(FRAME_NS);
+        ReceptionStats early = new ReceptionStats(FRAME_NS, 8);
         for (long s = 0; s < 25; s++) {
             if (s < 16 || s >= 24) {
                 early.onFrame(s);
             }
         }
         assertEquals(8 * 1_000_000 / 125, early.closeInterval());
+        // One 20 ms frame a datagram: 40 datagrams are 0.8 s, fewer frames than 5 s (250): the loss
+        // is counted as it is after a second, so the sender's copies come at once.
+        ReceptionStats lowLatency = new ReceptionStats(20_000_000L, 1);
+        for (long s = 0; s < 50; s++) {
+            if (s % 10 != 3) {
+                lowLatency.onFrame(s);
+            }
+        }
+        assertEquals(100_000, lowLatency.closeInterval(), 1);
+        ReceptionStats lowLatencyEarly = new ReceptionStats(20_000_000L, 1);
+        for (long s = 0; s < 10; s++) {
+            if (s != 3) {
+                lowLatencyEarly.onFrame(s);
+            }
+        }
+        assertEquals(1_000_000 / 40, lowLatencyEarly.closeInterval(), "one lost of ten counted over 40 frames");
     }
 
     @Test
     void shouldExtendSequenceNumbersAcrossTheWrap() {
-        ReceptionStats stats = new ReceptionStats(FRAME_NS);
+        ReceptionStats stats = new ReceptionStats(FRAME_NS, 8);
         for (long s = 0xFFFF_FFF0L; s <= 0xFFFF_FFFFL; s++) {
             stats.onFrame(s);
         }
@@ -66,7 +82,7 @@ class ReceptionStatsTest {
 
     @Test
     void shouldPassOnACopyOnlyForAFrameThatHasNotArrived() {
-        ReceptionStats stats = new ReceptionStats(FRAME_NS);
+        ReceptionStats stats = new ReceptionStats(FRAME_NS, 8);
         stats.onFrame(0);
         stats.onFrame(1);
         stats.onFrame(3);
@@ -77,8 +93,8 @@ class ReceptionStatsTest {
 
     @Test
     void shouldMeasureTheJitterOfBatches() {
-        ReceptionStats calm = new ReceptionStats(FRAME_NS);
-        ReceptionStats jittery = new ReceptionStats(FRAME_NS);
+        ReceptionStats calm = new ReceptionStats(FRAME_NS, 8);
+        ReceptionStats jittery = new ReceptionStats(FRAME_NS, 8);
         java.util.Random random = new java.util.Random(1);
         for (int b = 0; b < 500; b++) {
             long sent = (8L * b + 8) * FRAME_NS;
@@ -98,11 +114,11 @@ class ReceptionStatsTest {
 
     @Test
     void shouldCountALostFirstBatchAsLost() {
-        ReceptionStats stats = new ReceptionStats(FRAME_NS);
+        ReceptionStats stats = new ReceptionStats(FRAME_NS, 8);
         batch(stats, 8, 16);
         assertEquals(24, stats.expectedFrames(), "the stream starts at 0: frames 0..7 were sent and lost");
         assertEquals(8, stats.lostFrames());
-        ReceptionStats late = new ReceptionStats(FRAME_NS);
+        ReceptionStats late = new ReceptionStats(FRAME_NS, 8);
         batch(late, 5000, 8);
         assertEquals(0, late.lostFrames(), "joined a stream long under way: counted from the first frame seen");
     }
@@ -110,7 +126,7 @@ class ReceptionStatsTest {
     @Test
     void shouldPassOnTheCopiesOfALostFirstBatch() {
         // The first batch (frames 0..7) was lost; the second carries their copies before its frames.
-        ReceptionStats stats = new ReceptionStats(FRAME_NS);
+        ReceptionStats stats = new ReceptionStats(FRAME_NS, 8);
         assertEquals(ReceptionStats.SAME_STREAM, stats.onBatchStart(8, 8));
         for (long s = 0; s < 8; s++) {
             assertTrue(stats.wantsCopy(s), "the stream starts with the lost batch's frames: copy of " + s);
@@ -123,19 +139,19 @@ class ReceptionStatsTest {
         assertEquals(8, stats.lostFrames(), "rebuilt or not, the first batch was lost on the way");
 
         // The empty copies of the frames before 0 that a first batch carries are nothing to pass on.
-        ReceptionStats fresh = new ReceptionStats(FRAME_NS);
+        ReceptionStats fresh = new ReceptionStats(FRAME_NS, 8);
         fresh.onBatchStart(0, 8);
         assertFalse(fresh.wantsCopy(0xFFFF_FFFFL));
         assertFalse(fresh.wantsCopy(0xFFFF_FFF8L));
         // Nor the copies in the first batch seen of a stream long under way (this side joined late).
-        ReceptionStats late = new ReceptionStats(FRAME_NS);
+        ReceptionStats late = new ReceptionStats(FRAME_NS, 8);
         late.onBatchStart(5000, 8);
         assertFalse(late.wantsCopy(4992));
     }
 
     @Test
     void shouldStartANewStreamWhenThePeerRestartsAndNumbersFromZero() {
-        ReceptionStats stats = new ReceptionStats(FRAME_NS);
+        ReceptionStats stats = new ReceptionStats(FRAME_NS, 8);
         for (long first = 0; first < 400; first += 8) {
             assertEquals(ReceptionStats.SAME_STREAM, stats.onBatchStart(first, 8));
             batch(stats, first, 8);
@@ -150,7 +166,7 @@ class ReceptionStatsTest {
 
     @Test
     void shouldNotTakeAFewReorderedOrLateBatchesForANewStream() {
-        ReceptionStats stats = new ReceptionStats(FRAME_NS);
+        ReceptionStats stats = new ReceptionStats(FRAME_NS, 8);
         for (long first = 0; first < 2000; first += 8) {
             batch(stats, first, 8);
         }
@@ -164,7 +180,7 @@ class ReceptionStatsTest {
 
     @Test
     void shouldStartTheRecentLossFigureAfreshAfterAnOutage() {
-        ReceptionStats stats = new ReceptionStats(FRAME_NS);
+        ReceptionStats stats = new ReceptionStats(FRAME_NS, 8);
         for (long s = 0; s < 250; s++) {
             stats.onFrame(s);
         }
