@@ -87,7 +87,9 @@ class FloodTest {
             assertTrue(answered <= ResponderHandshake.HANDSHAKE_BURST + ResponderHandshake.HANDSHAKES_PER_SECOND * (floodMs / 1000 + 1),
                     "handshakes answered within the overall limit: " + answered);
             assertEquals(arrived - toListener, rejected + answered, "every forgery that arrived was counted");
-            assertTrue(arrived - toListener >= sent.get() * 95 / 100, "the flood reached the listener: "
+            // Most of the flood must have reached the socket for the test to mean anything; on a loaded
+            // machine the kernel drops some at the full receive buffer (seen: 93 % at load 7).
+            assertTrue(arrived - toListener >= sent.get() * 80 / 100, "the flood reached the listener: "
                     + (arrived - toListener) + " of " + sent.get());
             assertTrue(toListener >= exchanged * 95 / 100, "call traffic to the listener: " + toListener + "/" + exchanged);
             assertTrue(toCaller >= exchanged * 95 / 100, "call traffic to the caller: " + toCaller + "/" + exchanged);
