@@ -54,6 +54,12 @@ class RealtimeMatrixTest {
     /** Runs one call of {@code speech} through {@code spec} with real Opus on both sides. */
     static SimulatedCall.Result call(Profile profile, ImpairmentSpec spec, short[] speech,
             dev.viz.core.Redundancy redundancy) {
+        return call(profile, spec, speech, redundancy, 5_000_000_000L);
+    }
+
+    /** @param settleNs how long after playout starts the delay's range ({@code min/maxDelayAfterSettleMs}) is taken */
+    static SimulatedCall.Result call(Profile profile, ImpairmentSpec spec, short[] speech,
+            dev.viz.core.Redundancy redundancy, long settleNs) {
         SimClock clock = new SimClock();
         // The payload limit a 1200-byte datagram leaves under the secure layer.
         LoopbackTransport[] pair = LoopbackTransport.pair(SECURE_PAYLOAD_BYTES);
@@ -68,6 +74,7 @@ class RealtimeMatrixTest {
                 .durationNs((speech.length / 48 + 10_000) * 1_000_000L)
                 .outputCapacitySamples(speech.length + 48_000 * 15)
                 .byFrameCapacitySamples(speech.length + 48_000)
+                .settleNs(settleNs)
                 .build().run();
     }
 
