@@ -76,6 +76,8 @@ final class EchoReference {
     private static final int SLACK_MS = 40;
     /** The newest reference may wander this far from where it was anchored before re-anchoring. */
     private static final int REANCHOR_MS = 150;
+    /** Nothing written for this long (ms of capture) means the player stalls. */
+    private static final int STALL_MS = 50;
     /** Decisions in a row that must agree before a locked alignment moves. */
     private static final int CONFIRMATIONS = 3;
     /** The resampling follows the drift estimate when they differ by this much (ppm). */
@@ -135,6 +137,12 @@ final class EchoReference {
     private long settledAt;
     /** The playback thread's {@link #version} when the capture thread last saw it. */
     private long versionSeen;
+    /** The count written when the capture thread last saw it move, and the captured count then. */
+    private long writtenSeen;
+    private long writtenMovedAt;
+    /** Nothing written for this many captured samples (or two of the player's writes): the player stalls. */
+    private final int stallSamples;
+    private int writeSamples;
 
     /**
      * @param maxDelayMs the longest echo delay looked for (device buffers plus the acoustic path)
@@ -153,6 +161,7 @@ final class EchoReference {
         this.mask = capacity - 1;
         this.marginSamples = sampleRateHz * marginMs / 1000;
         this.guardSamples = sampleRateHz * 10 / 1000;
+        this.stallSamples = sampleRateHz * STALL_MS / 1000;
         this.deadBandSamples = sampleRateHz * marginMs / 2000;
         this.slackSamples = sampleRateHz * SLACK_MS / 1000;
         this.reanchorSamples = sampleRateHz * REANCHOR_MS / 1000;
@@ -231,12 +240,27 @@ final class EchoReference {
             result |= RESET_ADVISED;
         }
         long available = w - end;
-        availableSmoothed += (available - availableSmoothed) / 64.0;
-        // The low-water mark of what is available: drops at once, recovers over a few seconds.
-        availableLow = available < availableLow ? available : availableLow + (available - availableLow) / 512.0;
-        if (Math.abs(availableSmoothed + slackSamples - base) > reanchorSamples) {
-            anchor(w, end);
-            result |= RESET_ADVISED;
+        if (w != writtenSeen) {
+            long step = w - writtenSeen;
+            if (step <= 2L * stallSamples && step > writeSamples) {
+                writeSamples = (int) step; // the player's write size (larger writes: a longer wait is no stall)
+            }
+            writtenSeen = w;
+            writtenMovedAt = end;
+        }
+        // While the player stalls nothing is written and what is available falls by the stall; the
+        // device plays silence meanwhile and the silence goes into the ring once the player is back
+        // (PlayoutGaps), so a stall says nothing about the echo path: leave the means and the
+        // anchor alone then (stalls of 235 and 486 ms re-anchored the estimator and reset the canceller).
+        boolean playerStalled = end - writtenMovedAt > Math.max(stallSamples, 2L * writeSamples);
+        if (!playerStalled) {
+            availableSmoothed += (available - availableSmoothed) / 64.0;
+            // The low-water mark of what is available: drops at once, recovers over a few seconds.
+            availableLow = available < availableLow ? available : availableLow + (available - availableLow) / 512.0;
+            if (Math.abs(availableSmoothed + slackSamples - base) > reanchorSamples) {
+                anchor(w, end);
+                result |= RESET_ADVISED;
+            }
         }
 
         // The estimator: the mic's envelope, the reference's envelope up to what has been written.
@@ -470,6 +494,14 @@ final class EchoReference {
     /** Capture thread: the correlation peak (0..1) behind the last decision. */
     double confidence() {
         return estimator.confidence();
+    }
+
+    /**
+     * The playback underruns found and filled with silence so far (read by the capture thread
+     * without ordering: for diagnosis and tests).
+     */
+    long playbackUnderruns() {
+        return gaps.gaps();
     }
 
     /** Capture thread: frames for which part of the reference was missing. */

@@ -13,13 +13,16 @@ package dev.viz.audio.processing;
  * underrun lifts it for good by the silence played (41 and 94 ms in one 12 s run), which is exactly
  * how much the echo then came back later than the sample count said.
  *
- * <p>So a lag more than {@value #THRESHOLD_MS} ms above the floor is a suspected underrun, confirmed
+ * <p>So a lag more than {@value #THRESHOLD_MS} ms above the floor is a possible underrun, confirmed
  * when it has settled on a plateau: {@value #PLATEAU_WRITES} writes or more over at least
  * {@value #PLATEAU_MS} ms whose lags lie within {@value #THRESHOLD_MS} ms of each other (while a
- * stall goes on, or the player catches up after it, the lag still moves). The underrun's length is
+ * stall goes on, or the player catches up after it, the lag still moves). A rise under
+ * {@value #SMALL_GAP_MS} ms must hold {@value #SMALL_PLATEAU_MS} ms: through the pulse plugin the
+ * writes sometimes come back 4.7 ms later for 80 ms and then return to the floor with no silence
+ * played, and silence put in for that moved the reference and cost the canceller its depth. The underrun's length is
  * the plateau's lowest lag less the floor, and it began where the first late write's samples start.
- * Until it is confirmed or dismissed the samples from there on are {@link #suspect()}: they may be
- * placed too early. The caller inserts that much silence there and counts it as written, which
+ * Until a rise of {@value #SMALL_GAP_MS} ms or more is confirmed or dismissed the samples from there
+ * on are {@link #suspect()}: they may be placed too early. The caller inserts that much silence there and counts it as written, which
  * brings the lag back to the floor. A late write that the device's buffer absorbed falls back below
  * the threshold at the next write and is dismissed. Below the threshold the floor follows the lag
  * down at once and up slowly (a time constant of about 128 writes), so a device clock some hundred
@@ -34,14 +37,19 @@ package dev.viz.audio.processing;
 final class PlayoutGaps {
     /** A lag this far above the floor is a candidate underrun; the writes of a plateau stay this close. */
     static final int THRESHOLD_MS = 2;
-    /** A plateau of at least {@value #PLATEAU_WRITES} writes spanning this long confirms an underrun. */
+    /** A plateau of at least {@value #PLATEAU_WRITES} writes spanning this long confirms an underrun ... */
     static final int PLATEAU_MS = 40;
+    /** ... of at least this much; a smaller rise must hold {@value #SMALL_PLATEAU_MS} ms. */
+    static final int SMALL_GAP_MS = 10;
+    static final int SMALL_PLATEAU_MS = 240;
     static final int PLATEAU_WRITES = 3;
     private static final double FLOOR_RISE = 1.0 / 128;
 
     private final double samplesPerNs;
     private final double thresholdSamples;
     private final long plateauNs;
+    private final long smallPlateauNs;
+    private final double smallGapSamples;
 
     private boolean started;
     private long firstNs;
@@ -60,6 +68,8 @@ final class PlayoutGaps {
         this.samplesPerNs = sampleRateHz / 1e9;
         this.thresholdSamples = sampleRateHz * THRESHOLD_MS / 1000.0;
         this.plateauNs = PLATEAU_MS * 1_000_000L;
+        this.smallPlateauNs = SMALL_PLATEAU_MS * 1_000_000L;
+        this.smallGapSamples = sampleRateHz * SMALL_GAP_MS / 1000.0;
     }
 
     /**
@@ -96,7 +106,8 @@ final class PlayoutGaps {
         plateauMin = low;
         plateauMax = high;
         plateauWrites++;
-        if (plateauWrites < PLATEAU_WRITES || nowNs - plateauSinceNs < plateauNs) {
+        long needNs = plateauMin - floor >= smallGapSamples ? plateauNs : smallPlateauNs;
+        if (plateauWrites < PLATEAU_WRITES || nowNs - plateauSinceNs < needNs) {
             return 0;
         }
         elevated = false;
@@ -114,9 +125,12 @@ final class PlayoutGaps {
         plateauWrites = 1;
     }
 
-    /** Whether the lag is up now: an underrun not yet confirmed may have begun at {@link #suspectFrom()}. */
+    /**
+     * Whether the lag is up by {@value #SMALL_GAP_MS} ms or more now: an underrun not yet confirmed
+     * may have begun at {@link #suspectFrom()}. (Smaller rises are not suspected: most come back.)
+     */
     boolean suspect() {
-        return elevated;
+        return elevated && plateauMin - floor >= smallGapSamples;
     }
 
     /** While {@link #suspect()}: the sample count at which the suspected underrun would have begun. */
