@@ -183,6 +183,8 @@ final class EchoReference {
         w += n;
         if (gap > 0) {
             w = insertSilence(gaps.gapAt(), gap, w);
+        } else if (gap < 0) {
+            w = removeSilence(gaps.correctionAt(), -gap, w);
         }
         SUSPECT.setOpaque(this, gaps.suspect() ? gaps.suspectFrom() : Long.MAX_VALUE);
         producerWritten = w;
@@ -213,6 +215,26 @@ final class EchoReference {
         }
         VERSION.setRelease(this, v + 2);
         return w + silence;
+    }
+
+    /**
+     * Playback thread: {@code count} samples of the silence put in for an underrun, ending at
+     * {@code end}, were too many: moves what was written since back over them.
+     *
+     * @return the new count written (smaller)
+     */
+    private long removeSilence(long end, int count, long w) {
+        if (end > w || end - count < w - ring.length / 4) {
+            return w; // no longer in reach: leave it
+        }
+        long v = version;
+        VERSION.setOpaque(this, v + 1);
+        VarHandle.storeStoreFence();
+        for (long i = end; i < w; i++) {
+            ring[(int) (i - count) & mask] = ring[(int) i & mask];
+        }
+        VERSION.setRelease(this, v + 2);
+        return w - count;
     }
 
     // ---------------------------------------------------------------- capture thread

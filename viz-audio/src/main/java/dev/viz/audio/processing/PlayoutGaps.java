@@ -31,6 +31,13 @@ package dev.viz.audio.processing;
  * echo's measured shift against the counts to within 32 samples (0.7 ms), mostly within 6; a step of
  * 76 samples, under the threshold, went uncounted (the floor absorbs it).
  *
+ * <p>The lag's jitter is one-sided (a write can only come back late), so the few writes of a plateau
+ * sit a little above its true floor and the silence comes out measured some 10-30 samples too long,
+ * which the canceller, on a pure delay, must relearn. So for {@value #REFINE_MS} ms after the
+ * confirmation the lag is watched on: when it comes back lower than the floor, that much silence is
+ * taken back (before the canceller has had time to relearn the wrong place). On the sound server
+ * this brought the reference's place after an underrun from 7-13 samples off to 1-4.
+ *
  * <p>Timestamps that do not advance (a file or a test that passes 0) never raise the lag. No
  * allocation; one thread (the playback thread) only.
  */
@@ -44,6 +51,10 @@ final class PlayoutGaps {
     static final int SMALL_PLATEAU_MS = 240;
     static final int PLATEAU_WRITES = 3;
     private static final double FLOOR_RISE = 1.0 / 128;
+    /** After an underrun is confirmed, the lag is watched this long for a lower floor ... */
+    static final int REFINE_MS = 300;
+    /** ... and silence put in too much by this many samples or more is taken back. */
+    static final int MIN_CORRECTION_SAMPLES = 4;
 
     private final double samplesPerNs;
     private final double thresholdSamples;
@@ -61,6 +72,13 @@ final class PlayoutGaps {
     private double plateauMax;
     private int plateauWrites;
     private long gapAt;
+    private int lastGap;
+    private boolean refining;
+    private double refineMin;
+    private double floorAtConfirm;
+    private long confirmedAtNs;
+    private final long refineNs;
+    private long correctionAt;
     private long gaps;
     private long gapSamples;
 
@@ -69,6 +87,7 @@ final class PlayoutGaps {
         this.thresholdSamples = sampleRateHz * THRESHOLD_MS / 1000.0;
         this.plateauNs = PLATEAU_MS * 1_000_000L;
         this.smallPlateauNs = SMALL_PLATEAU_MS * 1_000_000L;
+        this.refineNs = REFINE_MS * 1_000_000L;
         this.smallGapSamples = sampleRateHz * SMALL_GAP_MS / 1000.0;
     }
 
@@ -76,7 +95,10 @@ final class PlayoutGaps {
      * A write of {@code n} samples returned at {@code nowNs}; {@code written} samples (silence
      * inserted before included) had been written before it.
      *
-     * @return the length of an underrun confirmed now, in samples (its start is {@link #gapAt()}), or 0
+     * @return the length of an underrun confirmed now, in samples (its start is {@link #gapAt()});
+     *     or, negative, how many samples of the last underrun's silence to take back, ending at
+     *     {@link #correctionAt()} ({@value #REFINE_MS} ms after the confirmation, when the lag came
+     *     back lower than the floor: the silence was measured too long); or 0
      */
     int wrote(long written, int n, long nowNs) {
         if (!started) {
@@ -86,6 +108,22 @@ final class PlayoutGaps {
             return 0;
         }
         double lag = (nowNs - firstNs) * samplesPerNs - (written + n);
+        if (refining) {
+            refineMin = Math.min(refineMin, lag);
+            if (nowNs - confirmedAtNs >= refineNs) {
+                refining = false;
+                long over = Math.round(floorAtConfirm - refineMin);
+                if (over >= MIN_CORRECTION_SAMPLES && over < lastGap) {
+                    // The plateau's few writes sat above its true floor (the lag's jitter is one-sided):
+                    // take back what was put in too much.
+                    floor = floorAtConfirm;
+                    gapSamples -= over;
+                    lastGap -= (int) over;
+                    correctionAt = gapAt + lastGap + over;
+                    return (int) -over;
+                }
+            }
+        }
         if (lag < floor + thresholdSamples) {
             floor = lag < floor ? lag : floor + (lag - floor) * FLOOR_RISE;
             elevated = false;
@@ -115,6 +153,11 @@ final class PlayoutGaps {
         gapAt = elevatedFrom;
         gaps++;
         gapSamples += gap;
+        lastGap = gap;
+        refining = true;
+        refineMin = Double.MAX_VALUE;
+        confirmedAtNs = nowNs;
+        floorAtConfirm = floor;
         return gap;
     }
 
@@ -141,6 +184,11 @@ final class PlayoutGaps {
     /** The sample count at which the last confirmed underrun began. */
     long gapAt() {
         return gapAt;
+    }
+
+    /** After a negative {@link #wrote} result: the count at which the silence taken back ends. */
+    long correctionAt() {
+        return correctionAt;
     }
 
     /** Underruns found so far. */
