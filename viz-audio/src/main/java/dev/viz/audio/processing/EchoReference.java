@@ -27,8 +27,17 @@ import java.lang.invoke.VarHandle;
  * a clock difference between the two directions moves the true alignment slowly, the estimator
  * follows it, and the applied alignment jumps once three decisions in a row (1.5 s) differ from it by more than a
  * dead band of half the margin (the echo then still falls inside the filter; after a jump the canceller is made
- * afresh and reconverges within about 2 s). A gap in playback (the player called {@link #played} late by more
- * than a few frames, as after an underrun) is filled with silence so the sample count keeps time with the device.
+ * afresh and reconverges within about 2 s).
+ *
+ * <p><b>Underruns.</b> The sample counts keep time with the devices only while no sample is lost
+ * on the way. When the player is late by more than the output device's buffer, the device plays
+ * silence meanwhile and every later sample comes out that much later than its count says: through
+ * PulseAudio on a loaded machine the echo moved by 41 and then 94 ms against the counts within 12
+ * s, and a canceller lined up by count has to relearn the path after each (this, not the estimator,
+ * held the sound server's echo path at 5-9 dB). {@link PlayoutGaps} finds such an underrun from the
+ * times the writes return ({@code playedAtNs}), and {@link #played} puts the silence the device
+ * played into the ring where it was played, so the ring is a sample-for-sample record of what came
+ * out of the speaker and the alignment does not move.
  *
  * <p><b>Clock drift.</b> Even within the dead band, an echo that slides against the reference costs the
  * canceller its depth (10 ppm halves it in dB). So the drift is measured and the reference resampled
@@ -41,14 +50,18 @@ import java.lang.invoke.VarHandle;
  * filter is left {@value #RESAMPLE_SETTLE_MS} ms to settle before it is read again.
  *
  * <p>Threads: {@link #played} on the playback thread only; every other method on the capture
- * thread only.
+ * thread only ({@link #toString} reads the playback thread's underrun counts without ordering: diagnosis only).
  */
 final class EchoReference {
     private static final VarHandle WRITTEN;
+    private static final VarHandle VERSION;
+    private static final VarHandle SUSPECT;
 
     static {
         try {
             WRITTEN = MethodHandles.lookup().findVarHandle(EchoReference.class, "written", long.class);
+            VERSION = MethodHandles.lookup().findVarHandle(EchoReference.class, "version", long.class);
+            SUSPECT = MethodHandles.lookup().findVarHandle(EchoReference.class, "suspectFrom", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -59,12 +72,12 @@ final class EchoReference {
     /** {@link #next} result bit: part of the reference was not there (silence used instead). */
     static final int UNDERRUN = 2;
 
-    /** Playback gaps longer than this beyond the expected pace are filled with silence. */
-    private static final long GAP_TOLERANCE_NS = 60_000_000L;
     /** How far ahead of the newest available reference the correlation window starts. */
     private static final int SLACK_MS = 40;
     /** The newest reference may wander this far from where it was anchored before re-anchoring. */
     private static final int REANCHOR_MS = 150;
+    /** Nothing written for this long (ms of capture) means the player stalls. */
+    private static final int STALL_MS = 50;
     /** Decisions in a row that must agree before a locked alignment moves. */
     private static final int CONFIRMATIONS = 3;
     /** The resampling follows the drift estimate when they differ by this much (ppm). */
@@ -77,10 +90,18 @@ final class EchoReference {
     private final int mask;
 
     // Playback thread.
-    private long playedAtNsLast = Long.MIN_VALUE;
-    private int playedLast;
+    private final PlayoutGaps gaps;
     @SuppressWarnings("unused") // accessed through WRITTEN
     private volatile long written;
+    /** Odd while the playback thread moves samples in the ring (an underrun's silence goes in); bumped by 2 each time. */
+    @SuppressWarnings("unused") // accessed through VERSION
+    private volatile long version;
+    /**
+     * Samples from this count on may sit too early in the ring (the playback thread suspects an
+     * underrun it has not confirmed yet); {@link Long#MAX_VALUE} when none is suspected.
+     */
+    @SuppressWarnings("unused") // accessed through SUSPECT
+    private volatile long suspectFrom = Long.MAX_VALUE;
     private long producerWritten;
 
     // Capture thread.
@@ -112,8 +133,16 @@ final class EchoReference {
     private double driftPerSample;
     /** The fractional part of the read position, 0 to 1; the whole part is in {@link #applied}. */
     private double phase;
-    /** Captured-sample count before which the canceller is still settling after a resampling change. */
+    /** Captured-sample count before which the canceller is still settling after a resampling change or an underrun. */
     private long settledAt;
+    /** The playback thread's {@link #version} when the capture thread last saw it. */
+    private long versionSeen;
+    /** The count written when the capture thread last saw it move, and the captured count then. */
+    private long writtenSeen;
+    private long writtenMovedAt;
+    /** Nothing written for this many captured samples (or two of the player's writes): the player stalls. */
+    private final int stallSamples;
+    private int writeSamples;
 
     /**
      * @param maxDelayMs the longest echo delay looked for (device buffers plus the acoustic path)
@@ -124,6 +153,7 @@ final class EchoReference {
         this.sampleRateHz = sampleRateHz;
         this.drift = new DriftEstimator(sampleRateHz);
         this.compensate = compensateDrift;
+        this.gaps = new PlayoutGaps(sampleRateHz);
         this.block = sampleRateHz / DelayEstimator.POINTS_PER_SECOND;
         long needed = (long) sampleRateHz * (maxDelayMs + SLACK_MS + marginMs + REANCHOR_MS + 1000) / 1000;
         int capacity = Integer.highestOneBit((int) Math.min(1 << 24, needed) - 1) << 1;
@@ -131,6 +161,7 @@ final class EchoReference {
         this.mask = capacity - 1;
         this.marginSamples = sampleRateHz * marginMs / 1000;
         this.guardSamples = sampleRateHz * 10 / 1000;
+        this.stallSamples = sampleRateHz * STALL_MS / 1000;
         this.deadBandSamples = sampleRateHz * marginMs / 2000;
         this.slackSamples = sampleRateHz * SLACK_MS / 1000;
         this.reanchorSamples = sampleRateHz * REANCHOR_MS / 1000;
@@ -144,26 +175,66 @@ final class EchoReference {
     /** Playback thread: {@code n} samples were handed to the output device at {@code playedAtNs}. */
     void played(short[] pcm, int offset, int n, long playedAtNs) {
         long w = producerWritten;
-        if (playedAtNsLast != Long.MIN_VALUE) {
-            long expectedNs = playedLast * 1_000_000_000L / sampleRateHz;
-            long lateNs = playedAtNs - playedAtNsLast - expectedNs;
-            if (lateNs > GAP_TOLERANCE_NS) {
-                long silence = Math.min(ring.length, lateNs * sampleRateHz / 1_000_000_000L);
-                for (long i = 0; i < silence; i++) {
-                    ring[(int) (w + i) & mask] = 0;
-                }
-                w += silence;
-            }
-        }
         int skip = Math.max(0, n - ring.length);
         for (int i = skip; i < n; i++) {
             ring[(int) (w + i) & mask] = pcm[offset + i];
         }
+        int gap = gaps.wrote(w, n, playedAtNs);
         w += n;
+        if (gap > 0) {
+            w = insertSilence(gaps.gapAt(), gap, w);
+        } else if (gap < 0) {
+            w = removeSilence(gaps.correctionAt(), -gap, w);
+        }
+        SUSPECT.setOpaque(this, gaps.suspect() ? gaps.suspectFrom() : Long.MAX_VALUE);
         producerWritten = w;
         WRITTEN.setRelease(this, w);
-        playedAtNsLast = playedAtNs;
-        playedLast = n;
+    }
+
+    /**
+     * Playback thread: the device played {@code gap} samples of silence before sample {@code at}
+     * (an underrun found by {@link PlayoutGaps}): moves what was written since then on by
+     * {@code gap} and puts the silence in front, so that the ring holds what the device played,
+     * sample for sample in its time. Readers see {@link #version} odd or changed meanwhile and
+     * discard what they read.
+     *
+     * @return the new count written
+     */
+    private long insertSilence(long at, int gap, long w) {
+        int quarter = ring.length / 4;
+        int silence = Math.min(gap, quarter);
+        long from = w - at > quarter ? w : at; // too much to move: put the silence where we are
+        long v = version;
+        VERSION.setOpaque(this, v + 1);
+        VarHandle.storeStoreFence();
+        for (long i = w - 1; i >= from; i--) {
+            ring[(int) (i + silence) & mask] = ring[(int) i & mask];
+        }
+        for (long i = from; i < from + silence; i++) {
+            ring[(int) i & mask] = 0;
+        }
+        VERSION.setRelease(this, v + 2);
+        return w + silence;
+    }
+
+    /**
+     * Playback thread: {@code count} samples of the silence put in for an underrun, ending at
+     * {@code end}, were too many: moves what was written since back over them.
+     *
+     * @return the new count written (smaller)
+     */
+    private long removeSilence(long end, int count, long w) {
+        if (end > w || end - count < w - ring.length / 4) {
+            return w; // no longer in reach: leave it
+        }
+        long v = version;
+        VERSION.setOpaque(this, v + 1);
+        VarHandle.storeStoreFence();
+        for (long i = end; i < w; i++) {
+            ring[(int) (i - count) & mask] = ring[(int) i & mask];
+        }
+        VERSION.setRelease(this, v + 2);
+        return w - count;
     }
 
     // ---------------------------------------------------------------- capture thread
@@ -191,12 +262,27 @@ final class EchoReference {
             result |= RESET_ADVISED;
         }
         long available = w - end;
-        availableSmoothed += (available - availableSmoothed) / 64.0;
-        // The low-water mark of what is available: drops at once, recovers over a few seconds.
-        availableLow = available < availableLow ? available : availableLow + (available - availableLow) / 512.0;
-        if (Math.abs(availableSmoothed + slackSamples - base) > reanchorSamples) {
-            anchor(w, end);
-            result |= RESET_ADVISED;
+        if (w != writtenSeen) {
+            long step = w - writtenSeen;
+            if (step <= 2L * stallSamples && step > writeSamples) {
+                writeSamples = (int) step; // the player's write size (larger writes: a longer wait is no stall)
+            }
+            writtenSeen = w;
+            writtenMovedAt = end;
+        }
+        // While the player stalls nothing is written and what is available falls by the stall; the
+        // device plays silence meanwhile and the silence goes into the ring once the player is back
+        // (PlayoutGaps), so a stall says nothing about the echo path: leave the means and the
+        // anchor alone then (stalls of 235 and 486 ms re-anchored the estimator and reset the canceller).
+        boolean playerStalled = end - writtenMovedAt > Math.max(stallSamples, 2L * writeSamples);
+        if (!playerStalled) {
+            availableSmoothed += (available - availableSmoothed) / 64.0;
+            // The low-water mark of what is available: drops at once, recovers over a few seconds.
+            availableLow = available < availableLow ? available : availableLow + (available - availableLow) / 512.0;
+            if (Math.abs(availableSmoothed + slackSamples - base) > reanchorSamples) {
+                anchor(w, end);
+                result |= RESET_ADVISED;
+            }
         }
 
         // The estimator: the mic's envelope, the reference's envelope up to what has been written.
@@ -226,11 +312,22 @@ final class EchoReference {
         // The reference for the canceller, leading the estimated echo by the margin (the filter is
         // causal: it can only model echo that comes after the reference it is given).
         long from = captured + applied + lead;
+        long versionBefore = (long) VERSION.getAcquire(this);
+        if (versionBefore != versionSeen && (versionBefore & 1) == 0) {
+            // An underrun's silence went in: the echo's place against the reference may have moved
+            // by the error of its measured length (well under a millisecond, but that is not drift).
+            versionSeen = versionBefore;
+            drift.newSegment();
+            settledAt = captured + (long) sampleRateHz * RESAMPLE_SETTLE_MS / 1000;
+        }
+        // Past a suspected underrun the samples may be misplaced; the device most likely played
+        // silence there, which is what a missing reference reads as.
+        long usable = Math.min(w, (long) SUSPECT.getAcquire(this));
         int missing = 0;
         if (driftPerSample == 0 && phase == 0) {
             for (int i = 0; i < n; i++) {
                 long p = from + i;
-                if (p >= w || p < 0) {
+                if (p >= usable || p < 0) {
                     ref[i] = 0;
                     missing++;
                 } else {
@@ -238,11 +335,14 @@ final class EchoReference {
                 }
             }
         } else {
-            missing = resampled(from, n, w, ref);
+            missing = resampled(from, n, usable, ref);
         }
+        VarHandle.loadLoadFence();
         long wAfter = (long) WRITTEN.getAcquire(this);
-        if (wAfter - (from - FractionalDelay.BEFORE - 1) > ring.length) {
-            // The producer lapped us while we copied: the stretch is not trustworthy.
+        if (wAfter - (from - FractionalDelay.BEFORE - 1) > ring.length
+                || (versionBefore & 1) != 0 || (long) VERSION.getAcquire(this) != versionBefore) {
+            // The producer lapped us, or moved samples for an underrun's silence, while we copied:
+            // the stretch is not trustworthy.
             java.util.Arrays.fill(ref, 0, n, (short) 0);
             missing = n;
         }
@@ -321,11 +421,16 @@ final class EchoReference {
 
     /**
      * The margin, or less when the echo comes back so soon after it was played that a full margin
-     * would ask for reference samples not yet written (judged on the low-water mark of what the
-     * playback thread had written when the capture thread came, less a guard).
+     * would ask for reference samples not yet written (judged on the mean of what the playback
+     * thread had written when the capture thread came, less a guard). Not on the low-water mark:
+     * a player that stalls leaves the newest samples missing for a while, and what the device
+     * played meanwhile was silence ({@link PlayoutGaps}), which is what the missing reference reads
+     * as; shrinking the lead for it instead put the echo's main tap at the very start of the
+     * filter, where an estimate a millisecond late leaves it out (the sound server's echo path
+     * went from 23 to 3-11 dB).
      */
     private int leadFor(long alignment) {
-        long echoDelay = (long) availableLow - alignment;
+        long echoDelay = (long) availableSmoothed - alignment;
         return (int) Math.max(0, Math.min(marginSamples, echoDelay - guardSamples));
     }
 
@@ -403,13 +508,22 @@ final class EchoReference {
     public String toString() {
         return String.format("EchoReference[available mean %.0f low %.0f samples, applied %d, lead %d, confidence %.2f,"
                 + " underruns %d, moves %d, drift %.1f ppm (resampling by %.1f; %d observations, %d rejected,"
-                + " %d restarts)]", availableSmoothed, availableLow, applied, lead, confidence(), underruns, jumps,
-                driftPpm(), compensatedPpm(), drift.observations(), drift.rejected(), drift.restarts());
+                + " %d restarts), playback underruns %d (%.0f ms of silence put in)]", availableSmoothed, availableLow,
+                applied, lead, confidence(), underruns, jumps, driftPpm(), compensatedPpm(), drift.observations(),
+                drift.rejected(), drift.restarts(), gaps.gaps(), gaps.gapSamples() * 1000.0 / sampleRateHz);
     }
 
     /** Capture thread: the correlation peak (0..1) behind the last decision. */
     double confidence() {
         return estimator.confidence();
+    }
+
+    /**
+     * The playback underruns found and filled with silence so far (read by the capture thread
+     * without ordering: for diagnosis and tests).
+     */
+    long playbackUnderruns() {
+        return gaps.gaps();
     }
 
     /** Capture thread: frames for which part of the reference was missing. */

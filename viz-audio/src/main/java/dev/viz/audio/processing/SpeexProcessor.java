@@ -288,6 +288,14 @@ public final class SpeexProcessor implements AudioProcessor {
         return echo == null ? 0 : echo.underruns();
     }
 
+    /**
+     * Output underruns found from the times {@link #played} was called (the device played silence
+     * the program never wrote; it went into the echo reference where it was played). Diagnosis.
+     */
+    public long echoPlaybackUnderruns() {
+        return echo == null ? 0 : echo.playbackUnderruns();
+    }
+
     /** Capture thread: how often the applied echo delay moved after the first estimate. */
     public long echoDelayChanges() {
         return echo == null ? 0 : Math.max(0, echo.jumps() - 1);

@@ -48,6 +48,74 @@ class SpeexProcessorTest {
         }
     }
 
+    /**
+     * The player is late twice by more than the output buffer holds (at 5 s by 60 ms, at 9 s by 100
+     * ms): the loudspeaker plays that much silence the program never wrote, and everything after it
+     * comes out later than its sample count says, as through the sound server on a loaded machine.
+     * The writes' return times show it; the echo reference must hold the silence where it was
+     * played so that the canceller keeps its depth after each underrun.
+     */
+    @Test
+    void shouldKeepCancellingEchoThroughPlaybackUnderruns() {
+        short[] far = EchoLab.slice(EchoLab.farEnd(), 0, 14);
+        int frame = 960;
+        long frameNs = 20_000_000L;
+        int[] lateFrames = {5 * RATE / frame, 9 * RATE / frame};
+        int[] silenceSamples = {60 * RATE / 1000, 100 * RATE / 1000};
+        // What the loudspeaker played: the far end with the two silences in.
+        short[] heard = new short[far.length];
+        int out = 0;
+        for (int f = 0; f * frame + frame <= far.length && out < heard.length; f++) {
+            for (int k = 0; k < lateFrames.length; k++) {
+                if (f == lateFrames[k]) {
+                    out += silenceSamples[k];
+                }
+            }
+            int n = Math.min(frame, heard.length - out);
+            if (n > 0) {
+                System.arraycopy(far, f * frame, heard, out, n);
+            }
+            out += frame;
+        }
+        short[] mic = EchoLab.mix(far.length, EchoLab.convolve(heard, EchoLab.room(42, 80, 150, 200, -6)), 0.0);
+        short[] processed = java.util.Arrays.copyOf(mic, mic.length / frame * frame);
+        try (SpeexProcessor p = open(ProcessingOptions.builder().echoCancellation(true).build(), 20)) {
+            // The two device threads in time order: capture frame k returns at (k + 1) frames, write f
+            // at f frames plus how late the player is by then (the capture goes on while it stalls).
+            short[] play = new short[frame];
+            int frames = processed.length / frame;
+            int f = 0;
+            long lateNs = 0;
+            for (int k = 0; k < frames; k++) {
+                long capturedAtNs = (k + 1) * frameNs;
+                while (f < frames) {
+                    long late = lateNs;
+                    for (int j = 0; j < lateFrames.length; j++) {
+                        if (f == lateFrames[j]) {
+                            late += silenceSamples[j] * 1_000_000_000L / RATE;
+                        }
+                    }
+                    long playedAtNs = f * frameNs + late;
+                    if (playedAtNs > capturedAtNs) {
+                        break;
+                    }
+                    lateNs = late;
+                    System.arraycopy(far, f * frame, play, 0, frame);
+                    p.played(play, 0, frame, playedAtNs);
+                    f++;
+                }
+                p.process(processed, k * frame, capturedAtNs);
+            }
+            double before = EchoLab.erleDb(mic, processed, 3, 5);
+            double after = EchoLab.erleDb(mic, processed, 10, 14);
+            System.out.printf("playback underruns of 60 and 100 ms at 5 and 9 s: ERLE %.1f dB over 3-5 s, %.1f dB"
+                    + " over 10-14 s, %.1f dB over 3-14 s; %s%n", before, after, EchoLab.erleDb(mic, processed, 3, 14),
+                    p.echoDiagnostics());
+            assertEquals(2, p.echoPlaybackUnderruns(), "underruns found");
+            assertTrue(after >= 25, "ERLE after the underruns " + after + " dB");
+        }
+    }
+
     /** ERLE of the canceller over 3-8 s and 18-23 s of the 24 s clip heard through a loudspeaker clock {@code ppm} fast. */
     record DriftRun(double early, double late, double estimatedPpm, double compensatedPpm) {
     }
