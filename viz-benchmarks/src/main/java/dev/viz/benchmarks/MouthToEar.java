@@ -63,6 +63,13 @@ import org.HdrHistogram.Histogram;
  * secure layer on top as on UDP. With {@code --carriers} each line names its carrier and also gives
  * the listener's playout delay and round-trip time at the end; without it the output is UDP's alone,
  * in the form above.
+ *
+ * <p>{@code --external [CLICKS]} measures a call this process does not make: another program (two
+ * {@code viz} processes, a GStreamer pipeline, baresip) already carries {@code viz_mic.monitor} to
+ * {@code viz_out}, and this process only plays the chirps into {@code viz_mic}, records both monitors
+ * and correlates, the same way as above. It prints one line,
+ * {@code external median M p90 P min N max X ms found F of C} (milliseconds), or
+ * {@code external found 0 of C} when no chirp came through. {@code viz-benchmarks/compare.sh} uses it.
  */
 public final class MouthToEar {
     private static final int RATE_HZ = 48_000;
@@ -128,6 +135,12 @@ public final class MouthToEar {
     public static void main(String[] args) throws Exception {
         List<Carrier> carriers = new ArrayList<>();
         List<String> rest = new ArrayList<>(List.of(args));
+        if (!rest.isEmpty() && rest.get(0).equals("--external")) {
+            int clicks = rest.size() > 1 ? Integer.parseInt(rest.get(1)) : 20;
+            PortAudioBackend.system().ensureAvailability();
+            System.out.println(external(clicks));
+            return;
+        }
         boolean named = false;
         if (rest.size() >= 2 && rest.get(0).equals("--carriers")) {
             for (String c : rest.get(1).split(",")) {
@@ -256,6 +269,24 @@ public final class MouthToEar {
         }
         long[] micAt = find(micRecorder.pcm, micRecorder.count, chirp);
         Histogram histogram = new Histogram(10_000_000L, 3); // microseconds, up to 10 s
+        long missed = correlate(micRecorder, outRecorder, chirp, micAt, histogram);
+        System.out.printf("%s: %d chirps in the microphone recording, %d found at the speaker, %d missed;"
+                + " listener played %d, concealed %d, late %d; xruns in %d out %d; recorders' anchors differ"
+                + " by %.1f ms%n", named ? profile.cliName() + " over " + carrier.cliName() : profile.cliName(), micAt.length, histogram.getTotalCount(), missed,
+                stats.framesPlayed(), stats.framesConcealed(), stats.framesLate(), input.xruns(), output.xruns(),
+                (outRecorder.anchorNs - micRecorder.anchorNs) / 1e6);
+        return new Result(carrier, profile, clicks, heardOver, histogram, stats);
+    }
+
+    /**
+     * Finds each of the chirps at {@code micAt} (samples of the microphone recording) in the speaker
+     * recording, on the recorders' shared clock, and records each latency in {@code histogram}
+     * (microseconds).
+     *
+     * @return the chirps not found at the speaker
+     */
+    private static long correlate(Recorder micRecorder, Recorder outRecorder, short[] chirp, long[] micAt,
+            Histogram histogram) {
         long missed = 0;
         for (long micSample : micAt) {
             double micNs = micRecorder.anchorNs + micSample * 1e9 / RATE_HZ;
@@ -269,12 +300,63 @@ public final class MouthToEar {
             double outNs = outRecorder.anchorNs + peak.sample * 1e9 / RATE_HZ;
             histogram.recordValue(Math.max(0, Math.round((outNs - micNs) / 1000)));
         }
-        System.out.printf("%s: %d chirps in the microphone recording, %d found at the speaker, %d missed;"
-                + " listener played %d, concealed %d, late %d; xruns in %d out %d; recorders' anchors differ"
-                + " by %.1f ms%n", named ? profile.cliName() + " over " + carrier.cliName() : profile.cliName(), micAt.length, histogram.getTotalCount(), missed,
-                stats.framesPlayed(), stats.framesConcealed(), stats.framesLate(), input.xruns(), output.xruns(),
-                (outRecorder.anchorNs - micRecorder.anchorNs) / 1e6);
-        return new Result(carrier, profile, clicks, heardOver, histogram, stats);
+        return missed;
+    }
+
+    /**
+     * The {@code --external} mode: plays {@code clicks} chirps into {@code viz_mic} while another
+     * program carries them to {@code viz_out}, and measures them as {@link #measure} does.
+     *
+     * @return one line: median, p90, min and max in ms and the chirps found
+     */
+    static String external(int clicks) throws Exception {
+        short[] chirp = chirp();
+        Path wav = Files.createTempFile("viz-mouth-to-ear", ".wav");
+        try {
+            writeWav(wav, clickTrain(chirp, clicks));
+            try {
+                return measureExternal(clicks, wav, chirp);
+            } catch (InstrumentFailure e) {
+                System.err.println("the recorder failed (" + e.getMessage() + "); measuring again");
+                return measureExternal(clicks, wav, chirp);
+            }
+        } finally {
+            Files.deleteIfExists(wav);
+        }
+    }
+
+    private static String measureExternal(int clicks, Path wav, short[] chirp) throws Exception {
+        int recordSamples = LEAD_SAMPLES + (clicks + 6) * CLICK_INTERVAL_SAMPLES;
+        Recorder micRecorder = new Recorder("viz_mic", recordSamples);
+        Recorder outRecorder = new Recorder("viz_loopback", recordSamples);
+        micRecorder.start();
+        outRecorder.start();
+        try {
+            Thread.sleep(500);
+            Process paplay = new ProcessBuilder("paplay", "-d", "viz_mic", wav.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!paplay.waitFor(clicks + 30L, TimeUnit.SECONDS) || paplay.exitValue() != 0) {
+                paplay.destroyForcibly();
+                throw new IllegalStateException("paplay -d viz_mic failed or hung");
+            }
+            int after = outRecorder.samples() + 2 * RATE_HZ;
+            await(() -> outRecorder.samples() >= Math.min(after, recordSamples), 10_000, "2 s more recorded");
+        } finally {
+            try {
+                micRecorder.stop();
+            } finally {
+                outRecorder.stop();
+            }
+        }
+        long[] micAt = find(micRecorder.pcm, micRecorder.count, chirp);
+        Histogram histogram = new Histogram(10_000_000L, 3);
+        correlate(micRecorder, outRecorder, chirp, micAt, histogram);
+        if (histogram.getTotalCount() == 0) {
+            return String.format(Locale.ROOT, "external found 0 of %d", clicks);
+        }
+        return String.format(Locale.ROOT, "external median %.1f p90 %.1f min %.1f max %.1f ms found %d of %d",
+                histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(90) / 1000.0,
+                histogram.getMinValue() / 1000.0, histogram.getMaxValue() / 1000.0, histogram.getTotalCount(), clicks);
     }
 
     /** Frame slots the listener's playout has filled: decoded, concealed, rebuilt or silent (DTX). */
