@@ -64,6 +64,12 @@ import org.HdrHistogram.Histogram;
  * the listener's playout delay and round-trip time at the end; without it the output is UDP's alone,
  * in the form above.
  *
+ * <p>Before the other arguments, {@code --profile NAME} measures one profile only, {@code --frame-ms MS}
+ * sets both sessions' frame duration (as the CLI's {@code --frame-ms}), and {@code --buffers OUT/IN}
+ * asks PortAudio for OUT ms of output and IN ms of input buffering for the call's devices (0: the
+ * defaults, one frame out and {@link PortAudioDevice#INPUT_BUFFER_FRAMES} frames in), to find
+ * where the latency goes (docs/performance.md, latency breakdown).
+ *
  * <p>{@code --external [CLICKS]} measures a call this process does not make: another program (two
  * {@code viz} processes, a GStreamer pipeline, baresip) already carries {@code viz_mic.monitor} to
  * {@code viz_out}, and this process only plays the chirps into {@code viz_mic}, records both monitors
@@ -83,6 +89,12 @@ public final class MouthToEar {
     /** The same at the speaker, after Opus (which keeps the chirp's timing, not its exact waveform). */
     private static final double MIN_DECODED_CORRELATION = 0.3;
     private static final long MAX_LATENCY_SAMPLES = CLICK_INTERVAL_SAMPLES * 95L / 100;
+
+    /** {@code --frame-ms}: the sessions' frame duration, 0 for the profile's. */
+    private static int frameMs;
+    /** {@code --buffers OUT/IN}: PortAudio buffering asked for the call's devices, 0 for the default. */
+    private static int outputBufferMs;
+    private static int inputBufferMs;
 
     private MouthToEar() {
     }
@@ -141,6 +153,20 @@ public final class MouthToEar {
             System.out.println(external(clicks));
             return;
         }
+        List<Profile> profiles = List.of(Profile.values());
+        while (rest.size() >= 2 && List.of("--profile", "--frame-ms", "--buffers").contains(rest.get(0))) {
+            String value = rest.get(1);
+            switch (rest.get(0)) {
+                case "--profile" -> profiles = List.of(Profile.parse(value));
+                case "--frame-ms" -> frameMs = Integer.parseInt(value);
+                default -> {
+                    String[] outIn = value.split("/");
+                    outputBufferMs = Integer.parseInt(outIn[0]);
+                    inputBufferMs = Integer.parseInt(outIn[outIn.length - 1]);
+                }
+            }
+            rest = rest.subList(2, rest.size());
+        }
         boolean named = false;
         if (rest.size() >= 2 && rest.get(0).equals("--carriers")) {
             for (String c : rest.get(1).split(",")) {
@@ -157,7 +183,7 @@ public final class MouthToEar {
         PortAudioBackend.system().ensureAvailability();
         for (Carrier carrier : carriers) {
             List<Result> results = new ArrayList<>();
-            for (Profile profile : Profile.values()) {
+            for (Profile profile : profiles) {
                 results.add(run(carrier, profile, clicks, inputSpec, outputSpec, named));
             }
             System.out.println("mouth-to-ear, " + inputSpec + " -> call over " + carrier.name() + " loopback -> " + outputSpec);
@@ -231,15 +257,15 @@ public final class MouthToEar {
         outRecorder.start();
         SessionStats stats;
         String heardOver;
-        AudioDevice input = AudioDevices.parseInput(inputSpec);
-        AudioDevice output = AudioDevices.parseOutput(outputSpec);
+        AudioDevice input = device(inputSpec, true);
+        AudioDevice output = device(outputSpec, false);
         InetAddress loopback = InetAddress.getLoopbackAddress();
         Transport listenSide = listenSide(carrier, loopback);
-        try (VoiceSession listener = VoiceSession.builder().profile(profile)
+        try (VoiceSession listener = tuned(VoiceSession.builder().profile(profile))
                 .transport(SecureTransport.wrap(listenSide).identity(Identity.generate()).build())
                 .input(AudioDevices.silence()).output(output).build()) {
             listener.start();
-            try (VoiceSession talker = VoiceSession.builder().profile(profile)
+            try (VoiceSession talker = tuned(VoiceSession.builder().profile(profile))
                     .transport(SecureTransport.wrap(callSide(carrier, loopback, localPort(listenSide)))
                             .identity(Identity.generate()).build())
                     .input(input).output(AudioDevices.nullOutput()).build()) {
@@ -276,6 +302,20 @@ public final class MouthToEar {
                 stats.framesPlayed(), stats.framesConcealed(), stats.framesLate(), input.xruns(), output.xruns(),
                 (outRecorder.anchorNs - micRecorder.anchorNs) / 1e6);
         return new Result(carrier, profile, clicks, heardOver, histogram, stats);
+    }
+
+    /** The builder with {@code --frame-ms} applied. */
+    private static VoiceSession.Builder tuned(VoiceSession.Builder builder) {
+        return frameMs > 0 ? builder.frameMs(frameMs) : builder;
+    }
+
+    /** The call's device for a CLI spec, with {@code --buffers} applied to a PortAudio device. */
+    private static AudioDevice device(String spec, boolean input) throws IOException {
+        int bufferMs = input ? inputBufferMs : outputBufferMs;
+        if (bufferMs > 0 && spec.startsWith("portaudio:")) {
+            return PortAudioBackend.system().device(spec, input, PortAudioDevice.SampleFormat.INT16, bufferMs);
+        }
+        return input ? AudioDevices.parseInput(spec) : AudioDevices.parseOutput(spec);
     }
 
     /**
