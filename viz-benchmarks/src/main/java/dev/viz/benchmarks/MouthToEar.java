@@ -63,6 +63,19 @@ import org.HdrHistogram.Histogram;
  * secure layer on top as on UDP. With {@code --carriers} each line names its carrier and also gives
  * the listener's playout delay and round-trip time at the end; without it the output is UDP's alone,
  * in the form above.
+ *
+ * <p>Before the other arguments, {@code --profile NAME} measures one profile only, {@code --frame-ms MS}
+ * sets both sessions' frame duration (as the CLI's {@code --frame-ms}), and {@code --buffers OUT/IN}
+ * asks PortAudio for OUT ms of output and IN ms of input buffering for the call's devices (0: the
+ * defaults, one frame out and {@link PortAudioDevice#INPUT_BUFFER_FRAMES} frames in), to find
+ * where the latency goes (docs/performance.md, latency breakdown).
+ *
+ * <p>{@code --external [CLICKS]} measures a call this process does not make: another program (two
+ * {@code viz} processes, a GStreamer pipeline, baresip) already carries {@code viz_mic.monitor} to
+ * {@code viz_out}, and this process only plays the chirps into {@code viz_mic}, records both monitors
+ * and correlates, the same way as above. It prints one line,
+ * {@code external median M p90 P min N max X ms found F of C} (milliseconds), or
+ * {@code external found 0 of C} when no chirp came through. {@code viz-benchmarks/compare.sh} uses it.
  */
 public final class MouthToEar {
     private static final int RATE_HZ = 48_000;
@@ -76,6 +89,12 @@ public final class MouthToEar {
     /** The same at the speaker, after Opus (which keeps the chirp's timing, not its exact waveform). */
     private static final double MIN_DECODED_CORRELATION = 0.3;
     private static final long MAX_LATENCY_SAMPLES = CLICK_INTERVAL_SAMPLES * 95L / 100;
+
+    /** {@code --frame-ms}: the sessions' frame duration, 0 for the profile's. */
+    private static int frameMs;
+    /** {@code --buffers OUT/IN}: PortAudio buffering asked for the call's devices, 0 for the default. */
+    private static int outputBufferMs;
+    private static int inputBufferMs;
 
     private MouthToEar() {
     }
@@ -128,6 +147,26 @@ public final class MouthToEar {
     public static void main(String[] args) throws Exception {
         List<Carrier> carriers = new ArrayList<>();
         List<String> rest = new ArrayList<>(List.of(args));
+        if (!rest.isEmpty() && rest.get(0).equals("--external")) {
+            int clicks = rest.size() > 1 ? Integer.parseInt(rest.get(1)) : 20;
+            PortAudioBackend.system().ensureAvailability();
+            System.out.println(external(clicks));
+            return;
+        }
+        List<Profile> profiles = List.of(Profile.values());
+        while (rest.size() >= 2 && List.of("--profile", "--frame-ms", "--buffers").contains(rest.get(0))) {
+            String value = rest.get(1);
+            switch (rest.get(0)) {
+                case "--profile" -> profiles = List.of(Profile.parse(value));
+                case "--frame-ms" -> frameMs = Integer.parseInt(value);
+                default -> {
+                    String[] outIn = value.split("/");
+                    outputBufferMs = Integer.parseInt(outIn[0]);
+                    inputBufferMs = Integer.parseInt(outIn[outIn.length - 1]);
+                }
+            }
+            rest = rest.subList(2, rest.size());
+        }
         boolean named = false;
         if (rest.size() >= 2 && rest.get(0).equals("--carriers")) {
             for (String c : rest.get(1).split(",")) {
@@ -144,7 +183,7 @@ public final class MouthToEar {
         PortAudioBackend.system().ensureAvailability();
         for (Carrier carrier : carriers) {
             List<Result> results = new ArrayList<>();
-            for (Profile profile : Profile.values()) {
+            for (Profile profile : profiles) {
                 results.add(run(carrier, profile, clicks, inputSpec, outputSpec, named));
             }
             System.out.println("mouth-to-ear, " + inputSpec + " -> call over " + carrier.name() + " loopback -> " + outputSpec);
@@ -218,15 +257,15 @@ public final class MouthToEar {
         outRecorder.start();
         SessionStats stats;
         String heardOver;
-        AudioDevice input = AudioDevices.parseInput(inputSpec);
-        AudioDevice output = AudioDevices.parseOutput(outputSpec);
+        AudioDevice input = device(inputSpec, true);
+        AudioDevice output = device(outputSpec, false);
         InetAddress loopback = InetAddress.getLoopbackAddress();
         Transport listenSide = listenSide(carrier, loopback);
-        try (VoiceSession listener = VoiceSession.builder().profile(profile)
+        try (VoiceSession listener = tuned(VoiceSession.builder().profile(profile))
                 .transport(SecureTransport.wrap(listenSide).identity(Identity.generate()).build())
                 .input(AudioDevices.silence()).output(output).build()) {
             listener.start();
-            try (VoiceSession talker = VoiceSession.builder().profile(profile)
+            try (VoiceSession talker = tuned(VoiceSession.builder().profile(profile))
                     .transport(SecureTransport.wrap(callSide(carrier, loopback, localPort(listenSide)))
                             .identity(Identity.generate()).build())
                     .input(input).output(AudioDevices.nullOutput()).build()) {
@@ -256,6 +295,38 @@ public final class MouthToEar {
         }
         long[] micAt = find(micRecorder.pcm, micRecorder.count, chirp);
         Histogram histogram = new Histogram(10_000_000L, 3); // microseconds, up to 10 s
+        long missed = correlate(micRecorder, outRecorder, chirp, micAt, histogram);
+        System.out.printf("%s: %d chirps in the microphone recording, %d found at the speaker, %d missed;"
+                + " listener played %d, concealed %d, late %d; xruns in %d out %d; recorders' anchors differ"
+                + " by %.1f ms%n", named ? profile.cliName() + " over " + carrier.cliName() : profile.cliName(), micAt.length, histogram.getTotalCount(), missed,
+                stats.framesPlayed(), stats.framesConcealed(), stats.framesLate(), input.xruns(), output.xruns(),
+                (outRecorder.anchorNs - micRecorder.anchorNs) / 1e6);
+        return new Result(carrier, profile, clicks, heardOver, histogram, stats);
+    }
+
+    /** The builder with {@code --frame-ms} applied. */
+    private static VoiceSession.Builder tuned(VoiceSession.Builder builder) {
+        return frameMs > 0 ? builder.frameMs(frameMs) : builder;
+    }
+
+    /** The call's device for a CLI spec, with {@code --buffers} applied to a PortAudio device. */
+    private static AudioDevice device(String spec, boolean input) throws IOException {
+        int bufferMs = input ? inputBufferMs : outputBufferMs;
+        if (bufferMs > 0 && spec.startsWith("portaudio:")) {
+            return PortAudioBackend.system().device(spec, input, PortAudioDevice.SampleFormat.INT16, bufferMs);
+        }
+        return input ? AudioDevices.parseInput(spec) : AudioDevices.parseOutput(spec);
+    }
+
+    /**
+     * Finds each of the chirps at {@code micAt} (samples of the microphone recording) in the speaker
+     * recording, on the recorders' shared clock, and records each latency in {@code histogram}
+     * (microseconds).
+     *
+     * @return the chirps not found at the speaker
+     */
+    private static long correlate(Recorder micRecorder, Recorder outRecorder, short[] chirp, long[] micAt,
+            Histogram histogram) {
         long missed = 0;
         for (long micSample : micAt) {
             double micNs = micRecorder.anchorNs + micSample * 1e9 / RATE_HZ;
@@ -269,12 +340,63 @@ public final class MouthToEar {
             double outNs = outRecorder.anchorNs + peak.sample * 1e9 / RATE_HZ;
             histogram.recordValue(Math.max(0, Math.round((outNs - micNs) / 1000)));
         }
-        System.out.printf("%s: %d chirps in the microphone recording, %d found at the speaker, %d missed;"
-                + " listener played %d, concealed %d, late %d; xruns in %d out %d; recorders' anchors differ"
-                + " by %.1f ms%n", named ? profile.cliName() + " over " + carrier.cliName() : profile.cliName(), micAt.length, histogram.getTotalCount(), missed,
-                stats.framesPlayed(), stats.framesConcealed(), stats.framesLate(), input.xruns(), output.xruns(),
-                (outRecorder.anchorNs - micRecorder.anchorNs) / 1e6);
-        return new Result(carrier, profile, clicks, heardOver, histogram, stats);
+        return missed;
+    }
+
+    /**
+     * The {@code --external} mode: plays {@code clicks} chirps into {@code viz_mic} while another
+     * program carries them to {@code viz_out}, and measures them as {@link #measure} does.
+     *
+     * @return one line: median, p90, min and max in ms and the chirps found
+     */
+    static String external(int clicks) throws Exception {
+        short[] chirp = chirp();
+        Path wav = Files.createTempFile("viz-mouth-to-ear", ".wav");
+        try {
+            writeWav(wav, clickTrain(chirp, clicks));
+            try {
+                return measureExternal(clicks, wav, chirp);
+            } catch (InstrumentFailure e) {
+                System.err.println("the recorder failed (" + e.getMessage() + "); measuring again");
+                return measureExternal(clicks, wav, chirp);
+            }
+        } finally {
+            Files.deleteIfExists(wav);
+        }
+    }
+
+    private static String measureExternal(int clicks, Path wav, short[] chirp) throws Exception {
+        int recordSamples = LEAD_SAMPLES + (clicks + 6) * CLICK_INTERVAL_SAMPLES;
+        Recorder micRecorder = new Recorder("viz_mic", recordSamples);
+        Recorder outRecorder = new Recorder("viz_loopback", recordSamples);
+        micRecorder.start();
+        outRecorder.start();
+        try {
+            Thread.sleep(500);
+            Process paplay = new ProcessBuilder("paplay", "-d", "viz_mic", wav.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!paplay.waitFor(clicks + 30L, TimeUnit.SECONDS) || paplay.exitValue() != 0) {
+                paplay.destroyForcibly();
+                throw new IllegalStateException("paplay -d viz_mic failed or hung");
+            }
+            int after = outRecorder.samples() + 2 * RATE_HZ;
+            await(() -> outRecorder.samples() >= Math.min(after, recordSamples), 10_000, "2 s more recorded");
+        } finally {
+            try {
+                micRecorder.stop();
+            } finally {
+                outRecorder.stop();
+            }
+        }
+        long[] micAt = find(micRecorder.pcm, micRecorder.count, chirp);
+        Histogram histogram = new Histogram(10_000_000L, 3);
+        correlate(micRecorder, outRecorder, chirp, micAt, histogram);
+        if (histogram.getTotalCount() == 0) {
+            return String.format(Locale.ROOT, "external found 0 of %d", clicks);
+        }
+        return String.format(Locale.ROOT, "external median %.1f p90 %.1f min %.1f max %.1f ms found %d of %d",
+                histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(90) / 1000.0,
+                histogram.getMinValue() / 1000.0, histogram.getMaxValue() / 1000.0, histogram.getTotalCount(), clicks);
     }
 
     /** Frame slots the listener's playout has filled: decoded, concealed, rebuilt or silent (DTX). */

@@ -74,6 +74,33 @@ class DistributionTest {
         assertFalse(none.out.contains("Exception"), none.out);
     }
 
+    @Test
+    void shouldStartTheJvmSetUpForACallAndLetVizJavaOptsOverrideIt() throws Exception {
+        Path launcher = Path.of(System.getProperty("viz.cli.launcher", "target/viz")).toAbsolutePath();
+        Map<String, String> env = Map.of("JAVA_HOME", System.getProperty("java.home"),
+                "VIZ_JAVA_OPTS", "-XX:+PrintCommandLineFlags", "XDG_CONFIG_HOME", dir.resolve("config").toString());
+        Result flags = run(List.of(launcher.toString(), "--version"), dir, env, 30);
+        assertEquals(0, flags.status, flags.out);
+        for (String flag : List.of("-XX:+UseSerialGC", "-XX:MaxHeapSize=67108864", "-XX:TieredStopAtLevel=1")) {
+            assertTrue(flags.out.contains(flag), flag + " in " + flags.out);
+        }
+
+        Result overridden = run(List.of(launcher.toString(), "--version"), dir,
+                Map.of("JAVA_HOME", System.getProperty("java.home"),
+                        "VIZ_JAVA_OPTS", "-XX:+PrintCommandLineFlags -Xmx256m"), 30);
+        assertEquals(0, overridden.status, overridden.out);
+        assertTrue(overridden.out.contains("-XX:MaxHeapSize=268435456"), overridden.out);
+
+        // a whole call (two sessions, speech in and out) fits that JVM
+        Path out = dir.resolve("demo.wav");
+        Result demo = run(List.of(launcher.toString(), "demo", "--out", out.toString()), dir,
+                Map.of("JAVA_HOME", System.getProperty("java.home"), "XDG_CONFIG_HOME", dir.resolve("config").toString()),
+                90);
+        assertEquals(0, demo.status, demo.out);
+        assertTrue(demo.out.contains("frames sent 200") && demo.out.contains("loss 0.0 %"), demo.out);
+        assertTrue(Files.size(out) > 44, "demo wrote " + out);
+    }
+
     /** An environment with no JAVA_HOME and a PATH of one empty directory. */
     private Map<String, String> noJava(Path emptyPath) {
         return Map.of("PATH", emptyPath.toString(), "XDG_CONFIG_HOME", dir.resolve("config").toString());

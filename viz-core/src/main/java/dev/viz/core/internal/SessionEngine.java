@@ -27,7 +27,7 @@ public final class SessionEngine {
     private static final long CLOSE_TIMEOUT_NS = 1_000_000_000L;
     /** Network thread: the longest park while a call is connected, and while waiting for a peer. */
     static final long NETWORK_BUSY_MAX_PARK_NS = 1_000_000L;
-    static final long NETWORK_QUIET_MAX_PARK_NS = 5_000_000L;
+    static final long NETWORK_QUIET_MAX_PARK_NS = 20_000_000L;
     /** Capture and playback: the park while there is nothing to play, and while waiting for the link. */
     private static final long DEVICE_PARK_NS = 1_000_000L;
     private static final long DEVICE_QUIET_PARK_NS = 20_000_000L;
