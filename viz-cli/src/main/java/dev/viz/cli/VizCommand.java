@@ -108,8 +108,9 @@ final class VizCommand implements Callable<Integer> {
     Integer framesPerBatchOption;
 
     @Option(names = "--redundancy", paramLabel = "MODE", defaultValue = "auto",
-            description = "Low-bitrate copies of earlier frames to rebuild a lost datagram: auto (from the start,"
-                    + " off after 10 s of a clean path, on again when the peer reports loss), on or off"
+            description = "Low-bitrate copies of earlier frames to rebuild a lost datagram: auto (in the tunnel profile"
+                    + " from the start, in low-latency from the first lossy report; off after 30 s of a clean path, on"
+                    + " again when the peer reports loss; never over TCP or WebSocket), on or off"
                     + " (default: ${DEFAULT-VALUE}).")
     String redundancyName;
 

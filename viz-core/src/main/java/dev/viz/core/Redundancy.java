@@ -10,10 +10,14 @@ public enum Redundancy {
     /** Never carry copies. */
     OFF,
     /**
-     * Carry copies of the previous batch from the start and from 2.5 % reported loss, of the previous two
-     * from 15 % (7 % with one frame per batch); none after 10 s of a clean path (the default).
+     * Carry copies of the previous batch from the start when a batch holds several frames (the tunnel
+     * profile), and from 2.5 % reported loss; of the previous two from 25 % (7 % with one frame per
+     * batch); none after 30 s of a clean path, and none over a reliable stream (the default).
      */
     AUTO,
-    /** Always carry copies of at least the previous batch; two batches from 15 % loss (7 % with one frame per batch). */
+    /**
+     * Always carry copies of at least the previous batch (except over a reliable stream, where nothing
+     * is lost); two batches from 25 % loss (7 % with one frame per batch).
+     */
     ON
 }
