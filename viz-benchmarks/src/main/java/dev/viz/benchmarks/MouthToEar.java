@@ -274,24 +274,12 @@ public final class MouthToEar {
                         10_000, "both sides connected");
                 long warm = slotsPlayed(listener);
                 await(() -> slotsPlayed(listener) > warm + 50, 15_000, "audio flowing (50 frame slots played)");
-                Process paplay = new ProcessBuilder("paplay", "-d", "viz_mic", wav.toString())
-                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                if (!paplay.waitFor(clicks + 30L, TimeUnit.SECONDS) || paplay.exitValue() != 0) {
-                    paplay.destroyForcibly();
-                    throw new IllegalStateException("paplay -d viz_mic failed or hung");
-                }
-                int after = outRecorder.samples() + 2 * RATE_HZ;
-                await(() -> outRecorder.samples() >= Math.min(after, recordSamples), 10_000, "2 s more recorded");
+                playClicks(wav, clicks, outRecorder, recordSamples);
                 stats = listener.stats();
                 heardOver = listenSide instanceof ListenTransport l ? l.carrier() : "udp";
             }
         } finally {
-            // both stopped and closed whatever failed; a recorder's failure is the one reported
-            try {
-                micRecorder.stop();
-            } finally {
-                outRecorder.stop();
-            }
+            stopBoth(micRecorder, outRecorder);
         }
         long[] micAt = find(micRecorder.pcm, micRecorder.count, chirp);
         Histogram histogram = new Histogram(10_000_000L, 3); // microseconds, up to 10 s
@@ -373,20 +361,9 @@ public final class MouthToEar {
         outRecorder.start();
         try {
             Thread.sleep(500);
-            Process paplay = new ProcessBuilder("paplay", "-d", "viz_mic", wav.toString())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!paplay.waitFor(clicks + 30L, TimeUnit.SECONDS) || paplay.exitValue() != 0) {
-                paplay.destroyForcibly();
-                throw new IllegalStateException("paplay -d viz_mic failed or hung");
-            }
-            int after = outRecorder.samples() + 2 * RATE_HZ;
-            await(() -> outRecorder.samples() >= Math.min(after, recordSamples), 10_000, "2 s more recorded");
+            playClicks(wav, clicks, outRecorder, recordSamples);
         } finally {
-            try {
-                micRecorder.stop();
-            } finally {
-                outRecorder.stop();
-            }
+            stopBoth(micRecorder, outRecorder);
         }
         long[] micAt = find(micRecorder.pcm, micRecorder.count, chirp);
         Histogram histogram = new Histogram(10_000_000L, 3);
@@ -397,6 +374,27 @@ public final class MouthToEar {
         return String.format(Locale.ROOT, "external median %.1f p90 %.1f min %.1f max %.1f ms found %d of %d",
                 histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(90) / 1000.0,
                 histogram.getMinValue() / 1000.0, histogram.getMaxValue() / 1000.0, histogram.getTotalCount(), clicks);
+    }
+
+    /** Plays the click train into the virtual microphone, then lets the speaker side record 2 s more. */
+    private static void playClicks(Path wav, int clicks, Recorder outRecorder, int recordSamples) throws Exception {
+        Process paplay = new ProcessBuilder("paplay", "-d", "viz_mic", wav.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!paplay.waitFor(clicks + 30L, TimeUnit.SECONDS) || paplay.exitValue() != 0) {
+            paplay.destroyForcibly();
+            throw new IllegalStateException("paplay -d viz_mic failed or hung");
+        }
+        int after = outRecorder.samples() + 2 * RATE_HZ;
+        await(() -> outRecorder.samples() >= Math.min(after, recordSamples), 10_000, "2 s more recorded");
+    }
+
+    /** Stops and closes both recorders whatever failed; a recorder's failure is the one reported. */
+    private static void stopBoth(Recorder micRecorder, Recorder outRecorder) throws Exception {
+        try {
+            micRecorder.stop();
+        } finally {
+            outRecorder.stop();
+        }
     }
 
     /** Frame slots the listener's playout has filled: decoded, concealed, rebuilt or silent (DTX). */
