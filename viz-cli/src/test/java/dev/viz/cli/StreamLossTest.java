@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * dropped-batch counter says what it shed. Needs root and {@code ip netns}; skipped with the reason
  * otherwise.
  *
- * <p>A 10 s tunnel call sends only about 31 audio segments, too few for 2 % at random to hit one
- * reliably; that test also drops the caller's 10th audio segment ({@code --mode nth}).
+ * <p>A 10 s tunnel call sends only about 31 audio segments: 2 % at random hits none of them in some
+ * runs and four in others. That test drops exactly one of the caller's audio segments, the 10th
+ * ({@code --mode nth}), and the random 2 % everything else.
  */
 @Timeout(120)
 class StreamLossTest {
@@ -165,10 +166,15 @@ class StreamLossTest {
 
     @Test
     void shouldKeepTheTunnelProfileUnderOneSecondOfPlayoutDelayThroughTwoPercentLoss() throws Exception {
-        // The caller's 10th audio segment (over 200 bytes: ACKs and the listener's silence are smaller) is dropped too.
+        // The caller's audio segments (over 200 bytes: ACKs, reports and the listener's silence are smaller) are
+        // spared by the random rule; the 10th of them is dropped instead (1 of 31: 3 %). At random, a 10 s call's 31
+        // segments met none to four losses, each a stall that costs the speech at one alignment its length and the
+        // catch-up after it (0.71 to 0.93 measured): a bound on the speech needs the same stall each run.
         Lab.run(true, "ip", "netns", "exec", r, "iptables", "-I", "FORWARD", "1", "-s", "10.231.1.2", "-p", "tcp",
                 "-m", "length", "--length", "200:65535", "-m", "statistic", "--mode", "nth", "--every", "100000",
                 "--packet", "9", "-j", "DROP");
+        Lab.run(true, "ip", "netns", "exec", r, "iptables", "-I", "FORWARD", "2", "-s", "10.231.1.2", "-p", "tcp",
+                "-m", "length", "--length", "200:65535", "-j", "ACCEPT");
         call("tunnel", 1000, 400, 0.8);
     }
 
