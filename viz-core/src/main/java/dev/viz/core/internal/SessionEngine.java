@@ -27,10 +27,13 @@ public final class SessionEngine {
     private static final long CLOSE_TIMEOUT_NS = 1_000_000_000L;
     /** Network thread: the longest park while a call is connected, and while waiting for a peer. */
     static final long NETWORK_BUSY_MAX_PARK_NS = 1_000_000L;
-    static final long NETWORK_QUIET_MAX_PARK_NS = 20_000_000L;
-    /** Capture and playback: the park while there is nothing to play, and while waiting for the link. */
+    static final long NETWORK_QUIET_MAX_PARK_NS = 100_000_000L;
+    /**
+     * Capture and playback: the park while there is nothing to play, and while waiting for the link
+     * (long: the link coming up and the session ending unpark them, {@link SessionSignals#wakeOnLinkUpAndEnd}).
+     */
     private static final long DEVICE_PARK_NS = 1_000_000L;
-    private static final long DEVICE_QUIET_PARK_NS = 20_000_000L;
+    private static final long DEVICE_QUIET_PARK_NS = 1_000_000_000L;
 
     private final SessionConfig config;
     private final Counters counters = new Counters();
@@ -89,6 +92,7 @@ public final class SessionEngine {
         };
         liveRunners.set(started.length);
         runners = started;
+        signals.wakeOnLinkUpAndEnd(started[0].thread(), started[1].thread(), started[2].thread());
         for (AgentRunner runner : started) {
             runner.start();
         }

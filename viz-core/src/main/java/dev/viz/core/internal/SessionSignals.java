@@ -1,6 +1,7 @@
 package dev.viz.core.internal;
 
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The control signals between a session's threads, each with one writer, published with volatile
@@ -23,6 +24,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * frame.
  *
  * A bye from this side is not a signal: the network agent sends it in its {@code onClose}.
+ *
+ * <p>Two signals also wake the session's threads ({@link #wakeOnLinkUpAndEnd}): {@code linkUp} and
+ * {@code end} unpark them, so a thread waiting for the link parks long (a listener waiting for a call
+ * costs next to nothing) and still opens its device, or exits, at once. An unpark that comes before
+ * the park is not lost: the park returns at once.
  */
 final class SessionSignals {
     /** The highest output gain: +12 dB. Anything louder only clips. */
@@ -39,11 +45,24 @@ final class SessionSignals {
     private volatile int copiesPerBatch;
     private volatile boolean muted;
     private volatile float outputGain = 1.0f;
+    private volatile Thread[] wakeOnLinkUpAndEnd = new Thread[0];
+
+    /** Starting thread, before the threads start: these are unparked when the link comes up and when the session ends. */
+    void wakeOnLinkUpAndEnd(Thread... threads) {
+        wakeOnLinkUpAndEnd = threads.clone();
+    }
+
+    private void wake() {
+        for (Thread thread : wakeOnLinkUpAndEnd) {
+            LockSupport.unpark(thread);
+        }
+    }
 
     /** Any thread: ends the session; the first reason given is the one kept. Returns whether this call set it. */
     boolean end(String reason) {
         boolean first = endReason.compareAndSet(null, reason);
         running = false;
+        wake();
         return first;
     }
 
@@ -58,7 +77,11 @@ final class SessionSignals {
 
     /** Network thread: a valid payload came from the peer; the devices may open. */
     void linkUp() {
+        boolean was = linkUp;
         linkUp = true;
+        if (!was) {
+            wake();
+        }
     }
 
     boolean isLinkUp() {
