@@ -10,7 +10,9 @@ import java.io.PrintStream;
  * The live status line on stderr, once a second while a call runs: peer, elapsed time, the input
  * level meter ({@code MUTED} while muted), the volume when changed, frames sent and played, kbit/s
  * each way on the wire, and the verification code of a secure call. On a
- * terminal it rewrites one line; otherwise (a pipe, a log file) it prints a line each time.
+ * terminal it rewrites one line; otherwise (a pipe, a log file) it prints a line each time, but
+ * a listener waiting for a caller says so once, not once a second (a service's log stays readable,
+ * and an idle listener does not format a line a second).
  */
 final class StatusLine implements AutoCloseable {
     /** Cells of the input level meter, each {@value #METER_CELL_DB} dB: -60 dBFS to 0 dBFS. */
@@ -26,6 +28,7 @@ final class StatusLine implements AutoCloseable {
     private long lastSent;
     private long lastReceived;
     private long lastNs;
+    private boolean saidWaiting;
 
     StatusLine(VoiceSession session, PrintStream out) {
         this(session, out, false);
@@ -60,6 +63,11 @@ final class StatusLine implements AutoCloseable {
             if (stats.state() == SessionState.ENDED) {
                 return;
             }
+            boolean waiting = listening && stats.state() == SessionState.CONNECTING;
+            if (waiting && saidWaiting && !terminal) {
+                continue;
+            }
+            saidWaiting = waiting;
             print(format(stats));
         }
     }

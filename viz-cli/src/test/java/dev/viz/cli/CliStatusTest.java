@@ -38,6 +38,11 @@ class CliStatusTest {
             // The status line, not the engine's log (which names the session's CONNECTING state).
             assertFalse(java.util.Arrays.stream(err.split("[\r\n]+")).anyMatch(l -> l.startsWith("connecting")),
                     "a listener's status line does not say it connects: " + err);
+            // Not on a terminal (a log), the wait is said once, not once a second.
+            Thread.sleep(3_500);
+            String later = listener.stderr();
+            assertEquals(1, java.util.Arrays.stream(later.split("[\r\n]+")).filter(l -> l.startsWith("waiting for a caller"))
+                    .count(), later);
         } finally {
             listener.kill();
         }
