@@ -121,7 +121,6 @@ final class EchoReference {
     private int lead;
     private final int guardSamples;
     private double availableSmoothed;
-    private double availableLow;
     private boolean locked;
     private long candidate;
     private int candidateCount;
@@ -277,8 +276,6 @@ final class EchoReference {
         boolean playerStalled = end - writtenMovedAt > Math.max(stallSamples, 2L * writeSamples);
         if (!playerStalled) {
             availableSmoothed += (available - availableSmoothed) / 64.0;
-            // The low-water mark of what is available: drops at once, recovers over a few seconds.
-            availableLow = available < availableLow ? available : availableLow + (available - availableLow) / 512.0;
             if (Math.abs(availableSmoothed + slackSamples - base) > reanchorSamples) {
                 anchor(w, end);
                 result |= RESET_ADVISED;
@@ -468,7 +465,6 @@ final class EchoReference {
         long b = w - end + slackSamples;
         base = Math.floorDiv(b + block - 1, block) * block;
         availableSmoothed = w - end;
-        availableLow = w - end;
         // Until the first estimate: assume a short path (device buffers of a few tens of ms).
         applied = base - slackSamples - sampleRateHz * 40L / 1000;
         lead = leadFor(applied);
@@ -506,9 +502,9 @@ final class EchoReference {
     /** Capture thread: the alignment state, for diagnosis. */
     @Override
     public String toString() {
-        return String.format("EchoReference[available mean %.0f low %.0f samples, applied %d, lead %d, confidence %.2f,"
+        return String.format("EchoReference[available mean %.0f samples, applied %d, lead %d, confidence %.2f,"
                 + " underruns %d, moves %d, drift %.1f ppm (resampling by %.1f; %d observations, %d rejected,"
-                + " %d restarts), playback underruns %d (%.0f ms of silence put in)]", availableSmoothed, availableLow,
+                + " %d restarts), playback underruns %d (%.0f ms of silence put in)]", availableSmoothed,
                 applied, lead, confidence(), underruns, jumps, driftPpm(), compensatedPpm(), drift.observations(),
                 drift.rejected(), drift.restarts(), gaps.gaps(), gaps.gapSamples() * 1000.0 / sampleRateHz);
     }

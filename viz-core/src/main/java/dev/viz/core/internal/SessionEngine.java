@@ -92,7 +92,11 @@ public final class SessionEngine {
         };
         liveRunners.set(started.length);
         runners = started;
-        signals.wakeOnLinkUpAndEnd(started[0].thread(), started[1].thread(), started[2].thread());
+        Thread[] threads = new Thread[started.length];
+        for (int i = 0; i < started.length; i++) {
+            threads[i] = started[i].thread();
+        }
+        signals.wakeOnLinkUpAndEnd(threads);
         for (AgentRunner runner : started) {
             runner.start();
         }

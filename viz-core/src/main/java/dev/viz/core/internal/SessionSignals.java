@@ -47,9 +47,9 @@ final class SessionSignals {
     private volatile float outputGain = 1.0f;
     private volatile Thread[] wakeOnLinkUpAndEnd = new Thread[0];
 
-    /** Starting thread, before the threads start: these are unparked when the link comes up and when the session ends. */
+    /** Starting thread, before the threads start: these are unparked when the link comes up and when the session ends (the array is kept). */
     void wakeOnLinkUpAndEnd(Thread... threads) {
-        wakeOnLinkUpAndEnd = threads.clone();
+        wakeOnLinkUpAndEnd = threads;
     }
 
     private void wake() {
