@@ -3,7 +3,8 @@
  * ({@code dev.viz.transport.secure}), impairment for tests and demonstrations
  * ({@code dev.viz.transport.impair}), the in-memory pair ({@code dev.viz.transport.loopback}), stream
  * carriers for tunnels ({@code dev.viz.transport.stream}), the one-port listener and the UDP-then-TCP
- * caller ({@code dev.viz.transport.reach}) and the TURN relay client ({@code dev.viz.transport.turn}).
+ * caller ({@code dev.viz.transport.reach}) the TURN relay client ({@code dev.viz.transport.turn}) and the direct path that moves a call off
+ * a relay when the NATs allow ({@code dev.viz.transport.direct}).
  * The secure layer's parts and wire formats ({@code dev.viz.transport.secure.internal}) are not
  * exported; its default provider is registered as the {@link dev.viz.core.spi.TransportSecurityProvider}
  * that makes {@code VoiceSession.builder()} secure by default.
@@ -23,6 +24,7 @@ module dev.viz.transport {
     exports dev.viz.transport.stream;
     exports dev.viz.transport.reach;
     exports dev.viz.transport.turn;
+    exports dev.viz.transport.direct;
 
     provides dev.viz.core.spi.TransportSecurityProvider
             with dev.viz.transport.secure.internal.DefaultSecurityProvider;

@@ -71,6 +71,9 @@ final class VizCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     CarrierOptions carrierOptions = new CarrierOptions();
 
+    @picocli.CommandLine.Mixin
+    DirectOptions directOptions = new DirectOptions();
+
     @Option(names = "--relay", paramLabel = "URI",
             description = "Listen through this TURN relay (turn:USER:PASS@HOST:PORT, ?transport=tcp, or turns:) and print"
                     + " an invite for the peer; or set VIZ_RELAY. See docs/nat.md.")
@@ -249,6 +252,11 @@ final class VizCommand implements Callable<Integer> {
                     : "-s " + listenPort + ": the port must be 1 to 65535");
         }
         validateCommon(spec, frameMs, framesPerBatch, bitrateBps, maxDatagramBytes, durationS);
+        try {
+            directOptions.validate();
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         Duration connectTimeout = UdpTransport.DEFAULT_CONNECT_TIMEOUT;
         if (connectTimeoutText != null) {
             if (listenPort != null) {
@@ -271,17 +279,18 @@ final class VizCommand implements Callable<Integer> {
         try {
             if (relay != null) {
                 relayListener = relay.listener(maxDatagramBytes);
-                transport = relayListener;
+                transport = directOptions.overRelay(relayListener, relayListener.server());
             } else if (listenPort != null) {
-                transport = carrierOptions.listen(listenPort, maxDatagramBytes, plaintext ? () -> null : this::fingerprint);
+                transport = directOptions.overCarrier(carrierOptions.listen(listenPort, maxDatagramBytes,
+                        plaintext ? () -> null : this::fingerprint));
             } else if (Invite.looksLikeInvite(connectTo)) {
                 invite = Invite.parse(connectTo);
                 if (invite.isExpired(System.currentTimeMillis() / 1000)) {
                     throw usage("this invite expired at " + invite.expiry() + ": ask the listener for a new one");
                 }
-                transport = RelaySetup.caller(invite, maxDatagramBytes);
+                transport = directOptions.overRelay(RelaySetup.caller(invite, maxDatagramBytes), invite.relay());
             } else {
-                transport = carrierOptions.call(connectTo, maxDatagramBytes, connectTimeout);
+                transport = directOptions.overCarrier(carrierOptions.call(connectTo, maxDatagramBytes, connectTimeout));
             }
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
@@ -362,7 +371,7 @@ final class VizCommand implements Callable<Integer> {
                 : invite != null ? "calling through the relay " + invite.relay() + " (path: relay)"
                 : "calling " + connectTo;
         return runCall(builder, banner + ", codec " + dev.viz.audio.Codecs.describe(selectedCodec), statsFile, spec.commandLine().getErr(),
-                carrierOptions::statsJson, listenPort != null);
+                () -> carrierOptions.statsJson() + directOptions.statsJson(), listenPort != null);
     }
 
     private volatile String fingerprint;

@@ -25,6 +25,12 @@ class CliCallTest {
         return Long.parseLong(m.group(1));
     }
 
+    static String jsonText(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\": \"([^\"]*)\"").matcher(json);
+        assertTrue(m.find(), key + " in " + json);
+        return m.group(1);
+    }
+
     @Test
     void shouldCarrySpeechFromOneProcessToAnotherAndWriteConsistentStats() throws Exception {
         Path speech = TestAudio.copyTo(TestAudio.SPEECH, home);

@@ -114,6 +114,7 @@ class CliNatLabTest {
         in("b", "ip route add default via 10.2.0.1");
         in("ra", "sysctl -qw net.ipv4.ip_forward=1");
         in("rb", "sysctl -qw net.ipv4.ip_forward=1");
+        in("pub", "sysctl -qw net.ipv4.ip_forward=1"); // the public network routes between the two routers
         dir = Files.createTempDirectory("vzt-natlab");
         List<String> turn = new ArrayList<>(List.of("ip", "netns", "exec", ns("pub"), "turnserver", "-n",
                 "--listening-ip", "10.9.0.1", "--relay-ip", "10.9.0.1", "--listening-port", "3478", "--no-tls",
@@ -151,10 +152,21 @@ class CliNatLabTest {
         }
     }
 
-    /** Sets a router's NAT behaviour and forgets its old mappings. */
+    /**
+     * Sets a router's NAT behaviour and forgets its old mappings. Like a home router, it drops
+     * unsolicited datagrams to itself from outside. Without that, a peer's first probe that arrives
+     * before this side's own first datagram reaches the router's UDP stack (an ICMP "port
+     * unreachable" answers it) and conntrack keeps an entry for it; the entry then holds the very
+     * port pair this side's mapping needs, and MASQUERADE gives that mapping another port: hole
+     * punching between two such routers fails whenever the two first probes do not cross in flight,
+     * as they never do on a lab's microsecond links. Dropped in INPUT, the probe's entry is never
+     * confirmed.
+     */
     static void nat(String router, String outside, boolean symmetric) throws Exception {
         in(router, "iptables -t nat -F POSTROUTING");
         in(router, "iptables -t nat -A POSTROUTING -o " + P + outside + " -j MASQUERADE" + (symmetric ? " --random-fully" : ""));
+        in(router, "iptables -F INPUT");
+        in(router, "iptables -A INPUT -i " + P + outside + " -p udp -m conntrack --ctstate NEW -j DROP");
         in(router, "conntrack -F");
     }
 
@@ -176,6 +188,8 @@ class CliNatLabTest {
                 "--input", "wav:" + speech, "--output", "null", "--stats", callerStats.toString(), "--duration", "30");
         long startedNs = CliRelayCallTest.awaitText(caller, "your key fingerprint", start);
         long securedNs = CliRelayCallTest.awaitText(caller, "secured with peer key", start);
+        boolean bothKeepPorts = alice.equals("endpoint-independent") && bob.equals("endpoint-independent");
+        long directNs = bothKeepPorts ? CliRelayCallTest.awaitText(caller, "(direct)", start) : 0;
         assertEquals(0, caller.await(60), "bob: " + caller.stderr());
         assertEquals(0, listener.await(30), "alice: " + listener.stderr());
         String listenerJson = Files.readString(listenerStats);
@@ -192,6 +206,30 @@ class CliNatLabTest {
         assertTrue(securedNs - startedNs <= TimeUnit.SECONDS.toNanos(3), "secured within 3 s");
         assertTrue(listener.stderr().contains("path: relay"), listener.stderr());
         assertTrue(listener.stderr().contains("10.9.0.2:"), "Alice's public address is router A's: " + listener.stderr());
+        String callerJson = Files.readString(callerStats);
+        long relaySent = CliCallTest.jsonLong(callerJson, "fallbackDataSent");
+        long directSent = CliCallTest.jsonLong(callerJson, "directDataSent");
+        long relayReceived = CliCallTest.jsonLong(listenerJson, "fallbackDataReceived");
+        long directReceived = CliCallTest.jsonLong(listenerJson, "directDataReceived");
+        System.out.printf("  path: Bob %s (%d changes), Alice %s; Bob's data datagrams via the relay %d, direct %d;"
+                + " Alice's received via the relay %d, direct %d%n", CliCallTest.jsonText(callerJson, "path"),
+                CliCallTest.jsonLong(callerJson, "pathChanges"), CliCallTest.jsonText(listenerJson, "path"), relaySent,
+                directSent, relayReceived, directReceived);
+        if (bothKeepPorts) {
+            System.out.printf("  Bob's call secured to direct: %.0f ms%n", (directNs - securedNs) / 1e6);
+            assertTrue(directNs - securedNs <= TimeUnit.SECONDS.toNanos(5), "direct within 5 s of the call securing");
+            assertEquals("direct", CliCallTest.jsonText(callerJson, "path"));
+            assertEquals("direct", CliCallTest.jsonText(listenerJson, "path"));
+            // A datagram every 320 ms: at most the first 5 s of the call went through the relay, then nothing.
+            assertTrue(relaySent <= 16, "the relay carried only the start of the call: " + relaySent);
+            assertTrue(relayReceived <= 16, "the relay carried only the start of the call: " + relayReceived);
+            assertTrue(directReceived >= 30, "the rest came directly: " + directReceived);
+        } else {
+            assertEquals("relay", CliCallTest.jsonText(callerJson, "path"), "a symmetric NAT: the call stays on the relay");
+            assertEquals("relay", CliCallTest.jsonText(listenerJson, "path"));
+            assertEquals(0, directSent + directReceived, "nothing went directly");
+            assertTrue(caller.stderr().contains("(relay)") || !caller.stderr().contains("(direct)"), caller.stderr());
+        }
     }
 
     @Test

@@ -100,6 +100,8 @@ public final class SecureTransport implements Transport {
     private long nowNs;
     private boolean started;
     private int consumed;
+    /** The session whose path key the wrapped transport last received (only if it is a {@link SessionKeyListener}). */
+    private dev.viz.transport.secure.internal.Session keyed;
 
     private SecureTransport(Transport inner, Identity identity, byte[] pinnedPeerKey, KnownPeers knownPeers,
             String knownPeersAddress, byte[] psk, Boolean explicitInitiator, int paddingBucketBytes) {
@@ -282,8 +284,18 @@ public final class SecureTransport implements Transport {
         if (!closed && !status.isFailed()) {
             data.expire(nowNs);
             work += initiator ? initiatorHandshake.doWork(nowNs) : responderHandshake.doWork(nowNs);
+            handOverPathKey();
         }
         return work + inner.doWork(nowNs);
+    }
+
+    /** Gives the wrapped transport the path key of a session that became current since the last call. */
+    private void handOverPathKey() {
+        dev.viz.transport.secure.internal.Session current = data.current();
+        if (current != keyed && current != null && inner instanceof SessionKeyListener listener) {
+            keyed = current;
+            listener.onSessionKey(current.pathKey(), initiator);
+        }
     }
 
     /** A receiver index in use by no session and no handshake. */
