@@ -38,6 +38,8 @@ class BadArgumentsTest {
         "--no-such-flag                             | Unknown option",
         "-s 9 --profile fast                        | profile 'fast': use tunnel or low-latency",
         "-s 9 --redundancy maybe                    | --redundancy maybe: use auto, on or off",
+        "-s 9 --direct maybe                        | --direct maybe: use on or off",
+        "-c host:9 --stun nowhere                   | --stun nowhere: use HOST:PORT",
         "-s 9 --input silence --output null --codec mp3 | codec 'mp3'",
         "-s 9 --input silence --output null --simulate loss=abc | loss",
         "-c ftp://host:21                           | unknown scheme ftp://",

@@ -116,6 +116,11 @@ class CliNatLabTest {
         in("rb", "sysctl -qw net.ipv4.ip_forward=1");
         in("pub", "sysctl -qw net.ipv4.ip_forward=1"); // the public network routes between the two routers
         dir = Files.createTempDirectory("vzt-natlab");
+        startCoturn();
+    }
+
+    /** Starts coturn in the public namespace (again, after {@link #stopCoturn}: a relay restart). */
+    static void startCoturn() throws Exception {
         List<String> turn = new ArrayList<>(List.of("ip", "netns", "exec", ns("pub"), "turnserver", "-n",
                 "--listening-ip", "10.9.0.1", "--relay-ip", "10.9.0.1", "--listening-port", "3478", "--no-tls",
                 "--no-dtls", "--realm", "viz.test", "--no-cli", "--simple-log", "--log-file",
@@ -124,6 +129,11 @@ class CliNatLabTest {
         coturn = new ProcessBuilder(turn).redirectErrorStream(true).redirectOutput(dir.resolve("out").toFile()).start();
         Thread.sleep(1000);
         assertTrue(coturn.isAlive(), "coturn runs in the public namespace: " + Files.readString(dir.resolve("out")));
+    }
+
+    static void stopCoturn() throws Exception {
+        coturn.destroyForcibly();
+        coturn.waitFor(5, TimeUnit.SECONDS);
     }
 
     static void veth(String left, String leftNs, String right, String rightNs) throws Exception {
@@ -254,5 +264,36 @@ class CliNatLabTest {
         System.out.printf("NAT rebinding on Bob's symmetric router mid-call: %s; noticed %.1f s after the flush%n", line,
                 resumedNs / 1e9);
         assertTrue(resumedNs < TimeUnit.SECONDS.toNanos(8), "resumed within 8 s of the rebinding");
+    }
+
+    @Test
+    void shouldKeepACallThatWentDirectWhenTheRelayRestarts() throws Exception {
+        nat("ra", "r0", false);
+        nat("rb", "r2", false);
+        Path listenerStats = home.resolve("alice.json");
+        Path callerStats = home.resolve("bob.json");
+        CliProcess listener = CliProcess.startIn(ns("a"), home.resolve("alice"), "alice-restart", "-s", "--relay", RELAY,
+                "--input", "tone:440", "--output", "null", "--stats", listenerStats.toString(), "--duration", "14");
+        String invite = CliRelayCallTest.awaitInvite(listener);
+        CliProcess caller = CliProcess.startIn(ns("b"), home.resolve("bob"), "bob-restart", "-c", invite,
+                "--input", "tone:440", "--output", "null", "--stats", callerStats.toString(), "--duration", "12");
+        CliRelayCallTest.awaitText(caller, "(direct)", System.nanoTime());
+        Thread.sleep(2000);
+        stopCoturn(); // the relay goes away mid-call and comes back 3 s later with no allocation of either side
+        Thread.sleep(3000);
+        startCoturn();
+        assertEquals(0, caller.await(60), "bob: " + caller.stderr());
+        assertEquals(0, listener.await(30), "alice: " + listener.stderr());
+        String listenerJson = Files.readString(listenerStats);
+        String callerJson = Files.readString(callerStats);
+        long sent = CliCallTest.jsonLong(callerJson, "framesSent");
+        long received = CliCallTest.jsonLong(listenerJson, "framesReceived");
+        System.out.printf("relay restarted mid-call on the direct path: frames sent %d, received %d, concealed %d;"
+                + " path %s (%d changes)%n", sent, received, CliCallTest.jsonLong(listenerJson, "framesConcealed"),
+                CliCallTest.jsonText(callerJson, "path"), CliCallTest.jsonLong(callerJson, "pathChanges"));
+        assertEquals("direct", CliCallTest.jsonText(callerJson, "path"));
+        assertEquals(1, CliCallTest.jsonLong(callerJson, "pathChanges"), "never left the direct path");
+        assertTrue(received >= sent - 8, "no gap: " + received + " of " + sent);
+        assertTrue(!caller.stderr().contains("reconnecting"), caller.stderr());
     }
 }

@@ -772,6 +772,11 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
 
         @Override
         public void onNotReady(String reason) {
+            if (active != null) {
+                // The relay (or tunnel) is down but the call goes directly: nothing stops; it comes back on its own.
+                LOG.info("the {} is down while the call goes directly: {}", innerPath, reason);
+                return;
+            }
             events.onNotReady(reason);
         }
 
