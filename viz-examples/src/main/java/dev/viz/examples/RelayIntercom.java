@@ -2,7 +2,9 @@ package dev.viz.examples;
 
 import dev.viz.audio.AudioDevices;
 import dev.viz.core.SessionListener;
+import dev.viz.core.Transport;
 import dev.viz.core.VoiceSession;
+import dev.viz.transport.direct.DirectPathTransport;
 import dev.viz.transport.secure.Identity;
 import dev.viz.transport.secure.SecureTransport;
 import dev.viz.transport.turn.TurnServer;
@@ -14,7 +16,9 @@ import java.net.InetSocketAddress;
  * A call between two machines that are both behind NAT, through a TURN relay (coturn on your VPS
  * or a hosted service; see docs/nat.md). The listener allocates on the relay and prints its relayed
  * address and key fingerprint; the caller allocates on the same relay and calls that address,
- * pinning that key. The relay sees ciphertext only.
+ * pinning that key. The relay sees ciphertext only. When both NATs allow it, the call then moves to
+ * a direct path between the two machines ({@link DirectPathTransport}: the relay answers STUN, the
+ * candidates and probes are sealed with the call's keys) and keeps the relay as its fallback.
  *
  * <pre>{@code
  * # Alice (behind NAT):
@@ -47,13 +51,13 @@ public final class RelayIntercom {
             InetSocketAddress relayed = turn.relayedAddress();
             System.out.println("relayed address " + relayed.getAddress().getHostAddress() + ":" + relayed.getPort()
                     + ", key " + identity.fingerprint());
-            secure = SecureTransport.wrap(turn).identity(identity);
+            secure = SecureTransport.wrap(direct(turn, relay)).identity(identity);
         } else {
             int colon = args[2].lastIndexOf(':');
             InetSocketAddress peer = new InetSocketAddress(InetAddress.getByName(args[2].substring(0, colon)),
                     Integer.parseInt(args[2].substring(colon + 1)));
             turn = TurnTransport.connect(relay, peer);
-            secure = SecureTransport.wrap(turn).identity(identity).peerKey(args[3]);
+            secure = SecureTransport.wrap(direct(turn, relay)).identity(identity).peerKey(args[3]);
         }
         try (VoiceSession call = VoiceSession.builder()
                 .transport(secure.build())
@@ -63,6 +67,11 @@ public final class RelayIntercom {
                     @Override
                     public void onSecured(VoiceSession session, String peerKey, String code) {
                         System.out.println("secured through the relay with " + peerKey);
+                    }
+
+                    @Override
+                    public void onPeerChanged(VoiceSession session, String peer) {
+                        System.out.println("peer " + peer); // "... (direct)" once the call left the relay
                     }
 
                     @Override
@@ -76,5 +85,10 @@ public final class RelayIntercom {
             call.awaitEnd();
             System.out.println("ended: " + call.endReason());
         }
+    }
+
+    /** The relay under a direct-path decorator that asks the relay itself for this side's public address. */
+    private static Transport direct(TurnTransport turn, TurnServer relay) {
+        return DirectPathTransport.over(turn).stun(new InetSocketAddress(relay.host(), TurnServer.DEFAULT_PORT)).build();
     }
 }
