@@ -83,6 +83,7 @@ final class DirectOptions {
             return "";
         }
         return ",\n  \"path\": \"" + d.path() + "\",\n  \"pathChanges\": " + d.pathChanges()
+                + ",\n  \"pathChangedAfterMs\": " + d.pathChangedAfterMs()
                 + ",\n  \"directDataSent\": " + d.directDataSent() + ",\n  \"directDataReceived\": " + d.directDataReceived()
                 + ",\n  \"fallbackDataSent\": " + d.innerDataSent() + ",\n  \"fallbackDataReceived\": "
                 + d.innerDataReceived() + ",\n  \"directRttUs\": " + d.directRttUs()

@@ -562,7 +562,9 @@ final class VizCommand implements Callable<Integer> {
 
         @Override
         public void onPeerChanged(VoiceSession session, String peer) {
-            err.println("viz: peer " + peer);
+            long connectedS = session.stats().get(dev.viz.core.Stat.CONNECTED_NS) / 1_000_000_000L;
+            err.println("viz: peer " + peer + (connectedS > 0 ? String.format(" (%d:%02d into the call)", connectedS / 60,
+                    connectedS % 60) : ""));
             err.flush();
         }
 

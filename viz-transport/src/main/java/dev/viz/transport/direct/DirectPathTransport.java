@@ -132,6 +132,8 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
     private long lastAnswerNs;
     private volatile String path;
     private volatile long pathChanges;
+    private long openedNs;
+    private volatile long pathChangedAfterMs = -1;
     private volatile long rttUs;
 
     private byte[] sendArray;
@@ -233,6 +235,7 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
         receiveBytes = new byte[Math.max(inner.maxPayloadBytes(), 1500) + 1];
         receiveView = ByteBuffer.wrap(receiveBytes);
         stunDone = stunServer == null;
+        openedNs = System.nanoTime();
         if (LOG.isDebugEnabled()) {
             LOG.debug("direct path socket {}; STUN {}", socket.getLocalAddress(), stunServer);
         }
@@ -641,6 +644,7 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
         activeText = SocketAddressText.of(to) + " (" + DIRECT + ")";
         path = DIRECT;
         pathChanges++;
+        pathChangedAfterMs = (nowNs - openedNs) / 1_000_000;
         LOG.debug("the call moved to the direct path {} (round trip {} ms)", activeText, rttUs / 1000);
         events.onPeerMoved(activeText);
     }
@@ -650,6 +654,7 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
         activeText = null;
         path = innerPath;
         pathChanges++;
+        pathChangedAfterMs = (nowNs - openedNs) / 1_000_000;
         nextProbeNs = nowNs + SLOW_PROBE_NS;
         LOG.debug("the call went back to the {}: {}", innerPath, why);
         events.onPeerMoved(peer());
@@ -665,6 +670,11 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
     /** How many times the path changed. Any thread. */
     public long pathChanges() {
         return pathChanges;
+    }
+
+    /** When the path last changed, in milliseconds after {@link #open}; -1 when it never did. Any thread. */
+    public long pathChangedAfterMs() {
+        return pathChangedAfterMs;
     }
 
     /** The round trip of the last answered probe, in microseconds (0 before any). Any thread. */
