@@ -71,8 +71,7 @@ final class DirectOptions {
         if ("off".equals(direct) || stun == null) {
             return carrier;
         }
-        made = DirectPathTransport.over(carrier).innerPath(carrier.isReliableStream() ? "tunnel" : "udp")
-                .stun(stunAddress()).build();
+        made = DirectPathTransport.over(carrier).stun(stunAddress()).build(); // named tunnel or udp as it carries
         return made;
     }
 

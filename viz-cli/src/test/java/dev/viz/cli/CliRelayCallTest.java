@@ -211,4 +211,34 @@ class CliRelayCallTest {
         assertEquals(2, noRelay.await(30), noRelay.stderr());
         assertTrue(noRelay.stderr().contains("-s needs a PORT, or --relay URI"), noRelay.stderr());
     }
+
+    @Test
+    void shouldMoveATunnelCallToADirectPathWithStun() throws Exception {
+        Path listenerStats = home.resolve("tunnel-listener.json");
+        Path callerStats = home.resolve("tunnel-caller.json");
+        int callPort = CliProcess.freeUdpPort();
+        String stun = "127.0.0.1:" + port; // coturn answers STUN Binding requests on its listening port
+        CliProcess listener = CliProcess.start(home.resolve("alice"), "tunnel-listener", "-s", "" + callPort,
+                "--carriers", "tcp", "--stun", stun, "--input", "tone:440", "--output", "null",
+                "--stats", listenerStats.toString(), "--duration", "8");
+        awaitText(listener, "listening", System.nanoTime());
+        CliProcess caller = CliProcess.start(home.resolve("bob"), "tunnel-caller", "-c", "tcp://127.0.0.1:" + callPort,
+                "--stun", stun, "--input", "tone:440", "--output", "null", "--stats", callerStats.toString(),
+                "--duration", "6");
+        long directNs = awaitText(caller, "(direct)", System.nanoTime());
+        assertEquals(0, caller.await(60), "caller: " + caller.stderr());
+        assertEquals(0, listener.await(30), "listener: " + listener.stderr());
+        String callerJson = Files.readString(callerStats);
+        String listenerJson = Files.readString(listenerStats);
+        System.out.printf("tunnel call with --stun: direct %.0f ms after the caller started; caller's data datagrams"
+                + " on the tunnel %d, direct %d; listener's received on the tunnel %d, direct %d%n", directNs / 1e6,
+                CliCallTest.jsonLong(callerJson, "fallbackDataSent"), CliCallTest.jsonLong(callerJson, "directDataSent"),
+                CliCallTest.jsonLong(listenerJson, "fallbackDataReceived"),
+                CliCallTest.jsonLong(listenerJson, "directDataReceived"));
+        assertTrue(caller.stderr().contains("(tunnel)"), "it started on the tunnel: " + caller.stderr());
+        assertEquals("direct", CliCallTest.jsonText(callerJson, "path"));
+        assertEquals("direct", CliCallTest.jsonText(listenerJson, "path"));
+        assertTrue(CliCallTest.jsonLong(callerJson, "directDataSent") > CliCallTest.jsonLong(callerJson, "fallbackDataSent"),
+                callerJson);
+    }
 }

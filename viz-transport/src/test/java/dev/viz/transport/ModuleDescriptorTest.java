@@ -42,11 +42,13 @@ class ModuleDescriptorTest {
         ModuleDescriptor d = descriptor();
         Set<String> exported = d.exports().stream().map(ModuleDescriptor.Exports::source)
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(new TreeSet<>(List.of("dev.viz.transport.impair", "dev.viz.transport.loopback",
+        assertEquals(new TreeSet<>(List.of("dev.viz.transport.direct", "dev.viz.transport.impair",
+                "dev.viz.transport.loopback",
                 "dev.viz.transport.reach", "dev.viz.transport.secure", "dev.viz.transport.stream",
                 "dev.viz.transport.turn", "dev.viz.transport.udp")), exported);
         assertTrue(d.packages().contains("dev.viz.transport.stream.internal"), "the stream framing stays inside");
         assertTrue(d.packages().contains("dev.viz.transport.turn.internal"), "the STUN codec stays inside");
+        assertTrue(d.packages().contains("dev.viz.transport.direct.internal"), "the path messages stay inside");
         assertTrue(d.packages().contains("dev.viz.transport.secure.internal"), "the internals are in the module");
         assertTrue(d.opens().isEmpty(), "nothing opened to reflection");
     }

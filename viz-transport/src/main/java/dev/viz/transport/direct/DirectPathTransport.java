@@ -130,7 +130,8 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
     private InetSocketAddress active;
     private String activeText;
     private long lastAnswerNs;
-    private volatile String path;
+    /** Whether data goes directly; read by {@link #path()} from any thread. */
+    private volatile boolean direct;
     private volatile long pathChanges;
     private long openedNs;
     private volatile long pathChangedAfterMs = -1;
@@ -158,7 +159,6 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
         this.bindAddress = b.bindAddress;
         this.hostCandidates = b.hostCandidates;
         this.extraCandidates = List.copyOf(b.extraCandidates);
-        this.path = innerPath;
     }
 
     /** Starts building a direct-path decorator over {@code inner} (not yet opened). */
@@ -169,7 +169,7 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
     /** Configures a {@link DirectPathTransport}; building leaves the builder unchanged. Not thread-safe. */
     public static final class Builder {
         private final Transport inner;
-        private String innerPath = "relay";
+        private String innerPath;
         private InetSocketAddress stunServer;
         private InetSocketAddress bindAddress = new InetSocketAddress(0);
         private boolean hostCandidates = true;
@@ -179,7 +179,11 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
             this.inner = inner;
         }
 
-        /** What the path the call starts on is called in the peer text and {@link #path()}: {@code relay} by default, or {@code tunnel}. */
+        /**
+         * What the path the call starts on is called in the peer text and {@link #path()}, for example
+         * {@code relay}; by default {@code tunnel} while the transport below is a byte stream and
+         * {@code udp} otherwise (asked each time: a one-port listener learns its carrier from its caller).
+         */
         public Builder innerPath(String name) {
             this.innerPath = Objects.requireNonNull(name, "name");
             return this;
@@ -216,7 +220,7 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
 
     @Override
     public String name() {
-        return "direct-or-" + innerPath + " " + inner.name();
+        return "direct-or-" + innerPathName() + " " + inner.name();
     }
 
     /** Opens the transport below, binds the direct socket and sends the first STUN Binding request. */
@@ -306,7 +310,10 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
             }
             int length = receiveView.position();
             directWireReceived += length;
-            if (length == 0) {
+            if (length == 0 || length == receiveBytes.length) {
+                if (length > 0) {
+                    events.onRejected(Rejection.MALFORMED); // filled the buffer: longer than any datagram of a call
+                }
                 continue;
             }
             if (StunMessage.looksLikeStun(receiveBytes, 0, length)) {
@@ -642,7 +649,7 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
     private void activate(InetSocketAddress to) {
         active = to;
         activeText = SocketAddressText.of(to) + " (" + DIRECT + ")";
-        path = DIRECT;
+        direct = true;
         pathChanges++;
         pathChangedAfterMs = (nowNs - openedNs) / 1_000_000;
         LOG.debug("the call moved to the direct path {} (round trip {} ms)", activeText, rttUs / 1000);
@@ -652,11 +659,11 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
     private void fallBack(String why) {
         active = null;
         activeText = null;
-        path = innerPath;
+        direct = false;
         pathChanges++;
         pathChangedAfterMs = (nowNs - openedNs) / 1_000_000;
         nextProbeNs = nowNs + SLOW_PROBE_NS;
-        LOG.debug("the call went back to the {}: {}", innerPath, why);
+        LOG.debug("the call went back to the {}: {}", innerPathName(), why);
         events.onPeerMoved(peer());
     }
 
@@ -664,7 +671,11 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
 
     /** {@link #DIRECT} while data goes directly, else the name of the path the call started on. Any thread. */
     public String path() {
-        return path;
+        return direct ? DIRECT : innerPathName();
+    }
+
+    private String innerPathName() {
+        return innerPath != null ? innerPath : inner.isReliableStream() ? "tunnel" : "udp";
     }
 
     /** How many times the path changed. Any thread. */
@@ -752,7 +763,7 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
             return a;
         }
         String p = inner.peer();
-        return p == null ? null : p + " (" + innerPath + ")";
+        return p == null ? null : p + " (" + innerPathName() + ")";
     }
 
     @Override
@@ -777,14 +788,14 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
     private final class InnerEvents implements Events {
         @Override
         public void onReady(String peer) {
-            events.onReady(peer == null ? null : peer + " (" + innerPath + ")");
+            events.onReady(peer == null ? null : peer + " (" + innerPathName() + ")");
         }
 
         @Override
         public void onNotReady(String reason) {
             if (active != null) {
                 // The relay (or tunnel) is down but the call goes directly: nothing stops; it comes back on its own.
-                LOG.info("the {} is down while the call goes directly: {}", innerPath, reason);
+                LOG.info("the {} is down while the call goes directly: {}", innerPathName(), reason);
                 return;
             }
             events.onNotReady(reason);
@@ -793,7 +804,7 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
         @Override
         public void onPeerMoved(String peer) {
             if (active == null) {
-                events.onPeerMoved(peer + " (" + innerPath + ")");
+                events.onPeerMoved(peer + " (" + innerPathName() + ")");
             }
         }
 

@@ -178,7 +178,8 @@ class DirectPathTransportTest {
     @Test
     void shouldMoveTheCallToTheDirectPathAndStopUsingTheRelay() throws IOException {
         UdpTransport relay = relayListener();
-        start(relay, DirectPathTransport.over(relay), DirectPathTransport::over);
+        start(relay, DirectPathTransport.over(relay).innerPath("relay"),
+                udp -> DirectPathTransport.over(udp).innerPath("relay"));
         long startNs = System.nanoTime();
         callUntil(() -> caller.secure.isReady() && listener.secure.isReady(), 10_000, "the call secured");
         long securedNs = System.nanoTime();
@@ -205,7 +206,7 @@ class DirectPathTransportTest {
     void shouldFallBackToTheRelayWhenTheDirectPathDiesAndComeBackWhenItAnswers() throws IOException {
         UdpTransport relay = relayListener();
         // The listener offers only a forwarded port (the forwarder) so that the test can cut the caller's direct path.
-        DirectPathTransport.Builder listenerSide = DirectPathTransport.over(relay).hostCandidates(false);
+        DirectPathTransport.Builder listenerSide = DirectPathTransport.over(relay).innerPath("relay").hostCandidates(false);
         DirectPathTransport probeOnly = listenerSide.build(); // building leaves the builder as it was
         assertEquals("relay", probeOnly.path());
         // Bind the listener's direct socket to a known port so the forwarder can point at it.
@@ -214,7 +215,7 @@ class DirectPathTransportTest {
         reserve.close();
         forwarder = new Forwarder(listenerDirect);
         listenerSide.bind(listenerDirect).candidate(forwarder.address());
-        start(relay, listenerSide, udp -> DirectPathTransport.over(udp).hostCandidates(false));
+        start(relay, listenerSide, udp -> DirectPathTransport.over(udp).innerPath("relay").hostCandidates(false));
         callUntil(() -> DirectPathTransport.DIRECT.equals(caller.direct.path()), 10_000, "the caller on the direct path");
         assertTrue(caller.secure.peer().startsWith("127.0.0.1:" + forwarder.address().getPort()), caller.secure.peer());
 
@@ -244,8 +245,8 @@ class DirectPathTransportTest {
     void shouldDropForgedPathMessagesAndStayOnTheRelay() throws Exception {
         UdpTransport relay = relayListener();
         // No candidates on either side: nothing can move the call but a forgery.
-        start(relay, DirectPathTransport.over(relay).hostCandidates(false),
-                udp -> DirectPathTransport.over(udp).hostCandidates(false));
+        start(relay, DirectPathTransport.over(relay).innerPath("relay").hostCandidates(false),
+                udp -> DirectPathTransport.over(udp).innerPath("relay").hostCandidates(false));
         callUntil(() -> caller.secure.isReady() && listener.secure.isReady(), 10_000, "the call secured");
         InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(),
                 caller.direct.localAddress().getPort());
