@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.viz.core.Transport;
+import dev.viz.transport.PingPong;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.util.Random;
@@ -52,11 +53,11 @@ class TurnAllocationTest {
                 caller.receive(buffer, 0, buffer.length);
                 Thread.sleep(1);
             }
-            exchange(caller, listener, batch, buffer, 5_000); // warm-up
+            PingPong.exchange(caller, listener, batch, buffer, 5_000); // warm-up
             long before = allocatedBytes();
             long overhead = allocatedBytes() - before;
             before = allocatedBytes();
-            int lost = exchange(caller, listener, batch, buffer, DATAGRAMS);
+            int lost = PingPong.exchange(caller, listener, batch, buffer, DATAGRAMS);
             long bytes = allocatedBytes() - before - overhead;
             System.out.printf("TURN allocation: %d bytes for %d ChannelData datagrams each way through coturn (%d lost)%n",
                     bytes, DATAGRAMS, lost);
@@ -65,31 +66,5 @@ class TurnAllocationTest {
             caller.close();
             listener.close();
         }
-    }
-
-    /** Sends each way and waits for it; returns how many the kernel or relay lost (a 100 ms wait each at most). */
-    private static int exchange(TurnTransport a, TurnTransport b, byte[] batch, byte[] buffer, int count) {
-        int lost = 0;
-        for (int i = 0; i < count; i++) {
-            lost += oneWay(a, b, batch, buffer) ? 0 : 1;
-            lost += oneWay(b, a, batch, buffer) ? 0 : 1;
-        }
-        return lost;
-    }
-
-    private static boolean oneWay(TurnTransport from, TurnTransport to, byte[] batch, byte[] buffer) {
-        if (from.send(batch, 0, batch.length) != batch.length) {
-            throw new AssertionError("send refused");
-        }
-        long deadline = System.nanoTime() + 100_000_000L;
-        while (System.nanoTime() < deadline) {
-            long now = System.nanoTime();
-            from.doWork(now);
-            to.doWork(now);
-            if (to.receive(buffer, 0, buffer.length) == batch.length) {
-                return true;
-            }
-        }
-        return false;
     }
 }
