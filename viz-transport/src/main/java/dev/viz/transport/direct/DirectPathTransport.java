@@ -1,22 +1,19 @@
 package dev.viz.transport.direct;
 
 import dev.viz.core.Transport;
+import dev.viz.transport.direct.internal.HostAddresses;
 import dev.viz.transport.direct.internal.PathMessage;
+import dev.viz.transport.direct.internal.ReflexiveAddress;
 import dev.viz.transport.secure.SessionKeyListener;
 import dev.viz.transport.turn.internal.StunMessage;
 import dev.viz.transport.udp.SocketAddressText;
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.NetworkInterface;
 import java.net.SocketAddress;
-import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -83,9 +80,6 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
     /** Candidates are sent again this often until the peer says it has them. */
     static final long CANDIDATES_RESEND_NS = TimeUnit.SECONDS.toNanos(1);
     static final int CANDIDATES_MAX_SENDS = 30;
-    /** STUN Binding retransmissions (RFC 8489 RTO 250 ms, doubled). */
-    static final long STUN_RTO_NS = TimeUnit.MILLISECONDS.toNanos(250);
-    static final int STUN_MAX_TRANSMISSIONS = 4;
     /** Outstanding probes remembered for matching their answers. */
     static final int PROBES_REMEMBERED = 32;
 
@@ -101,15 +95,7 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
     private ByteBuffer receiveView;
     private byte[] receiveBytes;
     private final byte[] pathOut = new byte[PathMessage.MAX_BYTES];
-    private final StunMessage stun = new StunMessage();
-    private final byte[] stunBuffer = new byte[548];
-    private final byte[] stunTransaction = new byte[StunMessage.TRANSACTION_ID_BYTES];
-    private final StunMessage.PeerAddress stunMapped = new StunMessage.PeerAddress();
-    private int stunTransmissions;
-    private long stunSentNs;
-    private long stunRtoNs = STUN_RTO_NS;
-    private boolean stunDone;
-    private InetSocketAddress reflexive;
+    private final ReflexiveAddress reflexive;
 
     private byte[] key;
     private boolean initiator;
@@ -159,6 +145,7 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
         this.bindAddress = b.bindAddress;
         this.hostCandidates = b.hostCandidates;
         this.extraCandidates = List.copyOf(b.extraCandidates);
+        this.reflexive = new ReflexiveAddress(stunServer);
     }
 
     /** Starts building a direct-path decorator over {@code inner} (not yet opened). */
@@ -238,7 +225,6 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
         }
         receiveBytes = new byte[Math.max(inner.maxPayloadBytes(), 1500) + 1];
         receiveView = ByteBuffer.wrap(receiveBytes);
-        stunDone = stunServer == null;
         openedNs = System.nanoTime();
         if (LOG.isDebugEnabled()) {
             LOG.debug("direct path socket {}; STUN {}", socket.getLocalAddress(), stunServer);
@@ -317,7 +303,7 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
                 continue;
             }
             if (StunMessage.looksLikeStun(receiveBytes, 0, length)) {
-                onStun(length, from);
+                onStun(length);
             } else if (receiveBytes[0] == PathMessage.TYPE) {
                 onPath(receiveBytes, 0, length, from);
             } else if (length <= capacity) {
@@ -394,12 +380,19 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
             return 0;
         }
         int work = 0;
-        if (!stunDone && nowNs - stunSentNs >= stunRtoNs) {
-            work += stunRequest(nowNs);
+        if (!reflexive.isDone()) {
+            int sent = reflexive.doWork(socket, nowNs);
+            directWireSent += sent;
+            if (reflexive.gaveUp()) {
+                LOG.info("no STUN answer from {}: only this host's own addresses are offered for a direct path",
+                        reflexive.server());
+            }
+            work += sent > 0 ? 1 : 0;
         }
         if (key != null) {
+            // the candidates wait for the public address (3.75 s at most; it is usually known before the call secures)
             if ((answerCandidates || !peerHasOurs && candidatesSends < CANDIDATES_MAX_SENDS && nowNs - nextCandidatesNs >= 0)
-                    && (stunDone || candidatesSends > 0 || nowNs - stunSentNs > STUN_RTO_NS * 8)) {
+                    && reflexive.isDone()) {
                 work += sendCandidates(nowNs);
             }
             if (!remote.isEmpty() && nowNs - nextProbeNs >= 0) {
@@ -412,43 +405,18 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
         return work + inner.doWork(nowNs);
     }
 
-    // ---- STUN: this socket's public address ----------------------------------------------------
-
-    private int stunRequest(long now) {
-        if (stunTransmissions >= STUN_MAX_TRANSMISSIONS) {
-            stunDone = true;
-            LOG.info("no STUN answer from {}: only this host's own addresses are offered for a direct path", stunServer);
-            return 1;
+    /** A STUN message on the direct socket: the answer about this socket's public address, or dropped. */
+    private void onStun(int length) {
+        switch (reflexive.onDatagram(receiveBytes, 0, length)) {
+            case ACCEPTED -> LOG.debug("direct path socket's public address {}", reflexive.address());
+            case DUPLICATE -> {
+                // the answer to a retransmission: already taken
+            }
+            default -> {
+                pathRejected++;
+                events.onRejected(Rejection.MALFORMED);
+            }
         }
-        if (stunTransmissions == 0) {
-            java.util.concurrent.ThreadLocalRandom.current().nextBytes(stunTransaction);
-        }
-        int n = stun.begin(stunBuffer, 0, StunMessage.BINDING, StunMessage.REQUEST, stunTransaction, 0)
-                .putFingerprint().end();
-        try {
-            directWireSent += socket.send(ByteBuffer.wrap(stunBuffer, 0, n), stunServer);
-        } catch (IOException e) {
-            LOG.debug("STUN request to {} failed: {}", stunServer, e.toString());
-        }
-        if (stunTransmissions > 0) {
-            stunRtoNs *= 2;
-        }
-        stunTransmissions++;
-        stunSentNs = now;
-        return 1;
-    }
-
-    private void onStun(int length, InetSocketAddress from) {
-        if (stunDone || !stun.wrap(receiveBytes, 0, length) || stun.method() != StunMessage.BINDING
-                || stun.messageClass() != StunMessage.SUCCESS || !stun.transactionIdEquals(stunTransaction, 0)
-                || !stun.xorAddress(StunMessage.XOR_MAPPED_ADDRESS, stunMapped)) {
-            pathRejected++;
-            events.onRejected(Rejection.MALFORMED);
-            return;
-        }
-        reflexive = stunMapped.toSocketAddress();
-        stunDone = true;
-        LOG.debug("direct path socket's public address {}", reflexive);
     }
 
     // ---- candidates and probes ----------------------------------------------------------------
@@ -462,8 +430,8 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
         } catch (IOException e) {
             return list;
         }
-        if (reflexive != null) {
-            list.add(reflexive);
+        if (reflexive.address() != null) {
+            list.add(reflexive.address());
         }
         for (InetSocketAddress a : extraCandidates) {
             if (!list.contains(a)) {
@@ -471,7 +439,7 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
             }
         }
         if (hostCandidates) {
-            for (InetAddress ip : hostAddresses()) {
+            for (InetAddress ip : HostAddresses.list()) {
                 InetSocketAddress a = new InetSocketAddress(ip, port);
                 if (list.size() < PathMessage.MAX_CANDIDATES && !list.contains(a)) {
                     list.add(a);
@@ -479,31 +447,6 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
             }
         }
         return list.size() > PathMessage.MAX_CANDIDATES ? list.subList(0, PathMessage.MAX_CANDIDATES) : list;
-    }
-
-    private static List<InetAddress> hostAddresses() {
-        List<InetAddress> v4 = new ArrayList<>();
-        List<InetAddress> v6 = new ArrayList<>();
-        try {
-            for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!ni.isUp()) {
-                    continue;
-                }
-                for (InetAddress ip : Collections.list(ni.getInetAddresses())) {
-                    if (ip instanceof Inet4Address) {
-                        v4.add(ip);
-                    } else if (ip instanceof Inet6Address six && !six.isLinkLocalAddress()) {
-                        v6.add(ip);
-                    }
-                }
-            }
-        } catch (SocketException e) {
-            LOG.debug("cannot list this host's addresses: {}", e.toString());
-        }
-        v4.sort((x, y) -> Boolean.compare(x.isLoopbackAddress(), y.isLoopbackAddress()));
-        v6.sort((x, y) -> Boolean.compare(x.isLoopbackAddress(), y.isLoopbackAddress()));
-        v4.addAll(v6);
-        return v4;
     }
 
     private int sendCandidates(long now) {
@@ -718,7 +661,7 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
 
     /** The direct socket's public address from STUN, or null. Network thread, or after the call. */
     public InetSocketAddress reflexiveAddress() {
-        return reflexive;
+        return reflexive.address();
     }
 
     /** The direct socket's local address, or null before {@link #open}. */
