@@ -5,6 +5,7 @@ import dev.viz.transport.direct.internal.HostAddresses;
 import dev.viz.transport.direct.internal.PathMessage;
 import dev.viz.transport.direct.internal.ReflexiveAddress;
 import dev.viz.transport.secure.SessionKeyListener;
+import dev.viz.transport.secure.internal.RateLimiter;
 import dev.viz.transport.turn.internal.StunMessage;
 import dev.viz.transport.udp.SocketAddressText;
 import java.io.IOException;
@@ -82,6 +83,13 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
     static final int CANDIDATES_MAX_SENDS = 30;
     /** Outstanding probes remembered for matching their answers. */
     static final int PROBES_REMEMBERED = 32;
+    /**
+     * Path messages opened per second, per source and in all: a search sends at most 16 candidates
+     * five probes a second, so a peer needs under 100 a second; a flood beyond is dropped before the
+     * AEAD (counted {@code RATE_LIMITED}).
+     */
+    static final int PATH_MESSAGES_PER_SOURCE_PER_S = 100;
+    static final int PATH_MESSAGES_PER_S = 200;
 
     private final Transport inner;
     private final String innerPath;
@@ -96,6 +104,8 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
     private byte[] receiveBytes;
     private final byte[] pathOut = new byte[PathMessage.MAX_BYTES];
     private final ReflexiveAddress reflexive;
+    private final RateLimiter limiter = new RateLimiter(PATH_MESSAGES_PER_SOURCE_PER_S, PATH_MESSAGES_PER_SOURCE_PER_S,
+            PATH_MESSAGES_PER_S, PATH_MESSAGES_PER_S);
 
     private byte[] key;
     private boolean initiator;
@@ -348,7 +358,12 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
         if (!lastFromDirect) {
             return inner.lastSourceKey();
         }
-        byte[] ip = lastDirectSource.getAddress().getAddress();
+        return sourceKey(lastDirectSource);
+    }
+
+    /** A host's key for the rate limits: its IPv4 address, or its IPv6 /64 prefix; ports ignored. */
+    private static long sourceKey(InetSocketAddress source) {
+        byte[] ip = source.getAddress().getAddress();
         long k = 0;
         for (int i = 0; i < Math.min(8, ip.length); i++) {
             k = k << 8 | ip[i] & 0xff;
@@ -474,6 +489,11 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
     }
 
     private void onPath(byte[] b, int off, int length, InetSocketAddress from) {
+        if (!limiter.tryAcquire(from == null ? 0 : sourceKey(from), nowNs)) {
+            pathRejected++;
+            events.onRejected(Rejection.RATE_LIMITED);
+            return;
+        }
         byte[] body = key == null ? null : PathMessage.open(key, initiator, b, off, length);
         if (body == null) {
             pathRejected++;

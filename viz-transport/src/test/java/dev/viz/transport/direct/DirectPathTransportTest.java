@@ -274,4 +274,36 @@ class DirectPathTransportTest {
         assertTrue(caller.secure.rejectedCount(Transport.Rejection.UNAUTHENTICATED) >= 60,
                 "counted by the secure layer's stats too");
     }
+
+    @Test
+    void shouldDropAFloodOfPathMessagesBeforeOpeningThemAndStillGoDirect() throws Exception {
+        UdpTransport relay = relayListener();
+        start(relay, DirectPathTransport.over(relay).innerPath("relay"),
+                udp -> DirectPathTransport.over(udp).innerPath("relay"));
+        callUntil(() -> caller.secure.isReady() && listener.secure.isReady(), 10_000, "the call secured");
+        InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                caller.direct.localAddress().getPort());
+        byte[] forged = new byte[PathMessage.MAX_BYTES];
+        int n = PathMessage.seal(new byte[32], PathMessage.KIND_PROBE, false, 1, new byte[0], 0, forged);
+        int sent = 0;
+        try (DatagramChannel attacker = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            for (int burst = 0; burst < 50; burst++) {
+                for (int i = 0; i < 100; i++) {
+                    attacker.send(ByteBuffer.wrap(forged, 0, n), target);
+                    sent++;
+                }
+                for (int k = 0; k < 10; k++) {
+                    caller.poll(); // in chunks, so that the socket's buffer does not drop them first
+                }
+            }
+        }
+        callUntil(() -> DirectPathTransport.DIRECT.equals(caller.direct.path())
+                && DirectPathTransport.DIRECT.equals(listener.direct.path()), 5_000, "both sides direct all the same");
+        long limited = caller.secure.rejectedCount(Transport.Rejection.RATE_LIMITED);
+        long opened = caller.secure.rejectedCount(Transport.Rejection.UNAUTHENTICATED);
+        System.out.printf("path message flood: %d sent, %d dropped before opening, %d opened and refused%n", sent,
+                limited, opened);
+        assertTrue(limited >= sent * 8 / 10, "most of the flood never reached the AEAD: " + limited + " of " + sent);
+        assertTrue(opened <= 500, "at most about a second's worth opened: " + opened);
+    }
 }
