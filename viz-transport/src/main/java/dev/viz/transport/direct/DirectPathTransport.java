@@ -116,6 +116,8 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
     private int candidatesSends;
     private long nextCandidatesNs;
     private final List<InetSocketAddress> remote = new ArrayList<>();
+    /** This side's candidates as sent in this session; null until the first send. */
+    private List<InetSocketAddress> mine;
     private long searchStartNs;
     private long nextProbeNs;
     private final long[] probeCounters = new long[PROBES_REMEMBERED];
@@ -380,6 +382,7 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
         this.peerHasOurs = false;
         this.answerCandidates = false;
         this.candidatesSends = 0;
+        this.mine = null;
         this.nextCandidatesNs = nowNs;
         this.remote.clear();
         java.util.Arrays.fill(probeTargets, null);
@@ -465,7 +468,9 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
     }
 
     private int sendCandidates(long now) {
-        List<InetSocketAddress> mine = localCandidates();
+        if (mine == null) {
+            mine = localCandidates(); // once per session: listing the interfaces takes system calls
+        }
         byte[] body = new byte[2 + mine.size() * 19];
         body[0] = (byte) (lastCandidatesCounter >= 0 ? PathMessage.FLAG_HAVE_YOURS : 0);
         body[1] = (byte) mine.size();
