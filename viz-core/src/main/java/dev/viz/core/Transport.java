@@ -1,6 +1,8 @@
 package dev.viz.core;
 
 import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 
 /**
  * Sends datagram payloads to one peer and receives them from it.
@@ -115,6 +117,28 @@ public interface Transport extends AutoCloseable {
      */
     default int doWork(long nowNs) {
         return 0;
+    }
+
+    /**
+     * Network thread, when a duty cycle found nothing to do: registers every channel this transport,
+     * and any transport it wraps, receives on with {@code selector} for {@link SelectionKey#OP_READ},
+     * so that the thread can sleep in {@link Selector#select(long)} until a datagram or stream bytes
+     * arrive, instead of waking every millisecond to poll. Called before every such sleep: register a
+     * channel once and keep its key (a channel opened later, such as an accepted connection, is
+     * registered at the next call).
+     *
+     * <p>Return {@code true} only when nothing but a readable channel, or time passing, can give this
+     * transport work: no payload held in memory for {@link #receive}, no bytes waiting to be written,
+     * no connection being set up. While the thread sleeps, {@link #doWork} timers run up to 20 ms late
+     * during a call and up to 100 ms late while no peer has answered. Return {@code false} to be
+     * polled as before (the thread then parks for at most a millisecond): the default, and what a
+     * transport whose work comes from a clock (an impairment releasing delayed datagrams) returns. A
+     * decorator registers its own channels and answers with what the transport it wraps answers.
+     *
+     * @return whether the network thread may sleep until one of the registered channels is readable
+     */
+    default boolean registerReads(Selector selector) {
+        return false;
     }
 
     /**

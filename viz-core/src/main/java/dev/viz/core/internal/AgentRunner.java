@@ -53,6 +53,7 @@ final class AgentRunner implements Runnable {
             } catch (RuntimeException | Error e) {
                 lifecycle.fail(agent.roleName() + " failed to close: " + e, e);
             } finally {
+                idle.close();
                 exitHook.run();
             }
         }

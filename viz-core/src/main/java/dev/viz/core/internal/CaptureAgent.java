@@ -159,7 +159,9 @@ final class CaptureAgent implements Agent {
         frame.length = length;
         frame.flags = appliedLossPercent > 0 && length > 0 ? EncodedFrame.FLAG_FEC : 0;
         spare = null;
-        if (!toNetwork.offer(frame)) {
+        if (toNetwork.offer(frame)) {
+            signals.wakeNetwork();
+        } else {
             spare = frame;
             counters.increment(Stat.FRAMES_NOT_SENT);
         }
@@ -227,6 +229,7 @@ final class CaptureAgent implements Agent {
                 frame.flags = EncodedFrame.FLAG_END_OF_STREAM;
                 if (toNetwork.offer(frame)) {
                     spare = null;
+                    signals.wakeNetwork();
                     return;
                 }
             }

@@ -12,4 +12,8 @@ interface IdleStrategy {
 
     /** Forgets any backoff state, as after work. */
     void reset();
+
+    /** The runner's thread, on its way out: releases what the strategy holds (a selector). */
+    default void close() {
+    }
 }

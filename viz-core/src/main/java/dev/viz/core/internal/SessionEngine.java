@@ -25,7 +25,10 @@ public final class SessionEngine {
     /** Frames in flight from network to playback, jitter buffer included. */
     private static final int RECEIVE_POOL = JitterBuffer.CAPACITY + 64;
     private static final long CLOSE_TIMEOUT_NS = 1_000_000_000L;
-    /** Network thread: the longest park while a call is connected, and while waiting for a peer. */
+    /**
+     * Network thread, when its transport cannot be waited on ({@link NetworkIdleStrategy}): the
+     * longest park while a call is connected, and while waiting for a peer.
+     */
     static final long NETWORK_BUSY_MAX_PARK_NS = 1_000_000L;
     static final long NETWORK_QUIET_MAX_PARK_NS = 100_000_000L;
     /**
@@ -44,6 +47,7 @@ public final class SessionEngine {
     private CaptureAgent captureAgent;
     private NetworkAgent networkAgent;
     private PlaybackAgent playbackAgent;
+    private SpscArrayQueue<EncodedFrame> captureToNetwork;
 
     private SessionEngine(SessionConfig config, VoiceSession session) {
         this.config = config;
@@ -81,12 +85,15 @@ public final class SessionEngine {
     /** Opens the parts and starts the three threads. */
     public void start() throws IOException {
         open();
+        SpscArrayQueue<EncodedFrame> toNetwork = captureToNetwork;
+        NetworkIdleStrategy networkIdle = new NetworkIdleStrategy(config.transport(), signals,
+                () -> !toNetwork.isEmpty(), new BackoffIdleStrategy(BackoffIdleStrategy.DEFAULT_YIELDS, 50_000L,
+                        NETWORK_BUSY_MAX_PARK_NS, NETWORK_QUIET_MAX_PARK_NS, signals::isLinkUp));
+        signals.networkWaker(networkIdle::wakeup);
         AgentRunner[] started = {
             new AgentRunner(captureAgent, new BackoffIdleStrategy(0, DEVICE_PARK_NS, DEVICE_PARK_NS,
                     DEVICE_QUIET_PARK_NS, signals::isLinkUp), signals, lifecycle, this::runnerExited),
-            new AgentRunner(networkAgent, new BackoffIdleStrategy(BackoffIdleStrategy.DEFAULT_YIELDS, 50_000L,
-                    NETWORK_BUSY_MAX_PARK_NS, NETWORK_QUIET_MAX_PARK_NS, signals::isLinkUp),
-                    signals, lifecycle, this::runnerExited),
+            new AgentRunner(networkAgent, networkIdle, signals, lifecycle, this::runnerExited),
             new AgentRunner(playbackAgent, new BackoffIdleStrategy(0, DEVICE_PARK_NS, DEVICE_PARK_NS,
                     DEVICE_QUIET_PARK_NS, signals::isLinkUp), signals, lifecycle, this::runnerExited),
         };
@@ -138,7 +145,7 @@ public final class SessionEngine {
         int dtxBatchFrames = Sender.dtxBatchFrames(format, c.framesPerBatch(), c.batcher().maxFramesPerBatch());
         c.batcher().open(format, Math.max(c.framesPerBatch(), dtxBatchFrames), batchLimit, c.compressor());
 
-        SpscArrayQueue<EncodedFrame> captureToNetwork = new SpscArrayQueue<>(SEND_POOL);
+        captureToNetwork = new SpscArrayQueue<>(SEND_POOL);
         SpscArrayQueue<EncodedFrame> captureFree = new SpscArrayQueue<>(SEND_POOL);
         SpscArrayQueue<EncodedFrame> networkToPlayback = new SpscArrayQueue<>(RECEIVE_POOL);
         SpscArrayQueue<EncodedFrame> playbackFree = new SpscArrayQueue<>(RECEIVE_POOL);

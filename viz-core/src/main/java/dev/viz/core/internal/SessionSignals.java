@@ -1,5 +1,6 @@
 package dev.viz.core.internal;
 
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -29,6 +30,11 @@ import java.util.concurrent.locks.LockSupport;
  * {@code end} unpark them, so a thread waiting for the link parks long (a listener waiting for a call
  * costs next to nothing) and still opens its device, or exits, at once. An unpark that comes before
  * the park is not lost: the park returns at once.
+ *
+ * <p>The network thread may instead sleep on its selector ({@link NetworkIdleStrategy}); a park's
+ * unpark does not reach it there. It says so with {@link #networkAsleep}, and the capture thread,
+ * having queued a frame, calls {@link #wakeNetwork}, which wakes the selector only while the network
+ * thread sleeps; {@code end} wakes it always.
  */
 final class SessionSignals {
     /** The highest output gain: +12 dB. Anything louder only clips. */
@@ -46,6 +52,8 @@ final class SessionSignals {
     private volatile boolean muted;
     private volatile float outputGain = 1.0f;
     private volatile Thread[] wakeOnLinkUpAndEnd = new Thread[0];
+    private volatile boolean networkAsleep;
+    private volatile Runnable networkWaker = () -> { };
 
     /** Starting thread, before the threads start: these are unparked when the link comes up and when the session ends (the array is kept). */
     void wakeOnLinkUpAndEnd(Thread... threads) {
@@ -58,11 +66,39 @@ final class SessionSignals {
         }
     }
 
+    /** Starting thread, before the threads start: wakes the network thread from its selector. */
+    void networkWaker(Runnable waker) {
+        networkWaker = waker;
+    }
+
+    /**
+     * Network thread: {@code true} just before it sleeps on its selector (it then looks at the frame
+     * queue once more), {@code false} once awake.
+     */
+    void networkAsleep(boolean asleep) {
+        networkAsleep = asleep;
+    }
+
+    /**
+     * Capture thread, after it queued a frame: wakes the network thread if it sleeps on its selector.
+     * The fence orders the queue's store before the read of {@code networkAsleep}, as the network
+     * thread's volatile write of it is ordered before its look at the queue: one of the two threads
+     * sees the other, so no frame waits for the selector's timeout. Allocation-free; the wake is one
+     * system call, and only when the network thread sleeps.
+     */
+    void wakeNetwork() {
+        VarHandle.fullFence();
+        if (networkAsleep) {
+            networkWaker.run();
+        }
+    }
+
     /** Any thread: ends the session; the first reason given is the one kept. Returns whether this call set it. */
     boolean end(String reason) {
         boolean first = endReason.compareAndSet(null, reason);
         running = false;
         wake();
+        networkWaker.run();
         return first;
     }
 

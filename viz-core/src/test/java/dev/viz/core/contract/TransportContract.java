@@ -9,12 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.viz.core.Transport;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +69,15 @@ public abstract class TransportContract {
      */
     protected boolean isReliableStream() {
         return false;
+    }
+
+    /**
+     * Whether both sides can be waited on ({@link Transport#registerReads}) once established: true
+     * (the default) for a transport over plain sockets, so the network thread sleeps until a payload
+     * comes; false where the transport must be polled (in memory, an impairment's clock, TLS buffers).
+     */
+    protected boolean canBeWaitedOn() {
+        return true;
     }
 
     /** Every event a transport raised, in order. */
@@ -275,6 +287,34 @@ public abstract class TransportContract {
         }
         for (int i = 0; i < sent.size(); i++) {
             assertArrayEquals(sent.get(i), receiveOne(listener), "payload " + i + " of a burst");
+        }
+    }
+
+    /**
+     * A transport that says it can be waited on has registered a socket that wakes the selector when
+     * the peer's payload comes, the payload is then there to receive, and it keeps saying so; one that
+     * cannot says so, and the network thread polls it.
+     */
+    @Test
+    void shouldWakeTheSelectorItRegisteredWhenAPayloadArrives() throws Exception {
+        Consumer<SelectionKey> ignore = key -> { };
+        try (Selector selector = Selector.open(); Selector callerSelector = Selector.open()) {
+            assertEquals(canBeWaitedOn(), listener.registerReads(selector), "listener can be waited on");
+            assertEquals(canBeWaitedOn(), caller.registerReads(callerSelector), "caller can be waited on");
+            if (!canBeWaitedOn()) {
+                return;
+            }
+            byte[] payload = random(200, 6);
+            assertEquals(payload.length, caller.send(payload, 0, payload.length));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            int ready = 0;
+            while (ready == 0 && System.nanoTime() < deadline) {
+                caller.doWork(System.nanoTime()); // a stream writes what the socket could not take at once
+                ready = selector.select(ignore, 50);
+            }
+            assertTrue(ready > 0, "the payload woke the selector");
+            assertArrayEquals(payload, receiveOne(listener));
+            assertTrue(listener.registerReads(selector), "still waitable after a payload");
         }
     }
 

@@ -4,6 +4,7 @@ import dev.viz.core.Transport;
 import dev.viz.transport.direct.internal.HostAddresses;
 import dev.viz.transport.direct.internal.PathMessage;
 import dev.viz.transport.direct.internal.ReflexiveAddress;
+import dev.viz.transport.internal.ReadInterest;
 import dev.viz.transport.secure.SessionKeyListener;
 import dev.viz.transport.secure.internal.RateLimiter;
 import dev.viz.transport.turn.internal.StunMessage;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -100,6 +102,7 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
 
     private Events events = new Events() { };
     private DatagramChannel socket;
+    private final ReadInterest socketReads = new ReadInterest();
     private ByteBuffer receiveView;
     private byte[] receiveBytes;
     private final byte[] pathOut = new byte[PathMessage.MAX_BYTES];
@@ -717,6 +720,12 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
     @Override
     public boolean isSecure() {
         return inner.isSecure();
+    }
+
+    /** The direct socket and what the transport below registers (probes and STUN run from {@link #doWork}). */
+    @Override
+    public boolean registerReads(Selector selector) {
+        return !closed && socketReads.register(socket, selector) && inner.registerReads(selector);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.viz.core.Transport;
 import dev.viz.transport.stream.StreamTransport;
 import dev.viz.transport.udp.UdpTransport;
 import java.io.IOException;
+import java.nio.channels.Selector;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -174,6 +175,12 @@ public final class FallbackTransport implements Transport {
     }
 
     /** False over UDP; true once it fell back to TCP. */
+    /** What the carrier in use answers; while UDP is tried, its wait for an answer is a timer in {@link #doWork}. */
+    @Override
+    public boolean registerReads(Selector selector) {
+        return active.registerReads(selector);
+    }
+
     @Override
     public boolean isReliableStream() {
         return onStream;

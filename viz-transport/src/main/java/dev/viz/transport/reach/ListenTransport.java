@@ -1,6 +1,7 @@
 package dev.viz.transport.reach;
 
 import dev.viz.core.Transport;
+import dev.viz.transport.internal.ReadInterest;
 import dev.viz.transport.stream.StreamTransport;
 import dev.viz.transport.stream.internal.FramedStream;
 import dev.viz.transport.stream.internal.HttpHead;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -89,6 +91,7 @@ public final class ListenTransport implements Transport {
     private ServerSocketChannel server;
     private Selector selector;
     private SelectionKey serverKey;
+    private final ReadInterest serverAccepts = new ReadInterest();
     private final List<Connection> connections = new ArrayList<>();
     private final Consumer<SelectionKey> onSelected = this::onSelected;
     private final AtomicLongArray stats = new AtomicLongArray(Stat.values().length);
@@ -109,6 +112,7 @@ public final class ListenTransport implements Transport {
         final SelectionKey key;
         final String remote;
         final long sourceKey;
+        final ReadInterest reads = new ReadInterest();
         long deadlineNs;
         boolean readable = true;
 
@@ -361,6 +365,26 @@ public final class ListenTransport implements Transport {
             }
         }
         return 0;
+    }
+
+    /**
+     * The UDP socket, the TCP server socket (for accepts) and every connection's socket, unless a
+     * connection holds bytes read and not yet handled or bytes not yet written (then this listener is
+     * polled). The start-up and idle deadlines of connections are timers in {@link #doWork}.
+     */
+    @Override
+    public boolean registerReads(Selector selector) {
+        if (closed || udp != null && !udp.registerReads(selector)
+                || accepting && !serverAccepts.register(server, selector)) {
+            return false;
+        }
+        for (int i = 0; i < connections.size(); i++) {
+            Connection c = connections.get(i);
+            if (!c.stream.canWaitForReads() || !c.reads.register((SelectableChannel) c.stream.channel(), selector)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Accepts connections and reads the first bytes of new ones (selector, without blocking). */

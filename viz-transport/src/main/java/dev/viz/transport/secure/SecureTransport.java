@@ -14,6 +14,7 @@ import dev.viz.transport.secure.internal.SecureStatus;
 import dev.viz.transport.secure.internal.Session;
 import dev.viz.transport.secure.internal.Sodium;
 import java.io.IOException;
+import java.nio.channels.Selector;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.IntSupplier;
@@ -329,6 +330,12 @@ public final class SecureTransport implements Transport {
     @Override
     public boolean isSecure() {
         return true;
+    }
+
+    /** What the transport below answers: the handshake's timers run from {@link #doWork}, nothing is held here. */
+    @Override
+    public boolean registerReads(Selector selector) {
+        return !closed && inner.registerReads(selector);
     }
 
     @Override

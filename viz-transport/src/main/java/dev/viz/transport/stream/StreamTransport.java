@@ -1,11 +1,14 @@
 package dev.viz.transport.stream;
 
 import dev.viz.core.Transport;
+import dev.viz.transport.internal.ReadInterest;
 import dev.viz.transport.stream.internal.Dialer;
 import dev.viz.transport.stream.internal.FramedStream;
 import dev.viz.transport.udp.UdpTransport;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.Selector;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 import java.util.Map;
@@ -52,6 +55,7 @@ public final class StreamTransport implements Transport {
 
     private Events events;
     private FramedStream stream;
+    private final ReadInterest reads = new ReadInterest();
     private volatile FramedStream dialed;
     private volatile String dialFailure;
     private volatile Dialer dialer;
@@ -361,6 +365,17 @@ public final class StreamTransport implements Transport {
             work++;
         }
         return work;
+    }
+
+    /**
+     * The connected socket, when nothing else can give this transport work: not while dialling or
+     * over TLS (polled as before), nor with bytes held in either direction.
+     */
+    @Override
+    public boolean registerReads(Selector selector) {
+        FramedStream s = stream;
+        return !closed && s != null && s.canWaitForReads()
+                && reads.register((SelectableChannel) s.channel(), selector);
     }
 
     @Override

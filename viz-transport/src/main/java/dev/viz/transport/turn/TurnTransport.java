@@ -8,6 +8,7 @@ import dev.viz.transport.turn.internal.StunMessage.PeerAddress;
 import dev.viz.transport.turn.internal.TlsLink;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -760,6 +761,13 @@ public final class TurnTransport implements Transport {
     public long wireBytesSent() {
         RelayLink l = link;
         return l == null ? 0 : l.bytesSent();
+    }
+
+    /** The relay link's socket over UDP; over TCP or TLS, and while reconnecting, this transport is polled. */
+    @Override
+    public boolean registerReads(Selector selector) {
+        RelayLink l = link;
+        return !closed && l != null && !l.isBroken() && l.registerReads(selector);
     }
 
     /**

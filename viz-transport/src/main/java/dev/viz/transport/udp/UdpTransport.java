@@ -1,6 +1,7 @@
 package dev.viz.transport.udp;
 
 import dev.viz.core.Transport;
+import dev.viz.transport.internal.ReadInterest;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
@@ -8,6 +9,7 @@ import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -60,6 +62,7 @@ public final class UdpTransport implements Transport {
     private final long connectTimeoutNs;
 
     private DatagramChannel channel;
+    private final ReadInterest reads = new ReadInterest();
     private Events events;
     private InetSocketAddress peer;
     private String peerText;
@@ -434,6 +437,12 @@ public final class UdpTransport implements Transport {
     private void setPeer(InetSocketAddress address) {
         peer = address;
         peerText = SocketAddressText.of(address);
+    }
+
+    /** Registers the socket: nothing reaches this transport but datagrams (and ICMP errors) on it. */
+    @Override
+    public boolean registerReads(Selector selector) {
+        return !closed && reads.register(channel, selector);
     }
 
     @Override

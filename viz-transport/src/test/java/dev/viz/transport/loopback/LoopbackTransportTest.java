@@ -8,4 +8,10 @@ class LoopbackTransportTest extends TransportContract {
     protected Transport[] newPair() {
         return LoopbackTransport.pair();
     }
+
+    /** In memory: no socket to wait on; the network thread polls it. */
+    @Override
+    protected boolean canBeWaitedOn() {
+        return false;
+    }
 }

@@ -586,6 +586,15 @@ public final class FramedStream implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether only new bytes on the socket can give this stream something to do: a plain socket (no
+     * TLS engine, whose buffers may hold a record), nothing received and not yet read, nothing waiting
+     * to be written. Then the network thread may sleep on the channel.
+     */
+    public boolean canWaitForReads() {
+        return !closed && tls == null && isSelectable() && buffered() == 0 && !hasPending();
+    }
+
     /** Whether the channel is selectable (a socket) rather than a test's in-memory channel. */
     public boolean isSelectable() {
         return channel instanceof SelectableChannel;

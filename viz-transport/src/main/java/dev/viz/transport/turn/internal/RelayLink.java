@@ -1,10 +1,12 @@
 package dev.viz.transport.turn.internal;
 
+import dev.viz.transport.internal.ReadInterest;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -37,6 +39,14 @@ public abstract class RelayLink implements AutoCloseable {
 
     public long bytesSent() {
         return bytesSent;
+    }
+
+    /**
+     * Network thread: registers the socket for reads when only new bytes on it can give this link
+     * work ({@code Transport#registerReads}); a stream link is polled (its buffers may hold a message).
+     */
+    public boolean registerReads(Selector selector) {
+        return false;
     }
 
     /** Whether the connection failed for good (a stream closed or out of step); the client must reconnect. */
@@ -86,6 +96,7 @@ public abstract class RelayLink implements AutoCloseable {
 
     private static final class Udp extends RelayLink {
         private final DatagramChannel channel;
+        private final ReadInterest reads = new ReadInterest();
         private byte[] sendArray;
         private ByteBuffer sendView;
         private byte[] receiveArray;
@@ -93,6 +104,11 @@ public abstract class RelayLink implements AutoCloseable {
 
         Udp(DatagramChannel channel) {
             this.channel = channel;
+        }
+
+        @Override
+        public boolean registerReads(Selector selector) {
+            return reads.register(channel, selector);
         }
 
         @Override
