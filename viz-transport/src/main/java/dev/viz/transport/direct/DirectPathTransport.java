@@ -5,6 +5,7 @@ import dev.viz.transport.direct.internal.HostAddresses;
 import dev.viz.transport.direct.internal.PathMessage;
 import dev.viz.transport.direct.internal.ReflexiveAddress;
 import dev.viz.transport.internal.ReadInterest;
+import dev.viz.transport.internal.SourceKeys;
 import dev.viz.transport.secure.SessionKeyListener;
 import dev.viz.transport.secure.internal.RateLimiter;
 import dev.viz.transport.turn.internal.StunMessage;
@@ -363,17 +364,7 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
         if (!lastFromDirect) {
             return inner.lastSourceKey();
         }
-        return sourceKey(lastDirectSource);
-    }
-
-    /** A host's key for the rate limits: its IPv4 address, or its IPv6 /64 prefix; ports ignored. */
-    private static long sourceKey(InetSocketAddress source) {
-        byte[] ip = source.getAddress().getAddress();
-        long k = 0;
-        for (int i = 0; i < Math.min(8, ip.length); i++) {
-            k = k << 8 | ip[i] & 0xff;
-        }
-        return k | 1L << 62;
+        return SourceKeys.of(lastDirectSource.getAddress());
     }
 
     @Override
@@ -497,7 +488,7 @@ public final class DirectPathTransport implements Transport, SessionKeyListener 
     }
 
     private void onPath(byte[] b, int off, int length, InetSocketAddress from) {
-        if (!limiter.tryAcquire(from == null ? 0 : sourceKey(from), nowNs)) {
+        if (!limiter.tryAcquire(from == null ? 0 : SourceKeys.of(from.getAddress()), nowNs)) {
             pathRejected++;
             events.onRejected(Rejection.RATE_LIMITED);
             return;

@@ -2,6 +2,7 @@ package dev.viz.transport.reach;
 
 import dev.viz.core.Transport;
 import dev.viz.transport.internal.ReadInterest;
+import dev.viz.transport.internal.SourceKeys;
 import dev.viz.transport.stream.StreamTransport;
 import dev.viz.transport.stream.internal.FramedStream;
 import dev.viz.transport.stream.internal.HttpHead;
@@ -443,7 +444,7 @@ public final class ListenTransport implements Transport {
                 InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
                 SelectionKey key = ch.register(selector, SelectionKey.OP_READ);
                 Connection c = new Connection(new FramedStream(ch, null, null, maxPayloadBytes), key,
-                        remote.getAddress().getHostAddress() + ":" + remote.getPort(), sourceKey(remote.getAddress()),
+                        remote.getAddress().getHostAddress() + ":" + remote.getPort(), SourceKeys.of(remote.getAddress()),
                         System.nanoTime() + HEAD_TIMEOUT_MS * 1_000_000L);
                 key.attach(c);
                 connections.add(c);
@@ -455,15 +456,6 @@ public final class ListenTransport implements Transport {
                 }
             }
         }
-    }
-
-    private static long sourceKey(InetAddress address) {
-        byte[] a = address.getAddress();
-        long key = 0;
-        for (int i = 0; i < Math.min(8, a.length); i++) {
-            key = key << 8 | (a[i] & 0xFF);
-        }
-        return a.length == 4 ? key | 1L << 40 : key | 1L << 63 | 1;
     }
 
     /** Reads the first bytes of a new connection: an HTTP head, or the start of raw frames. */

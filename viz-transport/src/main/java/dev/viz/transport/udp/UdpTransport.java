@@ -2,6 +2,7 @@ package dev.viz.transport.udp;
 
 import dev.viz.core.Transport;
 import dev.viz.transport.internal.ReadInterest;
+import dev.viz.transport.internal.SourceKeys;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
@@ -413,12 +414,7 @@ public final class UdpTransport implements Transport {
         if (!(lastSource instanceof InetSocketAddress source) || source.getAddress() == null) {
             return 0;
         }
-        byte[] address = source.getAddress().getAddress();
-        long key = 0;
-        for (int i = 0; i < Math.min(8, address.length); i++) {
-            key = key << 8 | (address[i] & 0xFF);
-        }
-        return address.length == 4 ? key | 1L << 40 : key | 1L << 63 | 1;
+        return SourceKeys.of(source.getAddress());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.viz.transport.turn.internal;
 
+import dev.viz.transport.internal.SourceKeys;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -489,11 +490,7 @@ public final class StunMessage {
 
         /** The IP as a number for rate limiting: IPv4 address, or IPv6 /64 prefix; 0 when unset. */
         public long key() {
-            long key = 0;
-            for (int i = 0; i < Math.min(8, ipLength); i++) {
-                key = key << 8 | (ip[i] & 0xFF);
-            }
-            return ipLength == 4 ? key | 1L << 40 : ipLength == 16 ? key | 1L << 63 | 1 : 0;
+            return SourceKeys.of(ip, ipLength);
         }
 
         /** Allocates: for events and messages only. */
