@@ -131,7 +131,7 @@ public interface Transport extends AutoCloseable {
      * transport work: no payload held in memory for {@link #receive}, no bytes waiting to be written,
      * no connection being set up. While the thread sleeps, {@link #doWork} timers run up to 20 ms late
      * during a call and up to 100 ms late while no peer has answered. Return {@code false} to be
-     * polled as before (the thread then parks for at most a millisecond): the default, and what a
+     * polled as before (the thread then parks, for at most a millisecond during a call): the default, and what a
      * transport whose work comes from a clock (an impairment releasing delayed datagrams) returns. A
      * decorator registers its own channels and answers with what the transport it wraps answers.
      *

@@ -65,9 +65,12 @@ final class NetworkIdleStrategy implements IdleStrategy {
         this.unavailabilityCause = cause;
     }
 
-    /** Any thread: ends a sleep on the selector now (or makes the next one return at once). */
+    /**
+     * Any thread: ends a sleep on the selector now (or makes the next one return at once). Does
+     * nothing once the network thread has closed the selector (the session's end wakes it again then).
+     */
     void wakeup() {
-        if (selector != null) {
+        if (selector != null && selector.isOpen()) {
             selector.wakeup();
         }
     }
