@@ -71,6 +71,8 @@ public enum Stat {
     DATAGRAMS_REJECTED_RATE_LIMITED("datagramsRejectedRateLimited", false),
     /** Receiver reports sent to the peer (most ride in a datagram with audio). */
     REPORTS_SENT("reportsSent", false),
+    /** Of {@link #REPORTS_SENT}, those sent before their second was up because frames went missing after a clean report. */
+    REPORTS_EARLY("reportsEarly", false),
     /** Receiver reports received from the peer. */
     REPORTS_RECEIVED("reportsReceived", false),
     /** Payload bytes handed to the transport (audio, keepalives, reports). */

@@ -88,14 +88,38 @@ class LossAdaptationTest {
     }
 
     @Test
-    void shouldTakeTwoCopiesSoonerWhenEachIsOneFrame() {
+    void shouldTakeBothCopiesAtOnceWhenEachIsOneFrame() {
         LossAdaptation a = new LossAdaptation(Redundancy.AUTO, true, 1, 20, 32_000, BATCH_LIMIT, 1, 6_000, new FrameBatcher());
         assertEquals(0, a.copies(), "no copy before a report: here a late one moves the delay by one frame only");
-        a.onPeerLoss(30_000, 0);
-        assertEquals(1, a.copies());
-        a.onPeerLoss(80_000, 0);
-        assertEquals(2, a.copies(), "two 20 ms copies cost 20 ms more delay");
+        a.onPeerLoss(0, 0);
+        a.onPeerLoss(20_000, 6 * S);
+        assertEquals(0, a.copies(), "2 % is below the threshold, 6 s after the first report");
+        a.onPeerLoss(30_000, 7 * S);
+        assertEquals(2, a.copies(), "both 20 ms copies in one step: the receiver's delay moves once");
         assertEquals(32_000, a.bitrateBps());
+        LossAdaptation early = new LossAdaptation(Redundancy.AUTO, true, 1, 20, 32_000, BATCH_LIMIT, 1, 6_000,
+                new FrameBatcher());
+        early.onPeerLoss(0, 0);
+        early.onPeerLoss(16_000, 4 * S);
+        assertEquals(2, early.copies(), "any loss in the call's first seconds: a report counts few frames then");
+        long t = 8 * S;
+        for (int i = 0; i < 30; i++, t += S) {
+            a.onPeerLoss(30_000, t);
+        }
+        assertEquals(2, a.copies(), "3 % loss holds both copies: no second move mid-call");
+        for (int i = 0; i < 10; i++, t += S) {
+            a.onPeerLoss(0, t);
+        }
+        a.onPeerLoss(0, t);
+        assertEquals(1, a.copies(), "a path clean for 10 s gives one back");
+        for (int i = 0; i < 31; i++, t += S) {
+            a.onPeerLoss(0, t);
+        }
+        assertEquals(0, a.copies(), "and after 30 s more, the other");
+        LossAdaptation on = new LossAdaptation(Redundancy.ON, true, 1, 20, 32_000, BATCH_LIMIT, 1, 6_000, new FrameBatcher());
+        assertEquals(1, on.copies(), "ON keeps one copy");
+        on.onPeerLoss(30_000, 0);
+        assertEquals(2, on.copies());
     }
 
     @Test

@@ -38,4 +38,35 @@ class StartProtectedTest {
                 "delay moved " + r.minDelayAfterSettleMs + ".." + r.maxDelayAfterSettleMs);
         assertTrue(recovered >= heard.framesLost() * 8 / 10, "rebuilt " + recovered + " of " + heard.framesLost());
     }
+
+    /**
+     * The low-latency profile starts without copies (on a clean path they would cost 40 ms for
+     * nothing), so on a lossy one its delay must move once, and early: frames missing after a clean
+     * report make the next report due at once, any loss in the first seconds turns the copies on, and
+     * they come two at once. Before, the delay moved twice, the second time when the reported loss
+     * passed 7 %, 3 to 5 s into the call (two real processes: 0.926 at one lag).
+     */
+    @Test
+    void shouldMoveTheLowLatencyDelayOnceAndWithinTwoSecondsOnALossyPath() {
+        short[] speech = RealtimeMatrixTest.speech(20);
+        for (int seed = 1; seed <= 6; seed++) {
+            SimulatedCall.Result r = RealtimeMatrixTest.call(Profile.LOW_LATENCY,
+                    ImpairmentSpec.parse("loss=10%,delay=20ms,jitter=40ms,seed=" + seed), speech, Redundancy.AUTO);
+            SessionStats heard = r.listener;
+            long[] trace = r.delayTraceMs; // once a second from the start of the call
+            long end = trace[20];
+            int settled = 20;
+            while (settled > 0 && Math.abs(trace[settled - 1] - end) <= 10) {
+                settled--;
+            }
+            System.out.printf("low-latency, 10 %% loss, seed %d: %d lost, %d rebuilt, %d early reports; delay each"
+                    + " second %s, at its level from %d s%n", seed, heard.framesLost(), heard.get(Stat.FRAMES_RECOVERED),
+                    heard.get(Stat.REPORTS_EARLY), java.util.Arrays.toString(java.util.Arrays.copyOf(trace, 21)),
+                    settled);
+            assertTrue(heard.get(Stat.REPORTS_EARLY) >= 1, "the first loss was reported early");
+            assertEquals(2, r.talker.get(Stat.REDUNDANT_COPIES), "two copies");
+            assertTrue(end >= 60, "the copies' delay: " + end);
+            assertTrue(settled <= 2, "at its level by 2 s into the call and there to stay: " + java.util.Arrays.toString(trace));
+        }
+    }
 }
