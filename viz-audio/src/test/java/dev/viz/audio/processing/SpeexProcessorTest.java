@@ -49,6 +49,46 @@ class SpeexProcessorTest {
     }
 
     /**
+     * The far end falls silent for 4 s while the near end talks, then speaks again: the canceller
+     * idles through the silence (it is most of the processing's CPU) and cancels as deeply as before
+     * when the far end comes back, with the filter it had adapted; the near speech meanwhile goes
+     * through as it was.
+     */
+    @Test
+    void shouldIdleTheCancellerWhileTheFarEndIsSilentAndCancelAsDeeplyWhenItSpeaksAgain() {
+        short[] speech = EchoLab.slice(EchoLab.farEnd(), 0, 14);
+        short[] far = new short[18 * RATE];
+        System.arraycopy(speech, 0, far, 0, 7 * RATE);
+        System.arraycopy(speech, 7 * RATE, far, 11 * RATE, 7 * RATE);
+        short[] near = new short[far.length];
+        short[] nearSpeech = EchoLab.slice(EchoLab.nearEnd(), 0, 3);
+        System.arraycopy(nearSpeech, 0, near, (int) (7.5 * RATE), nearSpeech.length);
+        short[] mic = EchoLab.mix(far.length, EchoLab.convolve(far, EchoLab.room(42, 80, 150, 200, -6)), 0.0,
+                near, -6.0);
+        try (SpeexProcessor p = open(ProcessingOptions.builder().echoCancellation(true).build(), 20)) {
+            short[] out = EchoLab.run(p, AudioFormat.mono48k(20), far, mic);
+            double before = EchoLab.erleDb(mic, out, 3, 7);
+            double after = EchoLab.erleDb(mic, out, 11.5, 18);
+            int from = (int) (7.5 * RATE);
+            int to = (int) (10.5 * RATE);
+            double nearCorrelation = SpeechComparison.best(java.util.Arrays.copyOfRange(mic, from, to),
+                    java.util.Arrays.copyOfRange(out, from, to), RATE, 40).correlation();
+            long idle = p.echoIdleSubFrames();
+            System.out.printf("far end silent 7-11 s: canceller idle for %d of %d 10 ms frames; ERLE %.1f dB before,"
+                    + " %.1f dB after; near speech through the silence %.3f%n", idle, far.length / 480, before, after,
+                    nearCorrelation);
+            // three in four of the 10 ms frames of 4 s of silence, less the filter's length (tail and margin,
+            // 0.25 s), and of the clip's own pauses
+            assertTrue(idle >= 3 * (400 - 25) / 4 - 5, "idle 10 ms frames " + idle);
+            assertTrue(idle <= 3 * 1800 / 4 / 3, "idle only while the far end is silent: " + idle);
+            assertTrue(before >= 25, "ERLE before " + before);
+            assertTrue(after >= 25, "ERLE after the silence " + after);
+            assertTrue(after >= before - 3, "as deep as before: " + before + " then " + after);
+            assertTrue(nearCorrelation >= 0.95, "near speech through: " + nearCorrelation);
+        }
+    }
+
+    /**
      * The player is late twice by more than the output buffer holds (at 5 s by 60 ms, at 9 s by 100
      * ms): the loudspeaker plays that much silence the program never wrote, and everything after it
      * comes out later than its sample count says, as through the sound server on a loaded machine.
