@@ -34,7 +34,7 @@ final class CellReport {
             if (n < a.length * 3 / 4) {
                 break;
             }
-            double r = pearson(a, b, 0, lag, n);
+            double r = SpeechComparison.pearson(a, b, 0, lag, n);
             if (r > best) {
                 best = r;
                 bestLag = lag;
@@ -50,31 +50,9 @@ final class CellReport {
             if (n < a.length * 3 / 4) {
                 break;
             }
-            best = Math.max(best, pearson(a, shifted, 0, 0, n));
+            best = Math.max(best, SpeechComparison.pearson(a, shifted, 0, 0, n));
         }
         return best;
-    }
-
-    private static double pearson(double[] a, double[] b, int start, int lag, int n) {
-        double sa = 0;
-        double sb = 0;
-        for (int i = start; i < start + n; i++) {
-            sa += a[i];
-            sb += b[i + lag];
-        }
-        double ma = sa / n;
-        double mb = sb / n;
-        double cov = 0;
-        double va = 0;
-        double vb = 0;
-        for (int i = start; i < start + n; i++) {
-            double x = a[i] - ma;
-            double y = b[i + lag] - mb;
-            cov += x * y;
-            va += x * x;
-            vb += y * y;
-        }
-        return cov / Math.sqrt(va * vb + 1e-12);
     }
 
     public static void main(String[] args) throws Exception {

@@ -185,7 +185,8 @@ public final class SpeechComparison {
         return compareSegments(sent, received, sampleRateHz, 1_000, maxLagMs, 400);
     }
 
-    private static double pearson(double[] a, double[] b, int start, int lag, int n) {
+    /** Pearson correlation of {@code a[start, start + n)} with {@code b[start + lag, start + lag + n)}; 0 if either is flat. */
+    public static double pearson(double[] a, double[] b, int start, int lag, int n) {
         double meanA = 0;
         double meanB = 0;
         for (int i = start; i < start + n; i++) {
