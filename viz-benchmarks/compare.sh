@@ -31,6 +31,9 @@
 # either, and noise suppression would treat the chirps as noise.
 # The 1-minute load average is printed with every row: the machine is shared, so re-run a row
 # measured above 1.5. Not part of the CI run: a by-hand harness (docs/performance.md).
+# NOISE_DB=-60 plays pink noise at that level (dB below full scale, sox and pacat) into viz_mic
+# during each call: a microphone's noise floor. Without it the sending side's input is digital
+# silence between the chirps, which Viz does not encode (a muted microphone costs the same).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,7 +46,7 @@ while getopts "n:t:h" opt; do
   case $opt in
     n) CLICKS=$OPTARG ;;
     t) CPU_S=$OPTARG ;;
-    *) sed -n '2,33p' "$0"; exit 2 ;;
+    *) sed -n '2,36p' "$0"; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -110,6 +113,14 @@ stop() {
 # measure LABEL PID_A PID_B: mouth-to-ear and CPU/memory of a call already running
 measure() {
   local label=$1 a=$2 b=$3
+  local noise=""
+  if [[ -n "${NOISE_DB:-}" ]]; then
+    # A microphone's noise floor under the chirps: pink noise at NOISE_DB (dB below full scale) into viz_mic.
+    sox -q -n -r 48000 -c 1 -b 16 -e signed -t raw - synth 3600 pinknoise vol "$(awk -v d="$NOISE_DB" 'BEGIN {printf "%.6f", 10 ^ (d / 20)}')" \
+      2>/dev/null | pacat --playback --device=viz_mic --format=s16le --rate=48000 --channels=1 --latency-msec=100 &
+    noise=$!
+    PIDS+=("$noise")
+  fi
   sleep "$WARM_S"
   if ! alive "$a" || ! alive "$b"; then
     log "$label: an endpoint exited; its log:"
@@ -126,6 +137,7 @@ measure() {
   if ((rest_ms > 0)); then sleep "$(awk -v m="$rest_ms" 'BEGIN {printf "%.3f", m / 1000}')"; fi
   a1=$(ticks "$a"); b1=$(ticks "$b")
   elapsed_ms=$(($(now_ms) - t0))
+  if [[ -n "$noise" ]]; then kill "$noise" 2>/dev/null || true; fi
   local cpu_a cpu_b rss_a rss_b hwm_a hwm_b m2e
   cpu_a=$(awk -v d=$((a1 - a0)) -v hz="$HZ" -v ms="$elapsed_ms" 'BEGIN {printf "%.1f", 100 * d / hz / (ms / 1000)}')
   cpu_b=$(awk -v d=$((b1 - b0)) -v hz="$HZ" -v ms="$elapsed_ms" 'BEGIN {printf "%.1f", 100 * d / hz / (ms / 1000)}')

@@ -12,6 +12,11 @@ public enum Stat {
     FRAMES_CAPTURED("framesCaptured", false),
     /** Frames the codec encoded. */
     FRAMES_ENCODED("framesEncoded", false),
+    /**
+     * Of {@link #FRAMES_ENCODED}, frames of digital silence (all zeros: muted, a listen-only input) sent
+     * as DTX without running the encoder, once it had answered such frames with DTX several in a row.
+     */
+    FRAMES_SILENCE_NOT_ENCODED("framesSilenceNotEncoded", false),
     /** Frames handed to the transport inside a batch that was sent. */
     FRAMES_SENT("framesSent", false),
     /** Frames dropped before sending: no peer yet, or the network thread fell behind. */

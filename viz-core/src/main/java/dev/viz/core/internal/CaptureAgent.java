@@ -16,12 +16,22 @@ import org.jctools.queues.SpscArrayQueue;
  * network thread asks for them, a low-bitrate redundant copy of it) into a pooled
  * {@link EncodedFrame} and hands it to the network thread. The device paces the loop. Applies what
  * the network thread decided from the peer's reports ({@link SessionSignals#encoderControl}) between two frames.
+ *
+ * <p><b>Digital silence is not encoded.</b> Once the input has been all zeros (a muted microphone,
+ * push-to-talk released, a listen-only {@code --input silence}, a virtual device with nothing
+ * playing) and the encoder has answered it with DTX for {@value #DTX_FRAMES_BEFORE_SKIP} frames in a
+ * row, further frames of zeros are sent as DTX without running the encoder (an encoder fed zeros
+ * for that long holds nothing of the sound before, so the first frame after the silence is encoded
+ * as it would have been). A codec that does not answer silence with DTX is always run. A real
+ * microphone's noise floor is never all zeros: this saves nothing there.
  */
 final class CaptureAgent implements Agent {
     /** Opus: "a packet of 2 bytes or less need not be transmitted" (DTX). Sent as an empty frame. */
     static final int DTX_MAX_BYTES = 2;
     /** The level reported for digital silence, tenths of a dBFS (-100 dBFS; one LSB is -90.3 dBFS). */
     static final int SILENCE_TENTHS_DBFS = -1000;
+    /** Frames of zeros the encoder must have answered with DTX in a row before zeros are no longer encoded. */
+    static final int DTX_FRAMES_BEFORE_SKIP = 5;
 
     private final SessionSignals signals;
     private final Lifecycle lifecycle;
@@ -41,6 +51,8 @@ final class CaptureAgent implements Agent {
     private long sequence;
     private int appliedLossPercent;
     private int appliedBitrateBps;
+    /** Frames of zeros in a row the encoder answered with DTX, or skipped since. */
+    private int silentDtxRun;
 
     /** @param maxFrameBytes the largest encoded frame a batch holds (the session's datagram limit may be below Opus's largest) */
     CaptureAgent(SessionSignals signals, Lifecycle lifecycle, AudioDevice input, AudioProcessor processor, Codec codec,
@@ -137,10 +149,19 @@ final class CaptureAgent implements Agent {
             counters.increment(Stat.FRAMES_NOT_SENT);
             return true;
         }
-        int length = codec.encode(pcm, 0, frame.data, 0, Math.min(frame.data.length, maxFrameBytes));
-        if (length < 0) {
-            counters.increment(Stat.ENCODE_ERRORS);
-            return true;
+        boolean zeros = muted || allZero(pcm);
+        boolean skip = zeros && silentDtxRun >= DTX_FRAMES_BEFORE_SKIP;
+        int length;
+        if (skip) {
+            length = 0;
+            counters.increment(Stat.FRAMES_SILENCE_NOT_ENCODED);
+        } else {
+            length = codec.encode(pcm, 0, frame.data, 0, Math.min(frame.data.length, maxFrameBytes));
+            if (length < 0) {
+                counters.increment(Stat.ENCODE_ERRORS);
+                return true;
+            }
+            silentDtxRun = zeros && length <= DTX_MAX_BYTES ? silentDtxRun + 1 : 0;
         }
         if (length <= DTX_MAX_BYTES || muted) {
             // Muted: an empty (DTX) frame whatever the encoder made of the silence, so the peer
@@ -149,7 +170,9 @@ final class CaptureAgent implements Agent {
         }
         counters.increment(Stat.FRAMES_ENCODED);
         frame.copyLength = -1;
-        if (copyCodec != null && signals.copiesPerBatch() > 0) {
+        if (skip && copyCodec != null && signals.copiesPerBatch() > 0) {
+            frame.copyLength = 0; // the copy of a DTX frame, as the copy encoder would have made it
+        } else if (!skip && copyCodec != null && signals.copiesPerBatch() > 0) {
             int copyLength = copyCodec.encode(pcm, 0, frame.copy, 0, frame.copy.length);
             if (copyLength >= 0) {
                 frame.copyLength = length == 0 || copyLength <= DTX_MAX_BYTES ? 0 : copyLength;
@@ -164,6 +187,15 @@ final class CaptureAgent implements Agent {
         } else {
             spare = frame;
             counters.increment(Stat.FRAMES_NOT_SENT);
+        }
+        return true;
+    }
+
+    private static boolean allZero(short[] pcm) {
+        for (short s : pcm) {
+            if (s != 0) {
+                return false;
+            }
         }
         return true;
     }

@@ -73,4 +73,45 @@ class DtxTest {
     void shouldSendMuchLessDuringSilenceOnALowLatencyPath() {
         assertDtxPays(Profile.LOW_LATENCY);
     }
+
+    /**
+     * Digital silence (a muted microphone, a listen-only input) is not encoded once the encoder has
+     * answered it with DTX a few frames in a row: 5 s of zeros between two halves of the speech, real
+     * Opus. The speech after the silence must come out as well as before it, and a codec that sends
+     * silence without DTX is always run.
+     */
+    @Test
+    void shouldNotRunTheEncoderOnDigitalSilenceAndEncodeTheSpeechAfterItAsBefore() {
+        short[] clip = TestAudio.samples(TestAudio.SPEECH);
+        int half = clip.length / 2;
+        short[] speech = new short[clip.length + 5 * 48_000];
+        System.arraycopy(clip, 0, speech, 0, half);
+        System.arraycopy(clip, half, speech, half + 5 * 48_000, clip.length - half);
+        for (boolean dtx : new boolean[] {true, false}) {
+            SimClock clock = new SimClock();
+            LoopbackTransport[] pair = LoopbackTransport.pair(RealtimeMatrixTest.SECURE_PAYLOAD_BYTES);
+            OpusCodec.Builder opus = OpusCodec.builder().warmUpMs(400).dtx(dtx);
+            SimulatedCall.Result r = SimulatedCall.builder().profile(Profile.LOW_LATENCY).redundancy(Redundancy.AUTO)
+                    .clock(clock).talkerInput(new ArrayInput(speech, false))
+                    .codecs(opus.build(), opus.bitrateBps(6_000).build(), opus.build())
+                    .compressors(new ZstdCompressor(), new ZstdCompressor())
+                    .transports(pair[0], pair[1])
+                    .byFrameCapacitySamples(speech.length + 48_000)
+                    .build().run();
+            long notEncoded = r.talker.get(Stat.FRAMES_SILENCE_NOT_ENCODED);
+            double correlation = RealtimeMatrixTest.byFrame(speech, r);
+            System.out.printf("5 s of zeros in the speech, DTX %s: %d of %d frames not encoded, %d played as comfort"
+                    + " noise, %d lost; envelope correlation %.3f%n", dtx ? "on" : "off", notEncoded,
+                    r.talker.get(Stat.FRAMES_ENCODED), r.listener.get(Stat.FRAMES_DTX), r.listener.framesLost(),
+                    correlation);
+            assertEquals(0, r.listener.framesLost());
+            assertTrue(correlation >= 0.9, "speech before and after the silence: " + correlation);
+            if (dtx) {
+                // 250 frames of zeros, less the encoder's DTX hangover and the five DTX frames before skipping
+                assertTrue(notEncoded >= 220 && notEncoded <= 250, "frames not encoded " + notEncoded);
+            } else {
+                assertEquals(0, notEncoded, "an encoder that does not answer silence with DTX is always run");
+            }
+        }
+    }
 }
