@@ -205,15 +205,10 @@ public final class MouthToEar {
         Path wav = Files.createTempFile("viz-mouth-to-ear", ".wav");
         try {
             writeWav(wav, clickTrain(chirp, clicks));
-            try {
-                return measure(carrier, profile, clicks, wav, chirp, inputSpec, outputSpec, named);
-            } catch (InstrumentFailure e) {
-                // the harness's own recorder lost its device (PulseAudio's ALSA plugin reports a
-                // host error now and then): that run measured nothing, so it is run once more; the
-                // call's own devices reopen by themselves and are not excused by this
-                System.out.println("the recorder failed (" + e.getMessage() + "); measuring again");
-                return measure(carrier, profile, clicks, wav, chirp, inputSpec, outputSpec, named);
-            }
+            // the harness's own recorder lost its device (PulseAudio's ALSA plugin reports a host error
+            // now and then): that run measured nothing, so it is run again; the call's own devices
+            // reopen by themselves and are not excused by this
+            return retryingInstrument(() -> measure(carrier, profile, clicks, wav, chirp, inputSpec, outputSpec, named));
         } finally {
             Files.deleteIfExists(wav);
         }
@@ -252,7 +247,7 @@ public final class MouthToEar {
             String inputSpec, String outputSpec, boolean named) throws Exception {
         int recordSamples = LEAD_SAMPLES + (clicks + 6) * CLICK_INTERVAL_SAMPLES;
         Recorder micRecorder = new Recorder("viz_mic", recordSamples);
-        Recorder outRecorder = new Recorder("viz_loopback", recordSamples);
+        Recorder outRecorder = Recorder.alongside(micRecorder, "viz_loopback", recordSamples);
         micRecorder.start();
         outRecorder.start();
         SessionStats stats;
@@ -342,12 +337,7 @@ public final class MouthToEar {
         Path wav = Files.createTempFile("viz-mouth-to-ear", ".wav");
         try {
             writeWav(wav, clickTrain(chirp, clicks));
-            try {
-                return measureExternal(clicks, wav, chirp);
-            } catch (InstrumentFailure e) {
-                System.err.println("the recorder failed (" + e.getMessage() + "); measuring again");
-                return measureExternal(clicks, wav, chirp);
-            }
+            return retryingInstrument(() -> measureExternal(clicks, wav, chirp));
         } finally {
             Files.deleteIfExists(wav);
         }
@@ -356,7 +346,7 @@ public final class MouthToEar {
     private static String measureExternal(int clicks, Path wav, short[] chirp) throws Exception {
         int recordSamples = LEAD_SAMPLES + (clicks + 6) * CLICK_INTERVAL_SAMPLES;
         Recorder micRecorder = new Recorder("viz_mic", recordSamples);
-        Recorder outRecorder = new Recorder("viz_loopback", recordSamples);
+        Recorder outRecorder = Recorder.alongside(micRecorder, "viz_loopback", recordSamples);
         micRecorder.start();
         outRecorder.start();
         try {
@@ -389,6 +379,28 @@ public final class MouthToEar {
     }
 
     /** Stops and closes both recorders whatever failed; a recorder's failure is the one reported. */
+    /** Attempts before a run whose recorder keeps losing its device gives up. */
+    static final int INSTRUMENT_ATTEMPTS = 3;
+
+    /**
+     * Runs {@code measurement}, again after a pause when the harness's own recorder failed (up to
+     * {@value #INSTRUMENT_ATTEMPTS} times): right after PulseAudio's ALSA plugin reported a host error,
+     * reopening the recorder at once has failed too ("Illegal combination of I/O devices", seen in CI).
+     */
+    static <T> T retryingInstrument(java.util.concurrent.Callable<T> measurement) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return measurement.call();
+            } catch (InstrumentFailure e) {
+                if (attempt >= INSTRUMENT_ATTEMPTS) {
+                    throw e;
+                }
+                System.err.println("the recorder failed (" + e.getMessage() + "); measuring again in 1 s");
+                Thread.sleep(1_000);
+            }
+        }
+    }
+
     private static void stopBoth(Recorder micRecorder, Recorder outRecorder) throws Exception {
         try {
             micRecorder.stop();
@@ -519,8 +531,22 @@ public final class MouthToEar {
         Recorder(String alsaName, int samples) throws IOException {
             pcm = new short[samples];
             device = PortAudioBackend.system().device(alsaName, true, PortAudioDevice.SampleFormat.INT16, RECORDER_BUFFER_MS);
-            device.open(AudioDevice.Direction.INPUT, RECORDER_FORMAT);
+            try {
+                device.open(AudioDevice.Direction.INPUT, RECORDER_FORMAT);
+            } catch (IOException e) {
+                throw new InstrumentFailure(alsaName + ": " + e.getMessage(), e);
+            }
             thread = new Thread(this::run, "recorder-" + alsaName);
+        }
+
+        /** A second recorder; if it cannot open, the first (not started yet) is closed. */
+        static Recorder alongside(Recorder first, String alsaName, int samples) throws IOException {
+            try {
+                return new Recorder(alsaName, samples);
+            } catch (IOException e) {
+                first.device.close();
+                throw e;
+            }
         }
 
         void start() {
