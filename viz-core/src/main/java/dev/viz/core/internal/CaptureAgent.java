@@ -137,7 +137,7 @@ final class CaptureAgent implements Agent {
         if (processor != AudioProcessor.NONE) { // a session without processing skips the stage
             processor.process(pcm, 0, System.nanoTime());
         }
-        measureLevel(pcm, counters);
+        int peak = measureLevel(pcm, counters);
         boolean muted = signals.isMuted();
         if (muted) {
             // The encoder hears silence, so its state is continuous when the mute ends.
@@ -149,7 +149,7 @@ final class CaptureAgent implements Agent {
             counters.increment(Stat.FRAMES_NOT_SENT);
             return true;
         }
-        boolean zeros = muted || allZero(pcm);
+        boolean zeros = muted || peak == 0;
         boolean skip = zeros && silentDtxRun >= DTX_FRAMES_BEFORE_SKIP;
         int length;
         if (skip) {
@@ -170,10 +170,9 @@ final class CaptureAgent implements Agent {
         }
         counters.increment(Stat.FRAMES_ENCODED);
         frame.copyLength = -1;
-        if (skip && copyCodec != null && signals.copiesPerBatch() > 0) {
-            frame.copyLength = 0; // the copy of a DTX frame, as the copy encoder would have made it
-        } else if (!skip && copyCodec != null && signals.copiesPerBatch() > 0) {
-            int copyLength = copyCodec.encode(pcm, 0, frame.copy, 0, frame.copy.length);
+        if (copyCodec != null && signals.copiesPerBatch() > 0) {
+            // a skipped frame's copy is the copy of a DTX frame, as the copy encoder would have made it
+            int copyLength = skip ? 0 : copyCodec.encode(pcm, 0, frame.copy, 0, frame.copy.length);
             if (copyLength >= 0) {
                 frame.copyLength = length == 0 || copyLength <= DTX_MAX_BYTES ? 0 : copyLength;
             }
@@ -191,20 +190,13 @@ final class CaptureAgent implements Agent {
         return true;
     }
 
-    private static boolean allZero(short[] pcm) {
-        for (short s : pcm) {
-            if (s != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /**
      * Publishes the peak and RMS level of one frame, tenths of a dBFS, to {@link Stat#INPUT_PEAK_TENTHS_DBFS}
      * and {@link Stat#INPUT_RMS_TENTHS_DBFS}. Allocation-free.
+     *
+     * @return the peak magnitude (0 for digital silence)
      */
-    static void measureLevel(short[] pcm, Counters counters) {
+    static int measureLevel(short[] pcm, Counters counters) {
         int peak = 0;
         double sumSquares = 0;
         for (short s : pcm) {
@@ -216,6 +208,7 @@ final class CaptureAgent implements Agent {
         }
         counters.set(Stat.INPUT_PEAK_TENTHS_DBFS, tenthsDbfs(peak));
         counters.set(Stat.INPUT_RMS_TENTHS_DBFS, tenthsDbfs(Math.sqrt(sumSquares / pcm.length)));
+        return peak;
     }
 
     /** {@code 200 log10(amplitude / 32768)}, rounded, no lower than {@link #SILENCE_TENTHS_DBFS}. */
