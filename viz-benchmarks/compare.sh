@@ -31,6 +31,9 @@
 # either, and noise suppression would treat the chirps as noise.
 # The 1-minute load average is printed with every row: the machine is shared, so re-run a row
 # measured above 1.5. Not part of the CI run: a by-hand harness (docs/performance.md).
+# VIZ_DEVICES picks Viz's sound backend: pulse (the default, as the CLI's default devices are when a
+# PulseAudio server answers: pulse:viz_mic.monitor and pulse:viz_out) or portaudio (portaudio:viz_mic
+# and portaudio:viz_speaker, through ALSA's PulseAudio plugin, as baresip's devices are).
 # NOISE_DB=-60 plays pink noise at that level (dB below full scale, sox and pacat) into viz_mic
 # during each call: a microphone's noise floor. Without it the sending side's input is digital
 # silence between the chirps, which Viz does not encode (a muted microphone costs the same).
@@ -46,7 +49,7 @@ while getopts "n:t:h" opt; do
   case $opt in
     n) CLICKS=$OPTARG ;;
     t) CPU_S=$OPTARG ;;
-    *) sed -n '2,36p' "$0"; exit 2 ;;
+    *) sed -n '2,39p' "$0"; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -151,15 +154,16 @@ measure() {
 }
 
 viz_cmd() { # viz_cmd SIDE PROFILE CODEC PORT
-  local side=$1 profile=$2 codec=$3 port=$4
+  local side=$1 profile=$2 codec=$3 port=$4 mic=pulse:viz_mic.monitor speaker=pulse:viz_out
+  if [[ ${VIZ_DEVICES:-pulse} == portaudio ]]; then mic=portaudio:viz_mic speaker=portaudio:viz_speaker; fi
   local common=(--profile "$profile" --codec "$codec" --aec off --denoise off --agc off
     --identity "$WORK/$side.key")
   # shellcheck disable=SC2206 # VIZ_EXTRA is a list of options
   common+=($VIZ_EXTRA)
   if [[ $side == b ]]; then
-    echo "$VIZ" -s "$port" "${common[@]}" --input silence --output portaudio:viz_speaker
+    echo "$VIZ" -s "$port" "${common[@]}" --input silence --output "$speaker"
   else
-    echo "$VIZ" -c "127.0.0.1:$port" "${common[@]}" --connect-timeout 20s --no-known-peers --input portaudio:viz_mic --output null
+    echo "$VIZ" -c "127.0.0.1:$port" "${common[@]}" --connect-timeout 20s --no-known-peers --input "$mic" --output null
   fi
 }
 

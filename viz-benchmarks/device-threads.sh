@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Where a compare.sh call's CPU goes, per thread: the same two endpoints as compare.sh's viz rows
-# (listener B plays into portaudio:viz_speaker with --input silence, caller A captures
-# portaudio:viz_mic and plays nothing; processing off), on the test sound server. Nothing is played
+# (listener B plays into pulse:viz_out with --input silence, caller A captures pulse:viz_mic.monitor
+# and plays nothing; processing off), on the test sound server; VIZ_DEVICES=portaudio uses
+# portaudio:viz_speaker and portaudio:viz_mic instead, as compare.sh does. Nothing is played
 # into viz_mic: A's input is digital silence unless something else plays there.
 #
 #   .ci/sound-server.sh start /tmp/viz-lat && source /tmp/viz-lat/env.sh
@@ -16,17 +17,19 @@ viz="$here/viz-cli/target/viz" codec=native port=19600 warm=15 secs=20
 while getopts "v:c:p:w:t:" o; do
   case "$o" in
     v) viz=$OPTARG ;; c) codec=$OPTARG ;; p) port=$OPTARG ;; w) warm=$OPTARG ;; t) secs=$OPTARG ;;
-    *) sed -n '2,12p' "$0"; exit 2 ;;
+    *) sed -n '2,13p' "$0"; exit 2 ;;
   esac
 done
 work=$(mktemp -d /tmp/viz-device-threads.XXXXXX)
+mic=pulse:viz_mic.monitor speaker=pulse:viz_out
+if [[ ${VIZ_DEVICES:-pulse} == portaudio ]]; then mic=portaudio:viz_mic speaker=portaudio:viz_speaker; fi
 common=(--profile low-latency --codec "$codec" --aec off --denoise off --agc off)
-"$viz" -s "$port" "${common[@]}" --identity "$work/b.key" --input silence --output portaudio:viz_speaker \
+"$viz" -s "$port" "${common[@]}" --identity "$work/b.key" --input silence --output "$speaker" \
   --duration "$((warm + secs + 20))" >"$work/b.log" 2>&1 &
 b=$!
 sleep 1
 "$viz" -c "127.0.0.1:$port" "${common[@]}" --identity "$work/a.key" --no-known-peers --connect-timeout 20s \
-  --input portaudio:viz_mic --output null --duration "$((warm + secs + 15))" >"$work/a.log" 2>&1 &
+  --input "$mic" --output null --duration "$((warm + secs + 15))" >"$work/a.log" 2>&1 &
 a=$!
 trap 'kill $a $b 2>/dev/null || true; rm -rf "$work"' EXIT
 sleep "$warm"

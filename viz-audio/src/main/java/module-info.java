@@ -1,6 +1,6 @@
 /**
  * Viz's audio parts: the Opus codecs (Concentus, native libopus), the Zstandard compressor and the
- * audio devices (files, tone, silence, null, PortAudio, Java Sound), registered with {@link
+ * audio devices (files, tone, silence, null, PulseAudio, PortAudio, Java Sound), registered with {@link
  * java.util.ServiceLoader} as the session's defaults.
  *
  * <p>Exports only the API packages; {@code dev.viz.audio.internal} is not exported. Concentus and
@@ -25,11 +25,13 @@ module dev.viz.audio {
     exports dev.viz.audio.opus.nativelib;
     exports dev.viz.audio.portaudio;
     exports dev.viz.audio.processing;
+    exports dev.viz.audio.pulse;
 
     // JNA binds natives to these classes and reads their Structure fields reflectively.
     opens dev.viz.audio.opus.nativelib to com.sun.jna;
     opens dev.viz.audio.portaudio to com.sun.jna;
     opens dev.viz.audio.processing to com.sun.jna;
+    opens dev.viz.audio.pulse to com.sun.jna;
 
     provides dev.viz.core.spi.AudioDeviceProvider with dev.viz.audio.internal.DefaultAudioDeviceProvider;
     provides dev.viz.core.spi.CodecProvider with dev.viz.audio.internal.OpusCodecProvider;

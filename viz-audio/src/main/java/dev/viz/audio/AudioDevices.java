@@ -2,6 +2,7 @@ package dev.viz.audio;
 
 import dev.viz.audio.javasound.JavaSoundBackend;
 import dev.viz.audio.portaudio.PortAudioBackend;
+import dev.viz.audio.pulse.PulseBackend;
 import dev.viz.core.AudioDevice;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,16 +32,20 @@ public final class AudioDevices {
     /** What works as an input when no sound device does, in CLI terms. */
     public static final String INPUT_SPECS = "wav:FILE|tone:HZ|silence";
     /** Sound-device inputs: a named device of a backend, what the speaker plays, or the default. */
-    public static final String DEVICE_INPUT_SPECS = "portaudio:NAME|javasound:NAME|monitor|default";
+    public static final String DEVICE_INPUT_SPECS = "pulse:NAME|portaudio:NAME|javasound:NAME|monitor|default";
     /** Sound-device outputs. */
-    public static final String DEVICE_OUTPUT_SPECS = "portaudio:NAME|javasound:NAME|default";
+    public static final String DEVICE_OUTPUT_SPECS = "pulse:NAME|portaudio:NAME|javasound:NAME|default";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AudioDevices.class);
     /** What works as an output when no sound device does, in CLI terms. */
     public static final String OUTPUT_SPECS = "wav:FILE|null";
 
-    /** PortAudio first (lowest latency), then Java Sound (nothing to install). */
+    /**
+     * A PulseAudio server first when one answers (most Linux desktops run it or PipeWire's: no ALSA
+     * plugin layer, less memory), then PortAudio (every platform, lowest latency on a bare sound
+     * card), then Java Sound (nothing to install).
+     */
     private static final List<SoundBackend> BACKENDS =
-            List.of(PortAudioBackend.system(), JavaSoundBackend.system());
+            List.of(PulseBackend.system(), PortAudioBackend.system(), JavaSoundBackend.system());
 
     private AudioDevices() {
     }
@@ -127,6 +132,26 @@ public final class AudioDevices {
     }
 
     /**
+     * What the default output plays, as an input: from the PulseAudio server when one answers, else
+     * through PortAudio's ALSA PulseAudio plugin.
+     *
+     * @throws IOException when neither can open it; the message has both reasons
+     */
+    public static AudioDevice monitorInput() throws IOException {
+        try {
+            return PulseBackend.system().monitorInput();
+        } catch (IOException pulse) {
+            try {
+                return PortAudioBackend.system().monitorInput();
+            } catch (IOException portAudio) {
+                portAudio.addSuppressed(pulse);
+                throw new IOException("no monitor input (pulse: " + pulse.getMessage() + "; portaudio: "
+                        + portAudio.getMessage() + ")", portAudio);
+            }
+        }
+    }
+
+    /**
      * The input a spec names: {@code wav:FILE}, {@code tone:HZ}, {@code silence} or {@code default}.
      *
      * @throws IllegalArgumentException for a spec that is malformed or names an output only
@@ -136,13 +161,15 @@ public final class AudioDevices {
         String s = check(spec, "input", INPUT_SPECS + "|default");
         String kind = kind(s);
         switch (kind) {
+            case "pulse":
+                return PulseBackend.system().input(s);
             case "portaudio":
                 return PortAudioBackend.system().input(s);
             case "javasound":
                 return JavaSoundBackend.system().input(s);
             case "monitor":
                 noArgument(s, "monitor");
-                return PortAudioBackend.system().monitorInput();
+                return monitorInput();
             case "wav":
                 return wav(readableFile(s));
             case "tone":
@@ -172,6 +199,8 @@ public final class AudioDevices {
         String s = check(spec, "output", OUTPUT_SPECS + "|default");
         String kind = kind(s);
         switch (kind) {
+            case "pulse":
+                return PulseBackend.system().output(s);
             case "portaudio":
                 return PortAudioBackend.system().output(s);
             case "javasound":

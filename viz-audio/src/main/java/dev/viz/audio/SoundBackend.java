@@ -5,8 +5,9 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * A source of real sound devices: PortAudio ({@link dev.viz.audio.portaudio.PortAudioBackend}) or
- * Java Sound ({@link dev.viz.audio.javasound.JavaSoundBackend}). {@link AudioDevices#backends()}
+ * A source of real sound devices: a PulseAudio server ({@link dev.viz.audio.pulse.PulseBackend}),
+ * PortAudio ({@link dev.viz.audio.portaudio.PortAudioBackend}) or Java Sound ({@link
+ * dev.viz.audio.javasound.JavaSoundBackend}). {@link AudioDevices#backends()}
  * lists them in the order {@link AudioDevices#defaultInput()} and {@link
  * AudioDevices#defaultOutput()} try them.
  *
@@ -17,7 +18,7 @@ import java.util.List;
  * thread.
  */
 public interface SoundBackend {
-    /** A short name, the prefix of the device ids it owns: {@code portaudio}, {@code javasound}. */
+    /** A short name, the prefix of the device ids it owns: {@code pulse}, {@code portaudio}, {@code javasound}. */
     String name();
 
     /** The probe of what the backend needs (its native library, or the JDK's sound system). */

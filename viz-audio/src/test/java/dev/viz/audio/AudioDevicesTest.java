@@ -115,7 +115,8 @@ class AudioDevicesTest {
         String in = line(output, "input.error=");
         String out = line(output, "output.error=");
         assertTrue(in.contains("no sound device is available"), output);
-        assertTrue(in.contains("portaudio:") && in.contains("javasound:"), "says why, backend by backend: " + in);
+        assertTrue(in.contains("pulse:") && in.contains("no PulseAudio server answers") && in.contains("portaudio:")
+                && in.contains("javasound:"), "says why, backend by backend: " + in);
         assertTrue(in.contains("--input wav:FILE|tone:HZ|silence"), in);
         assertTrue(out.contains("no sound device is available") && out.contains("--output wav:FILE|null"),
                 "the ServiceLoader provider says the same for the output: " + out);

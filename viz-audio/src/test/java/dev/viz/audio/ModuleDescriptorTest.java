@@ -50,7 +50,7 @@ class ModuleDescriptorTest {
         Set<String> exported = module.exports().stream().map(ModuleDescriptor.Exports::source)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(Set.of("dev.viz.audio", "dev.viz.audio.javasound", "dev.viz.audio.opus.nativelib",
-                "dev.viz.audio.portaudio", "dev.viz.audio.processing"), exported);
+                "dev.viz.audio.portaudio", "dev.viz.audio.processing", "dev.viz.audio.pulse"), exported);
         assertTrue(module.packages().contains("dev.viz.audio.internal"), "internal is in the module, not exported");
     }
 

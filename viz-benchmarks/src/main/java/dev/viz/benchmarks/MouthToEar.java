@@ -3,6 +3,7 @@ package dev.viz.benchmarks;
 import dev.viz.audio.AudioDevices;
 import dev.viz.audio.portaudio.PortAudioBackend;
 import dev.viz.audio.portaudio.PortAudioDevice;
+import dev.viz.audio.pulse.PulseBackend;
 import dev.viz.core.AudioDevice;
 import dev.viz.core.AudioFormat;
 import dev.viz.core.Profile;
@@ -66,7 +67,8 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Before the other arguments, {@code --profile NAME} measures one profile only, {@code --frame-ms MS}
  * sets both sessions' frame duration (as the CLI's {@code --frame-ms}), and {@code --buffers OUT/IN}
- * asks PortAudio for OUT ms of output and IN ms of input buffering for the call's devices (0: the
+ * asks PortAudio (or the PulseAudio server, for {@code pulse:} specs) for OUT ms of output and IN ms
+ * of input buffering for the call's devices (0: the
  * defaults, one frame out and {@link PortAudioDevice#INPUT_BUFFER_FRAMES} frames in), to find
  * where the latency goes (docs/performance.md, latency breakdown).
  *
@@ -292,11 +294,14 @@ public final class MouthToEar {
         return frameMs > 0 ? builder.frameMs(frameMs) : builder;
     }
 
-    /** The call's device for a CLI spec, with {@code --buffers} applied to a PortAudio device. */
+    /** The call's device for a CLI spec, with {@code --buffers} applied to a PortAudio or PulseAudio device. */
     private static AudioDevice device(String spec, boolean input) throws IOException {
         int bufferMs = input ? inputBufferMs : outputBufferMs;
         if (bufferMs > 0 && spec.startsWith("portaudio:")) {
             return PortAudioBackend.system().device(spec, input, PortAudioDevice.SampleFormat.INT16, bufferMs);
+        }
+        if (bufferMs > 0 && spec.startsWith(PulseBackend.ID_PREFIX)) {
+            return PulseBackend.system().device(spec, input, bufferMs);
         }
         return input ? AudioDevices.parseInput(spec) : AudioDevices.parseOutput(spec);
     }

@@ -88,12 +88,12 @@ final class VizCommand implements Callable<Integer> {
     boolean debug;
 
     @Option(names = "--input", paramLabel = "SPEC", defaultValue = "default",
-            description = "Where your voice comes from: wav:FILE, tone:HZ, silence, portaudio:NAME, javasound:NAME,"
+            description = "Where your voice comes from: wav:FILE, tone:HZ, silence, pulse:NAME, portaudio:NAME, javasound:NAME,"
                     + " monitor or default (default: ${DEFAULT-VALUE}; viz devices lists the names).")
     String input;
 
     @Option(names = "--output", paramLabel = "SPEC", defaultValue = "default",
-            description = "Where the peer's voice goes: wav:FILE, null, portaudio:NAME, javasound:NAME or default"
+            description = "Where the peer's voice goes: wav:FILE, null, pulse:NAME, portaudio:NAME, javasound:NAME or default"
                     + " (default: ${DEFAULT-VALUE}).")
     String output;
 

@@ -5,10 +5,10 @@ import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 import dev.viz.audio.internal.DeviceReopener;
+import dev.viz.audio.internal.StreamGuard;
 import dev.viz.core.AudioDevice;
 import dev.viz.core.AudioFormat;
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A microphone or speaker opened through PortAudio's blocking API: {@link #read} and
@@ -319,21 +319,12 @@ public final class PortAudioDevice implements AudioDevice {
         return name;
     }
 
-    /**
-     * One open PortAudio stream and who may release it. {@code state}: IDLE, BUSY (inside a read or
-     * write), CLOSE_PENDING (closed while busy: the I/O thread releases it) or CLOSED.
-     */
-    private static final class Stream {
-        private static final int IDLE = 0;
-        private static final int BUSY = 1;
-        private static final int CLOSE_PENDING = 2;
-        private static final int CLOSED = 3;
-
+    /** One open PortAudio stream; {@link StreamGuard} says who may release it. */
+    private static final class Stream extends StreamGuard {
         final Pointer handle;
         private final PortAudioBackend backend;
         @SuppressWarnings("unused") // keeps host-API-specific memory reachable while the stream lives
         private final Object keepAlive;
-        private final AtomicInteger state = new AtomicInteger(IDLE);
 
         Stream(PortAudioBackend backend, Pointer handle, Object keepAlive) {
             this.backend = backend;
@@ -341,34 +332,8 @@ public final class PortAudioDevice implements AudioDevice {
             this.keepAlive = keepAlive;
         }
 
-        boolean enter() {
-            return state.compareAndSet(IDLE, BUSY);
-        }
-
-        void exit() {
-            if (!state.compareAndSet(BUSY, IDLE)) {
-                state.set(CLOSED);
-                release();
-            }
-        }
-
-        void requestClose() {
-            while (true) {
-                int s = state.get();
-                if (s == IDLE && state.compareAndSet(IDLE, CLOSED)) {
-                    release();
-                    return;
-                }
-                if (s == BUSY && state.compareAndSet(BUSY, CLOSE_PENDING)) {
-                    return;
-                }
-                if (s == CLOSE_PENDING || s == CLOSED) {
-                    return;
-                }
-            }
-        }
-
-        private void release() {
+        @Override
+        protected void release() {
             synchronized (backend.lock()) {
                 PortAudioNative.Pa_AbortStream(handle);
                 PortAudioNative.Pa_CloseStream(handle);

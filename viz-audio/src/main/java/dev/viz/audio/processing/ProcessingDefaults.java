@@ -7,9 +7,10 @@ import java.util.Locale;
  * hears the room and, with speakers, the far end's voice), off for files, tones, silence and the
  * speaker's monitor (they carry exact test audio that processing would only change).
  *
- * <p>Device specs are those of {@code AudioDevices.parseInput/parseOutput}: {@code portaudio:NAME},
- * {@code javasound:NAME} and {@code default} are devices; {@code wav:FILE}, {@code tone:HZ},
- * {@code silence}, {@code null} and {@code monitor} are not. A program that plays a bundled clip (the
+ * <p>Device specs are those of {@code AudioDevices.parseInput/parseOutput}: {@code pulse:NAME},
+ * {@code portaudio:NAME}, {@code javasound:NAME} and {@code default} are devices; {@code wav:FILE},
+ * {@code tone:HZ}, {@code silence}, {@code null} and {@code monitor} (also as {@code pulse:monitor} or
+ * {@code portaudio:monitor}) are not. A program that plays a bundled clip (the
  * CLI's {@code demo}) passes its clip as a file.
  */
 public final class ProcessingDefaults {
@@ -19,7 +20,9 @@ public final class ProcessingDefaults {
     /** Whether an input spec names a real capture device (a microphone). */
     public static boolean isDevice(String spec) {
         String kind = kind(spec);
-        return kind.equals("portaudio") || kind.equals("javasound") || kind.equals("default");
+        boolean monitor = spec != null && spec.strip().toLowerCase(Locale.ROOT).endsWith(":monitor");
+        return !monitor && (kind.equals("pulse") || kind.equals("portaudio") || kind.equals("javasound")
+                || kind.equals("default"));
     }
 
     /**

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * libportaudio made unavailable: a fresh JVM whose {@code viz.portaudio.library} names a library
- * that does not exist (PortAudio is probed once per process, so this cannot run in the test JVM).
+ * libportaudio (and libpulse-simple) made unavailable: a fresh JVM whose {@code viz.portaudio.library}
+ * and {@code viz.pulse.library} name libraries that do not exist (PortAudio is probed once per process, so this cannot run in the test JVM).
  */
 class PortAudioMissingTest {
 
@@ -33,6 +33,18 @@ class PortAudioMissingTest {
         assertTrue(message.contains("viz-no-such-portaudio"), "names the library it tried: " + message);
         assertTrue(message.contains("sudo apt-get install libportaudio2"), "says what to install: " + message);
         assertEquals(message, child.get("portaudio.defaultInput.error"), "opening a device says the same");
+    }
+
+    @Test
+    void shouldSayWhatToInstallWhenLibpulseIsMissingAndTryPortAudioNext() throws Exception {
+        Map<String, String> child = runWithoutPortAudio(false);
+
+        assertEquals("false", child.get("pulse.available"));
+        assertEquals("true", child.get("pulse.message.causeIsTheOriginal"));
+        String message = child.get("pulse.message");
+        assertTrue(message.startsWith("PulseAudio's client library is not available"), message);
+        assertTrue(message.contains("viz-no-such-pulse") && message.contains("sudo apt-get install libpulse0")
+                && message.contains("PortAudio and Java Sound are tried next"), message);
     }
 
     @Test
@@ -55,6 +67,7 @@ class PortAudioMissingTest {
     private static Map<String, String> runWithoutPortAudio(boolean tone) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(List.of(java, "-Dviz.portaudio.library=viz-no-such-portaudio",
+                "-Dviz.pulse.library=viz-no-such-pulse",
                 "-cp", System.getProperty("java.class.path"), WithoutPortAudio.class.getName(), tone ? "tone" : "-"))
                 .redirectErrorStream(true).start();
         String output;

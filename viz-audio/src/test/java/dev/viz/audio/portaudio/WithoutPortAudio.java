@@ -2,13 +2,14 @@ package dev.viz.audio.portaudio;
 
 import dev.viz.audio.AudioDevices;
 import dev.viz.audio.javasound.JavaSoundBackend;
+import dev.viz.audio.pulse.PulseBackend;
 import dev.viz.core.AudioDevice;
 import java.io.IOException;
 
 /**
- * Run in a JVM of its own with {@code -Dviz.portaudio.library} naming a library that does not
- * exist, as on a machine without libportaudio: prints, one {@code key=value} per line, what the
- * PortAudio backend says and, with the argument {@code tone}, which devices {@link AudioDevices}
+ * Run in a JVM of its own with {@code -Dviz.portaudio.library} and {@code -Dviz.pulse.library}
+ * naming libraries that do not exist, as on a machine without libportaudio and libpulse: prints, one
+ * {@code key=value} per line, what the PortAudio and PulseAudio backends say and, with the argument {@code tone}, which devices {@link AudioDevices}
  * picks as the defaults and whether they play and capture a tone.
  */
 public final class WithoutPortAudio {
@@ -30,6 +31,15 @@ public final class WithoutPortAudio {
             System.out.println("portaudio.defaultInput=opened");
         } catch (IOException e) {
             System.out.println("portaudio.defaultInput.error=" + e.getMessage());
+        }
+        PulseBackend pulse = PulseBackend.system();
+        System.out.println("pulse.available=" + pulse.isAvailable());
+        try {
+            pulse.defaultOutput();
+            System.out.println("pulse.defaultOutput=opened");
+        } catch (IOException e) {
+            System.out.println("pulse.message=" + e.getMessage());
+            System.out.println("pulse.message.causeIsTheOriginal=" + (e.getCause() == pulse.unavailabilityCause()));
         }
         System.out.println("javasound.available=" + JavaSoundBackend.system().isAvailable());
         if (args.length == 0 || !args[0].equals("tone")) {

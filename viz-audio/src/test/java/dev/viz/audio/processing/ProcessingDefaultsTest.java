@@ -16,11 +16,14 @@ class ProcessingDefaultsTest {
         assertTrue(o.noiseSuppression());
         assertTrue(o.gainControl());
         assertEquals("aec+ns+agc+vad", o.describe());
+        assertEquals("aec+ns+agc+vad", ProcessingDefaults.forCall("pulse:default", "pulse:viz_out", null, null, null)
+                .describe());
     }
 
     @Test
     void shouldLeaveFilesTonesAndSilenceExact() {
-        for (String input : new String[] {"wav:a.wav", "tone:440", "silence", "monitor"}) {
+        for (String input : new String[] {"wav:a.wav", "tone:440", "silence", "monitor", "pulse:monitor",
+                "portaudio:monitor"}) {
             assertFalse(ProcessingDefaults.forCall(input, "default", null, null, null).any(), input);
         }
         // A microphone into a file: nothing to echo, but the room's noise and level still matter.

@@ -1,0 +1,221 @@
+package dev.viz.audio.pulse;
+
+import com.sun.jna.Memory;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+import dev.viz.audio.internal.DeviceReopener;
+import dev.viz.audio.internal.StreamGuard;
+import dev.viz.core.AudioDevice;
+import dev.viz.core.AudioFormat;
+import java.io.IOException;
+
+/**
+ * A source (microphone) or sink (speaker) of a PulseAudio server, opened through the simple API:
+ * {@link #read} and {@link #write} call {@code pa_simple_read}/{@code pa_simple_write}, which block
+ * as the device does, on the session's capture or playback thread. Made by {@link PulseBackend}.
+ *
+ * <p><b>Latency.</b> The stream asks the server for one frame of buffering each way
+ * ({@link #LATENCY_AUTO}; {@link PulseBackend#device(String, boolean, int)} sets another figure): an
+ * output's target length ({@code tlength}) and an input's fragment size ({@code fragsize}), with
+ * the server adjusting the device's own latency to them ({@code PA_STREAM_ADJUST_LATENCY}, which
+ * the simple API sets). docs/audio.md has the measurements.
+ *
+ * <p><b>Errors.</b> The simple API does not report underflows or overflows (the server logs them),
+ * so {@link #xruns()} stays 0. A failed read or write means the connection or the device is gone
+ * (the server restarted, the device was unplugged): it throws {@link IOException}, and the session
+ * closes and reopens the device with backoff; a named device that cannot be opened again
+ * {@value #FOLLOW_DEFAULT_AFTER_FAILURES} times in a row is replaced by the server's
+ * default, logged once and counted, so the call goes on.
+ *
+ * <p><b>Threads.</b> {@link #open}, {@link #read}/{@link #write} from the one thread that uses the
+ * device; {@link #close()} from any thread: a close that arrives while a read or write is blocked
+ * leaves the connection to be freed by that thread when the call returns (within one frame). Reads
+ * and writes allocate nothing and take no lock of Viz's (libpulse locks its own mainloop).
+ */
+public final class PulseDevice implements AudioDevice {
+    /** Failed reopens of a named device after which the server's default is followed instead. */
+    public static final int FOLLOW_DEFAULT_AFTER_FAILURES = DeviceReopener.FOLLOW_DEFAULT_AFTER_FAILURES;
+    /** Latency setting meaning the default: one frame of buffering. */
+    public static final int LATENCY_AUTO = 0;
+
+    private final String spec;
+    private final boolean input;
+    private final int latencyMs;
+    private final String name;
+    private final DeviceReopener reopener;
+    private final Memory error = new Memory(4);
+
+    private volatile Connection connection;
+    private Memory buffer;
+    private int bufferSamples;
+    private NativeLong bytesArg = new NativeLong(0);
+    private volatile String openedDevice;
+
+    PulseDevice(String spec, boolean input, int latencyMs) {
+        this.spec = spec;
+        this.input = input;
+        this.latencyMs = latencyMs;
+        this.name = PulseBackend.ID_PREFIX + spec;
+        this.reopener = new DeviceReopener(name, spec.equals(PulseBackend.DEFAULT_SPEC), input);
+    }
+
+    /** {@code pulse:SPEC}, for example {@code pulse:default}. */
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public boolean supports(Direction direction) {
+        return (direction == Direction.INPUT) == input;
+    }
+
+    @Override
+    public void open(Direction direction, AudioFormat format) throws IOException {
+        if (!supports(direction)) {
+            throw new IOException(name + " cannot be an " + direction.name().toLowerCase());
+        }
+        if (connection != null) {
+            throw new IOException(name + " is already open");
+        }
+        PulseBackend.system().ensureAvailability();
+        int frameSamples = format.frameSamplesPerChannel() * format.channels();
+        if (buffer == null || bufferSamples < frameSamples) {
+            buffer = new Memory(2L * frameSamples);
+        }
+        bufferSamples = frameSamples;
+        connection = reopener.open(systemDefault -> connect(systemDefault ? PulseBackend.DEFAULT_SPEC : spec, format));
+    }
+
+    private Connection connect(String target, AudioFormat format) throws IOException {
+        PulseNative.SampleSpec sampleSpec = new PulseNative.SampleSpec();
+        sampleSpec.format = PulseNative.PA_SAMPLE_S16NE;
+        sampleSpec.rate = format.sampleRateHz();
+        sampleSpec.channels = (byte) format.channels();
+        int bufferMs = latencyMs != LATENCY_AUTO ? latencyMs : format.frameMs();
+        int bufferBytes = (int) (2L * format.channels() * format.sampleRateHz() * bufferMs / 1000);
+        PulseNative.BufferAttr attr = new PulseNative.BufferAttr();
+        if (input) {
+            attr.fragsize = bufferBytes;
+        } else {
+            attr.tlength = bufferBytes;
+        }
+        error.setInt(0, 0);
+        Pointer handle = PulseNative.pa_simple_new(null, PulseBackend.CLIENT_NAME,
+                input ? PulseNative.PA_STREAM_RECORD : PulseNative.PA_STREAM_PLAYBACK, PulseBackend.serverDevice(target),
+                input ? "microphone" : "voice call", sampleSpec, null, attr, error);
+        if (handle == null) {
+            throw new IOException(PulseBackend.openFailure(target, input, error.getInt(0)));
+        }
+        openedDevice = PulseBackend.ID_PREFIX + target;
+        return new Connection(handle);
+    }
+
+    /** Capture thread. Blocks until {@code samples} samples have arrived. */
+    @Override
+    public int read(short[] pcm, int offset, int samples) throws IOException {
+        Connection c = connection;
+        if (c == null || !input) {
+            throw new IOException(name + " is not open for input");
+        }
+        int done = 0;
+        while (done < samples) {
+            int n = Math.min(samples - done, bufferSamples);
+            int err;
+            if (!c.enter()) {
+                throw new IOException(name + " was closed");
+            }
+            try {
+                err = PulseNative.pa_simple_read(c.handle, buffer, byteCount(n), error);
+            } finally {
+                c.exit();
+            }
+            if (err < 0) {
+                throw new IOException("PulseAudio input " + openedDevice + " failed: "
+                        + PulseNative.pa_strerror(error.getInt(0)));
+            }
+            buffer.read(0, pcm, offset + done, n);
+            done += n;
+        }
+        return samples;
+    }
+
+    /** Playback thread. Blocks while the server's buffer for this stream is full. */
+    @Override
+    public void write(short[] pcm, int offset, int samples) throws IOException {
+        Connection c = connection;
+        if (c == null || input) {
+            throw new IOException(name + " is not open for output");
+        }
+        int done = 0;
+        while (done < samples) {
+            int n = Math.min(samples - done, bufferSamples);
+            buffer.write(0, pcm, offset + done, n);
+            int err;
+            if (!c.enter()) {
+                throw new IOException(name + " was closed");
+            }
+            try {
+                err = PulseNative.pa_simple_write(c.handle, buffer, byteCount(n), error);
+            } finally {
+                c.exit();
+            }
+            if (err < 0) {
+                throw new IOException("PulseAudio output " + openedDevice + " failed: "
+                        + PulseNative.pa_strerror(error.getInt(0)));
+            }
+            done += n;
+        }
+    }
+
+    private NativeLong byteCount(int samples) {
+        if (bytesArg.longValue() != 2L * samples) {
+            bytesArg = new NativeLong(2L * samples);
+        }
+        return bytesArg;
+    }
+
+    /** Always 0: the simple API does not report underflows or overflows. */
+    @Override
+    public long xruns() {
+        return reopener.xruns();
+    }
+
+    /** What the last open connected to, for example {@code pulse:default}, or null before the first open. */
+    public String openedDevice() {
+        return openedDevice;
+    }
+
+    /** The reopen and follow-the-default state with its counters; for tests. */
+    DeviceReopener reopener() {
+        return reopener;
+    }
+
+    @Override
+    public void close() {
+        Connection c = connection;
+        if (c != null) {
+            connection = null;
+            c.requestClose();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    /** One connection to the server with its stream; {@link StreamGuard} says who may free it. */
+    private static final class Connection extends StreamGuard {
+        final Pointer handle;
+
+        Connection(Pointer handle) {
+            this.handle = handle;
+        }
+
+        @Override
+        protected void release() {
+            PulseNative.pa_simple_free(handle);
+        }
+    }
+}

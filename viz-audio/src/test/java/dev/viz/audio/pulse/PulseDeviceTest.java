@@ -1,0 +1,205 @@
+package dev.viz.audio.pulse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.viz.audio.AudioDevices;
+import dev.viz.audio.portaudio.PlayAndCapture;
+import dev.viz.audio.portaudio.SoundServer;
+import dev.viz.audio.portaudio.ToneDetector;
+import dev.viz.core.AudioDevice;
+import dev.viz.core.AudioFormat;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * PulseAudio devices on the real sound server {@code .ci/sound-server.sh} starts: a tone played to
+ * a null sink and found in a capture of its monitor, over the server's own protocol.
+ */
+@Timeout(60)
+class PulseDeviceTest {
+    private static final double TONE_HZ = 1000;
+    private static final double OFF_TONE_HZ = 1500;
+    private static final double TONE_THRESHOLD = 0.25;
+    private static final double SILENCE_THRESHOLD = 0.01;
+    private static final String MONITOR = SoundServer.OUT_SINK + ".monitor";
+
+    @BeforeEach
+    void needsTheServer() {
+        SoundServer.assumeRunning();
+        Assumptions.assumeTrue(PulseBackend.system().isAvailable(),
+                () -> "libpulse-simple: " + PulseBackend.system().unavailabilityCause());
+    }
+
+    @Test
+    void shouldFindA1kHzTonePlayedToTheNullSinkInACaptureOfItsMonitor() throws Exception {
+        PulseDevice out = PulseBackend.system().output(SoundServer.OUT_SINK);
+        PulseDevice in = PulseBackend.system().input(MONITOR);
+
+        short[] captured = PlayAndCapture.run(out, in, TONE_HZ, 2000, 3000);
+
+        ToneDetector.Scan tone = ToneDetector.scan(captured, TONE_HZ, 48_000, TONE_THRESHOLD);
+        ToneDetector.Scan offTone = ToneDetector.scan(captured, OFF_TONE_HZ, 48_000, TONE_THRESHOLD);
+        System.out.println("PulseAudio (libpulse " + PulseBackend.system().libraryVersion() + ") tone: 1 kHz " + tone
+                + "; 1.5 kHz " + offTone);
+        // 2 s of tone in 20 ms windows is 100 windows.
+        assertTrue(tone.windowsWithTone() >= 70, tone::toString);
+        assertTrue(tone.maxMagnitude() > 0.45 && tone.maxMagnitude() < 0.55, tone::toString);
+        assertEquals(0, offTone.windowsWithTone(), offTone::toString);
+    }
+
+    @Test
+    void shouldFindNothingWhenSilenceIsPlayed() throws Exception {
+        short[] captured = PlayAndCapture.run(PulseBackend.system().output(SoundServer.OUT_SINK),
+                PulseBackend.system().input(MONITOR), 0, 2000, 3000);
+
+        ToneDetector.Scan tone = ToneDetector.scan(captured, TONE_HZ, 48_000, SILENCE_THRESHOLD);
+        assertEquals(0, tone.windowsWithTone(), tone::toString);
+    }
+
+    @Test
+    void shouldCaptureWhatTheDefaultOutputPlaysThroughTheMonitorInput() throws Exception {
+        PulseDevice out = PulseBackend.system().defaultOutput();
+        PulseDevice in = PulseBackend.system().monitorInput();
+
+        short[] captured = PlayAndCapture.run(out, in, TONE_HZ, 2000, 3000);
+
+        ToneDetector.Scan tone = ToneDetector.scan(captured, TONE_HZ, 48_000, TONE_THRESHOLD);
+        System.out.println("PulseAudio default -> monitor: " + tone + " (input opened " + in.openedDevice() + ")");
+        assertTrue(tone.windowsWithTone() >= 70, tone::toString);
+    }
+
+    @Test
+    void shouldBeTheDefaultBackendWhenTheServerAnswers() throws Exception {
+        AudioDevice in = AudioDevices.defaultInput();
+        AudioDevice out = AudioDevices.defaultOutput();
+        AudioDevice monitor = AudioDevices.parseInput("monitor");
+
+        assertEquals("pulse:default", in.name());
+        assertEquals("pulse:default", out.name());
+        assertEquals("pulse:monitor", monitor.name());
+        assertTrue(AudioDevices.describeDevices().stream().anyMatch(l -> l.startsWith("pulse:default")),
+                AudioDevices.describeDevices()::toString);
+    }
+
+    @Test
+    void shouldSayWhichCommandListsTheNamesWhenTheServerHasNoSuchDevice() {
+        IOException sink = assertThrows(IOException.class, () -> PulseBackend.system().output("no-such-speaker"));
+        IOException source = assertThrows(IOException.class, () -> PulseBackend.system().input("no-such-mic"));
+        IOException monitorOut = assertThrows(IOException.class, () -> PulseBackend.system().output("monitor"));
+        System.out.println(sink.getMessage() + "\n" + source.getMessage());
+
+        assertTrue(sink.getMessage().contains("pulse:no-such-speaker") && sink.getMessage().contains("pactl list short sinks"),
+                sink.getMessage());
+        assertTrue(source.getMessage().contains("pactl list short sources"), source.getMessage());
+        assertTrue(monitorOut.getMessage().contains("is an input"), monitorOut.getMessage());
+    }
+
+    @Test
+    void shouldPlayAgainAfterTheServerKillsTheStreamMidCall() throws Exception {
+        PulseDevice out = PulseBackend.system().output(SoundServer.OUT_SINK);
+        PulseDevice in = PulseBackend.system().input(MONITOR);
+
+        PlayAndCapture.KillRun run = PlayAndCapture.runKillingPlayback(out, in, TONE_HZ, 4000, 1000);
+
+        short[] afterKill = Arrays.copyOfRange(run.captured(), run.killedAtSample() + 48_000, run.captured().length);
+        ToneDetector.Scan tone = ToneDetector.scan(afterKill, TONE_HZ, 48_000, TONE_THRESHOLD);
+        System.out.println("PulseAudio stream killed mid-call: " + run.reopens() + " reopen(s) " + run.failures()
+                + "; from 1 s after the kill: " + tone);
+        assertTrue(run.reopens() >= 1, "the kill was seen as a failed write: " + run.failures());
+        assertTrue(tone.windowsWithTone() >= tone.windows() * 6 / 10, tone::toString);
+        assertEquals(1 + run.reopens(), out.reopener().opens());
+    }
+
+    @Test
+    void shouldFollowTheDefaultOutputWhenANamedOneCannotBeOpenedAgain() throws Exception {
+        String sink = "viz_test_pulse_hotplug";
+        int module = SoundServer.loadNullSink(sink);
+        boolean unloaded = false;
+        PulseDevice out = PulseBackend.system().output(sink);
+        PulseDevice monitor = PulseBackend.system().input(MONITOR);
+        try {
+            out.open(AudioDevice.Direction.OUTPUT, PlayAndCapture.FORMAT);
+            out.close();
+            SoundServer.pactl("unload-module", Integer.toString(module));
+            unloaded = true;
+
+            for (int attempt = 1; attempt < PulseDevice.FOLLOW_DEFAULT_AFTER_FAILURES; attempt++) {
+                IOException missing = assertThrows(IOException.class,
+                        () -> out.open(AudioDevice.Direction.OUTPUT, PlayAndCapture.FORMAT));
+                assertTrue(missing.getMessage().contains("no such sink"), missing.getMessage());
+            }
+            out.open(AudioDevice.Direction.OUTPUT, PlayAndCapture.FORMAT);
+            assertEquals(1, out.reopener().defaultsFollowed());
+            assertFalse(out.openedDevice().contains(sink), out.openedDevice());
+
+            monitor.open(AudioDevice.Direction.INPUT, PlayAndCapture.FORMAT);
+            short[] captured = PlayAndCapture.runOpen(out, monitor, TONE_HZ, 1500, 2000);
+            ToneDetector.Scan tone = ToneDetector.scan(captured, TONE_HZ, 48_000, TONE_THRESHOLD);
+            System.out.println("following the default (" + out.openedDevice() + "): " + tone);
+            assertTrue(tone.windowsWithTone() >= 45, tone::toString);
+        } finally {
+            out.close();
+            monitor.close();
+            if (!unloaded) {
+                SoundServer.pactl("unload-module", Integer.toString(module));
+            }
+        }
+    }
+
+    @Test
+    void shouldReturnFromABlockedReadWhenClosedFromAnotherThread() throws Exception {
+        PulseDevice in = PulseBackend.system().input(MONITOR);
+        in.open(AudioDevice.Direction.INPUT, AudioFormat.mono48k(40));
+        short[] pcm = new short[AudioFormat.mono48k(40).frameSamples()];
+        CompletableFuture<String> reader = CompletableFuture.supplyAsync(() -> {
+            try {
+                for (int i = 0; i < 1000; i++) {
+                    in.read(pcm, 0, pcm.length);
+                }
+                return "read 40 s without noticing the close";
+            } catch (IOException e) {
+                return e.getMessage();
+            }
+        });
+        Thread.sleep(300);
+        long closedNs = System.nanoTime();
+        in.close();
+
+        String ended = reader.get(5, TimeUnit.SECONDS);
+        long tookMs = (System.nanoTime() - closedNs) / 1_000_000;
+        System.out.println("read after close: '" + ended + "' " + tookMs + " ms after it");
+        assertTrue(ended.contains("closed") || ended.contains("not open"), ended);
+        assertTrue(tookMs < 1000, tookMs + " ms");
+        in.open(AudioDevice.Direction.INPUT, AudioFormat.mono48k(40));
+        try {
+            assertEquals(pcm.length, in.read(pcm, 0, pcm.length), "the device opens again after the close");
+        } finally {
+            in.close();
+        }
+    }
+
+    @Test
+    void shouldReadAndWriteWithoutAllocatingOnceWarm() throws Exception {
+        AudioDevice out = PulseBackend.system().output(SoundServer.OUT_SINK);
+        AudioDevice in = PulseBackend.system().input(MONITOR);
+        in.open(AudioDevice.Direction.INPUT, AudioFormat.mono48k(10));
+        out.open(AudioDevice.Direction.OUTPUT, AudioFormat.mono48k(10));
+        try {
+            long[] bytes = PlayAndCapture.allocatedBytesPerRound(out, in, 4);
+            System.out.println("PulseAudio bytes allocated per 100 writes and reads: " + Arrays.toString(bytes));
+            assertEquals(0, bytes[3], "the last round, once warm: " + Arrays.toString(bytes));
+        } finally {
+            out.close();
+            in.close();
+        }
+    }
+}
