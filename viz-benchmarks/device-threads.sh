@@ -2,7 +2,8 @@
 # Where a compare.sh call's CPU goes, per thread: the same two endpoints as compare.sh's viz rows
 # (listener B plays into pulse:viz_out with --input silence, caller A captures pulse:viz_mic.monitor
 # and plays nothing; processing off), on the test sound server; VIZ_DEVICES=portaudio uses
-# portaudio:viz_speaker and portaudio:viz_mic instead, as compare.sh does. Nothing is played
+# portaudio:viz_speaker and portaudio:viz_mic instead, as compare.sh does; VIZ_EXTRA adds options
+# to both endpoints. Nothing is played
 # into viz_mic: A's input is digital silence unless something else plays there.
 #
 #   .ci/sound-server.sh start /tmp/viz-lat && source /tmp/viz-lat/env.sh
@@ -24,6 +25,8 @@ work=$(mktemp -d /tmp/viz-device-threads.XXXXXX)
 mic=pulse:viz_mic.monitor speaker=pulse:viz_out
 if [[ ${VIZ_DEVICES:-pulse} == portaudio ]]; then mic=portaudio:viz_mic speaker=portaudio:viz_speaker; fi
 common=(--profile low-latency --codec "$codec" --aec off --denoise off --agc off)
+# shellcheck disable=SC2206 # VIZ_EXTRA is a list of options for both endpoints, as in compare.sh
+common+=(${VIZ_EXTRA:-})
 "$viz" -s "$port" "${common[@]}" --identity "$work/b.key" --input silence --output "$speaker" \
   --duration "$((warm + secs + 20))" >"$work/b.log" 2>&1 &
 b=$!

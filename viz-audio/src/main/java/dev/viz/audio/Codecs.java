@@ -28,9 +28,23 @@ public final class Codecs {
      * @throws IllegalArgumentException for another choice, or {@code native} without the library
      */
     public static Codec select(String choice, int bitrateBps) {
+        return select(choice, bitrateBps, NativeOpusCodec.DEFAULT_COMPLEXITY);
+    }
+
+    /**
+     * Like {@link #select(String, int)} with the encoder's complexity: 0 (cheapest) to 10 (the best,
+     * the default). Lower complexity costs less CPU per frame (docs/performance.md has the figures).
+     *
+     * @throws IllegalArgumentException also for a complexity outside 0 to 10
+     */
+    public static Codec select(String choice, int bitrateBps, int complexity) {
+        if (complexity < 0 || complexity > 10) {
+            throw new IllegalArgumentException("complexity " + complexity + ": use 0 to 10");
+        }
         switch (choice) {
             case "auto":
-                return NativeOpus.isAvailable() ? new NativeOpusCodec(bitrateBps) : concentus(bitrateBps);
+                return NativeOpus.isAvailable() ? new NativeOpusCodec(bitrateBps, complexity, true)
+                        : concentus(bitrateBps, complexity);
             case "native":
                 try {
                     NativeOpus.ensureAvailability();
@@ -38,9 +52,9 @@ public final class Codecs {
                     throw new IllegalArgumentException("--codec native: " + e.getMessage()
                             + " (or use --codec concentus, the pure-Java codec)", e.getCause());
                 }
-                return new NativeOpusCodec(bitrateBps);
+                return new NativeOpusCodec(bitrateBps, complexity, true);
             case "concentus":
-                return concentus(bitrateBps);
+                return concentus(bitrateBps, complexity);
             default:
                 throw new IllegalArgumentException("codec '" + choice + "': use " + CHOICES);
         }
@@ -61,7 +75,7 @@ public final class Codecs {
         return codec.name();
     }
 
-    private static Codec concentus(int bitrateBps) {
-        return OpusCodec.builder().bitrateBps(bitrateBps).build();
+    private static Codec concentus(int bitrateBps, int complexity) {
+        return OpusCodec.builder().bitrateBps(bitrateBps).complexity(complexity).build();
     }
 }

@@ -132,6 +132,11 @@ final class VizCommand implements Callable<Integer> {
             description = "Opus bitrate in bit/s, 6000 to 510000 (default: ${DEFAULT-VALUE}).")
     int bitrateBps;
 
+    @Option(names = "--complexity", paramLabel = "0-10", defaultValue = "10",
+            description = "Opus encoder complexity: 10 the best quality, lower costs less CPU per frame"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int complexity;
+
     @Option(names = "--aec", paramLabel = "on|off",
             description = "Echo cancellation (default: on when both input and output are sound devices).")
     String aec;
@@ -252,6 +257,9 @@ final class VizCommand implements Callable<Integer> {
                     : "-s " + listenPort + ": the port must be 1 to 65535");
         }
         validateCommon(spec, frameMs, framesPerBatch, bitrateBps, maxDatagramBytes, durationS);
+        if (complexity < 0 || complexity > 10) {
+            throw new ParameterException(spec.commandLine(), "--complexity " + complexity + ": use 0 to 10");
+        }
         try {
             directOptions.validate();
         } catch (IllegalArgumentException e) {
@@ -308,7 +316,7 @@ final class VizCommand implements Callable<Integer> {
         }
         dev.viz.core.Codec selectedCodec;
         try {
-            selectedCodec = dev.viz.audio.Codecs.select(codec, bitrateBps);
+            selectedCodec = dev.viz.audio.Codecs.select(codec, bitrateBps, complexity);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }

@@ -27,6 +27,7 @@ class BadArgumentsTest {
         "-s 9 --frame-ms 30                         | --frame-ms 30",
         "-s 9 --batch 0                             | --batch 0",
         "-s 9 --bitrate 1000                        | --bitrate 1000",
+        "-s 9 --complexity 11                       | --complexity 11: use 0 to 10",
         "-s 9 --duration -5                         | --duration",
         "-s 9 --input bogus:x                       | bogus",
         "-s 9 --input silence --output tone:440      | tone",

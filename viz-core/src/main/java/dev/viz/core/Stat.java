@@ -17,6 +17,12 @@ public enum Stat {
      * as DTX without running the encoder, once it had answered such frames with DTX several in a row.
      */
     FRAMES_SILENCE_NOT_ENCODED("framesSilenceNotEncoded", false),
+    /**
+     * Of {@link #FRAMES_ENCODED}, frames of a quiet noise floor (no louder than frames the encoder had
+     * just answered with DTX several in a row) sent as DTX without running the encoder; every few
+     * such frames one is encoded to check.
+     */
+    FRAMES_QUIET_NOT_ENCODED("framesQuietNotEncoded", false),
     /** Frames handed to the transport inside a batch that was sent. */
     FRAMES_SENT("framesSent", false),
     /** Frames dropped before sending: no peer yet, or the network thread fell behind. */

@@ -14,9 +14,10 @@ import java.io.IOException;
  * {@link #read} and {@link #write} call {@code pa_simple_read}/{@code pa_simple_write}, which block
  * as the device does, on the session's capture or playback thread. Made by {@link PulseBackend}.
  *
- * <p><b>Latency.</b> The stream asks the server for one frame of buffering each way
- * ({@link #LATENCY_AUTO}; {@link PulseBackend#device(String, boolean, int)} sets another figure): an
- * output's target length ({@code tlength}) and an input's fragment size ({@code fragsize}), with
+ * <p><b>Latency.</b> The stream asks the server for one frame of buffering each way, at most
+ * {@value #OUTPUT_BUFFER_MS_MAX} ms for an output ({@link #LATENCY_AUTO}; {@link
+ * PulseBackend#device(String, boolean, int)} sets another figure): an output's target length
+ * ({@code tlength}) and an input's fragment size ({@code fragsize}), with
  * the server adjusting the device's own latency to them ({@code PA_STREAM_ADJUST_LATENCY}, which
  * the simple API sets). docs/audio.md has the measurements.
  *
@@ -35,8 +36,14 @@ import java.io.IOException;
 public final class PulseDevice implements AudioDevice {
     /** Failed reopens of a named device after which the server's default is followed instead. */
     public static final int FOLLOW_DEFAULT_AFTER_FAILURES = DeviceReopener.FOLLOW_DEFAULT_AFTER_FAILURES;
-    /** Latency setting meaning the default: one frame of buffering. */
+    /** Latency setting meaning the default: one frame of buffering, at most {@value #OUTPUT_BUFFER_MS_MAX} ms for an output. */
     public static final int LATENCY_AUTO = 0;
+    /**
+     * The most an output buffers by default: the playback thread comes back within 20 ms with
+     * 20 ms frames (the low-latency profile) and may as well with 40 ms ones, whose frames then wait
+     * 20 ms less in the server (tunnel: 380 → 367 ms mouth-to-ear, docs/performance.md).
+     */
+    public static final int OUTPUT_BUFFER_MS_MAX = 20;
 
     private final String spec;
     private final boolean input;
@@ -92,7 +99,8 @@ public final class PulseDevice implements AudioDevice {
         sampleSpec.format = PulseNative.PA_SAMPLE_S16NE;
         sampleSpec.rate = format.sampleRateHz();
         sampleSpec.channels = (byte) format.channels();
-        int bufferMs = latencyMs != LATENCY_AUTO ? latencyMs : format.frameMs();
+        int bufferMs = latencyMs != LATENCY_AUTO ? latencyMs
+                : input ? format.frameMs() : Math.min(format.frameMs(), OUTPUT_BUFFER_MS_MAX);
         int bufferBytes = (int) (2L * format.channels() * format.sampleRateHz() * bufferMs / 1000);
         PulseNative.BufferAttr attr = new PulseNative.BufferAttr();
         if (input) {

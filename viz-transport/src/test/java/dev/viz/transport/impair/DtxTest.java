@@ -114,4 +114,53 @@ class DtxTest {
             }
         }
     }
+
+    /**
+     * A microphone's noise floor is not encoded either, once the encoder has called it DTX: 5 s of
+     * white noise at -60 dBFS RMS between the two halves of the speech, which also carries the noise
+     * under it (as a real microphone would), real Opus. The speech must come out as well as where
+     * nothing is gated (DTX off: the encoder never answers DTX, so it hears every frame), and the
+     * noise section must mostly not be encoded.
+     */
+    @Test
+    void shouldNotRunTheEncoderOnAQuietNoiseFloorAndEncodeTheSpeechAfterItAsBefore() {
+        short[] clip = TestAudio.samples(TestAudio.SPEECH);
+        int half = clip.length / 2;
+        int gap = 5 * 48_000;
+        short[] speech = new short[clip.length + gap];
+        System.arraycopy(clip, 0, speech, 0, half);
+        System.arraycopy(clip, half, speech, half + gap, clip.length - half);
+        java.util.Random random = new java.util.Random(7);
+        double rms = 32768 * Math.pow(10, -60 / 20.0);
+        for (int i = 0; i < speech.length; i++) {
+            speech[i] = (short) Math.max(-32768, Math.min(32767, speech[i] + Math.round(random.nextGaussian() * rms)));
+        }
+        double[] correlation = new double[2];
+        long[] quietNotEncoded = new long[2];
+        boolean[] modes = {true, false};
+        for (int m = 0; m < 2; m++) {
+            boolean dtx = modes[m];
+            LoopbackTransport[] pair = LoopbackTransport.pair(RealtimeMatrixTest.SECURE_PAYLOAD_BYTES);
+            OpusCodec.Builder opus = OpusCodec.builder().warmUpMs(400).dtx(dtx);
+            SimulatedCall.Result r = SimulatedCall.builder().profile(Profile.LOW_LATENCY).redundancy(Redundancy.AUTO)
+                    .clock(new SimClock()).talkerInput(new ArrayInput(speech, false))
+                    .codecs(opus.build(), opus.bitrateBps(6_000).build(), opus.build())
+                    .compressors(new ZstdCompressor(), new ZstdCompressor())
+                    .transports(pair[0], pair[1])
+                    .byFrameCapacitySamples(speech.length + 48_000)
+                    .build().run();
+            quietNotEncoded[m] = r.talker.get(Stat.FRAMES_QUIET_NOT_ENCODED);
+            correlation[m] = RealtimeMatrixTest.byFrame(speech, r);
+            System.out.printf("5 s of -60 dBFS noise in the speech, DTX %s: %d of %d frames not encoded as quiet, %d as"
+                    + " zeros; %d played as comfort noise, %d lost; envelope correlation %.3f%n", dtx ? "on" : "off",
+                    quietNotEncoded[m], r.talker.get(Stat.FRAMES_ENCODED), r.talker.get(Stat.FRAMES_SILENCE_NOT_ENCODED),
+                    r.listener.get(Stat.FRAMES_DTX), r.listener.framesLost(), correlation[m]);
+            assertEquals(0, r.listener.framesLost());
+        }
+        // 250 frames of noise: the encoder hears the first until it answers DTX five times, then one in ten.
+        assertTrue(quietNotEncoded[0] >= 180, "noise frames not encoded: " + quietNotEncoded[0]);
+        assertEquals(0, quietNotEncoded[1], "an encoder that never answers DTX hears every frame");
+        assertTrue(correlation[0] >= 0.9 && correlation[0] >= correlation[1] - 0.02,
+                "the speech around the noise: " + correlation[0] + " against " + correlation[1] + " with every frame encoded");
+    }
 }
