@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.viz.audio.portaudio.PortAudioBackend;
 import dev.viz.audio.portaudio.SoundServer;
+import dev.viz.audio.pulse.PulseBackend;
 import dev.viz.core.AudioDevice;
 import dev.viz.core.AudioFormat;
 import java.io.IOException;
@@ -33,8 +34,11 @@ class RealEchoPathTest {
                 "latency_msec=" + loopbackLatencyMs, "adjust_time=0", "source_dont_move=true", "sink_dont_move=true").strip();
         try {
             setLoopbackVolume(module, loopbackVolume);
-            AudioDevice output = PortAudioBackend.system().output("viz_speaker");
-            AudioDevice input = PortAudioBackend.system().input("viz_mic");
+            boolean pulse = Boolean.parseBoolean(System.getProperty("viz.aec.pulse", "true"))
+                    && PulseBackend.system().isAvailable();
+            // The default devices a user gets: the PulseAudio backend; -Dviz.aec.pulse=false for PortAudio.
+            AudioDevice output = pulse ? PulseBackend.system().output("viz_out") : PortAudioBackend.system().output("viz_speaker");
+            AudioDevice input = pulse ? PulseBackend.system().input("viz_mic.monitor") : PortAudioBackend.system().input("viz_mic");
             try (SpeexProcessor processor = new SpeexProcessor(options)) {
                 processor.open(FORMAT);
                 input.open(AudioDevice.Direction.INPUT, FORMAT);
