@@ -17,7 +17,13 @@ import java.time.Duration;
  * mvn -q -pl viz-examples exec:java -Dexec.mainClass=dev.viz.examples.Intercom -Dexec.args="connect host:8443"
  * mvn -q -pl viz-examples exec:java -Dexec.mainClass=dev.viz.examples.Intercom \
  *     -Dexec.args="connect host:8443 tone:440 null"
+ * mvn -q -pl viz-examples exec:java -Dexec.mainClass=dev.viz.examples.Intercom \
+ *     -Dexec.args="connect host:8443 pulse:alsa_input.usb-Headset-00.mono-fallback pulse:default"
  * }</pre>
+ *
+ * <p>{@code default} is the PulseAudio (or PipeWire) server's default source and sink when one
+ * answers, else PortAudio's, else Java Sound's; {@code pulse:NAME} names a source or sink as
+ * {@code pactl list short sources} and {@code pactl list short sinks} print them.
  */
 public final class Intercom {
     private Intercom() {
