@@ -180,4 +180,44 @@ public final class PlayAndCapture {
         }
         return bytes;
     }
+
+    /** What {@link #runFollowingTheDefault} saw: the last reopen's failure and the tone on the monitor. */
+    public record FollowRun(String firstFailure, ToneDetector.Scan tone) {
+    }
+
+    /**
+     * The hot-plug scenario every backend's test runs: {@code out} (a device on the null sink loaded
+     * as {@code module}) opens once and closes; the sink is unloaded; {@code failuresBefore} reopens
+     * must fail; the next must open (on the default, the backend's reopener decides), and a tone
+     * played on it must reach {@code monitor}. The caller checks its backend's counters.
+     */
+    public static FollowRun runFollowingTheDefault(AudioDevice out, AudioDevice monitor, int module, int failuresBefore,
+            double toneHz, double threshold) throws Exception {
+        boolean unloaded = false;
+        String firstFailure = null;
+        try {
+            out.open(AudioDevice.Direction.OUTPUT, FORMAT);
+            out.close();
+            SoundServer.pactl("unload-module", Integer.toString(module));
+            unloaded = true;
+            for (int attempt = 1; attempt <= failuresBefore; attempt++) {
+                try {
+                    out.open(AudioDevice.Direction.OUTPUT, FORMAT);
+                    throw new AssertionError("reopen " + attempt + " of the unloaded sink succeeded");
+                } catch (IOException missing) {
+                    firstFailure = firstFailure == null ? missing.getMessage() : firstFailure;
+                }
+            }
+            out.open(AudioDevice.Direction.OUTPUT, FORMAT);
+            monitor.open(AudioDevice.Direction.INPUT, FORMAT);
+            short[] captured = runOpen(out, monitor, toneHz, 1500, 2000);
+            return new FollowRun(firstFailure, ToneDetector.scan(captured, toneHz, FORMAT.sampleRateHz(), threshold));
+        } finally {
+            out.close();
+            monitor.close();
+            if (!unloaded) {
+                SoundServer.pactl("unload-module", Integer.toString(module));
+            }
+        }
+    }
 }

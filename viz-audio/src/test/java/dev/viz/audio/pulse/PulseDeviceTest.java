@@ -123,36 +123,17 @@ class PulseDeviceTest {
     void shouldFollowTheDefaultOutputWhenANamedOneCannotBeOpenedAgain() throws Exception {
         String sink = "viz_test_pulse_hotplug";
         int module = SoundServer.loadNullSink(sink);
-        boolean unloaded = false;
         PulseDevice out = PulseBackend.system().output(sink);
-        PulseDevice monitor = PulseBackend.system().input(MONITOR);
-        try {
-            out.open(AudioDevice.Direction.OUTPUT, PlayAndCapture.FORMAT);
-            out.close();
-            SoundServer.pactl("unload-module", Integer.toString(module));
-            unloaded = true;
 
-            for (int attempt = 1; attempt < PulseDevice.FOLLOW_DEFAULT_AFTER_FAILURES; attempt++) {
-                IOException missing = assertThrows(IOException.class,
-                        () -> out.open(AudioDevice.Direction.OUTPUT, PlayAndCapture.FORMAT));
-                assertTrue(missing.getMessage().contains("no such sink"), missing.getMessage());
-            }
-            out.open(AudioDevice.Direction.OUTPUT, PlayAndCapture.FORMAT);
-            assertEquals(1, out.reopener().defaultsFollowed());
-            assertFalse(out.openedDevice().contains(sink), out.openedDevice());
+        PlayAndCapture.FollowRun run = PlayAndCapture.runFollowingTheDefault(out, PulseBackend.system().input(MONITOR),
+                module, PulseDevice.FOLLOW_DEFAULT_AFTER_FAILURES - 1, TONE_HZ, TONE_THRESHOLD);
 
-            monitor.open(AudioDevice.Direction.INPUT, PlayAndCapture.FORMAT);
-            short[] captured = PlayAndCapture.runOpen(out, monitor, TONE_HZ, 1500, 2000);
-            ToneDetector.Scan tone = ToneDetector.scan(captured, TONE_HZ, 48_000, TONE_THRESHOLD);
-            System.out.println("following the default (" + out.openedDevice() + "): " + tone);
-            assertTrue(tone.windowsWithTone() >= 45, tone::toString);
-        } finally {
-            out.close();
-            monitor.close();
-            if (!unloaded) {
-                SoundServer.pactl("unload-module", Integer.toString(module));
-            }
-        }
+        System.out.println("following the default (" + out.openedDevice() + ") after '" + run.firstFailure() + "': "
+                + run.tone());
+        assertTrue(run.firstFailure().contains("no such sink"), run.firstFailure());
+        assertEquals(1, out.reopener().defaultsFollowed());
+        assertFalse(out.openedDevice().contains(sink), out.openedDevice());
+        assertTrue(run.tone().windowsWithTone() >= 45, run.tone()::toString);
     }
 
     @Test
