@@ -178,8 +178,22 @@ public final class PulseBackend implements SoundBackend {
         return spec.equals(DEFAULT_SPEC) ? null : spec.equals(MONITOR_SPEC) ? MONITOR_SOURCE : spec;
     }
 
-    /** Connects, opens a stream on the spec's device and frees it: the server answers and has the device. */
+    /**
+     * Connects, opens a stream on the spec's device and frees it: the server answers and has the
+     * device. For the default source and the monitor only the server's answer is in question, so a
+     * playback stream on the default sink checks it: a desktop shows its "microphone in use" sign for
+     * any record stream, however short, and a check should not light it.
+     */
     private static void check(String spec, boolean input) throws IOException {
+        if (input && (spec.equals(DEFAULT_SPEC) || spec.equals(MONITOR_SPEC))) {
+            try {
+                check(DEFAULT_SPEC, false);
+            } catch (IOException e) {
+                throw new IOException(e.getMessage().replace("output " + ID_PREFIX + DEFAULT_SPEC,
+                        "input " + ID_PREFIX + spec), e);
+            }
+            return;
+        }
         PulseNative.SampleSpec sampleSpec = new PulseNative.SampleSpec();
         sampleSpec.format = PulseNative.PA_SAMPLE_S16NE;
         sampleSpec.rate = 48_000;
