@@ -35,12 +35,9 @@ public final class Codecs {
      * Like {@link #select(String, int)} with the encoder's complexity: 0 (cheapest) to 10 (the best,
      * the default). Lower complexity costs less CPU per frame (docs/performance.md has the figures).
      *
-     * @throws IllegalArgumentException also for a complexity outside 0 to 10
+     * @throws IllegalArgumentException also for a complexity outside 0 to 10 (the codecs check it)
      */
     public static Codec select(String choice, int bitrateBps, int complexity) {
-        if (complexity < 0 || complexity > 10) {
-            throw new IllegalArgumentException("complexity " + complexity + ": use 0 to 10");
-        }
         switch (choice) {
             case "auto":
                 return NativeOpus.isAvailable() ? new NativeOpusCodec(bitrateBps, complexity, true)

@@ -194,10 +194,7 @@ public final class PulseBackend implements SoundBackend {
             }
             return;
         }
-        PulseNative.SampleSpec sampleSpec = new PulseNative.SampleSpec();
-        sampleSpec.format = PulseNative.PA_SAMPLE_S16NE;
-        sampleSpec.rate = 48_000;
-        sampleSpec.channels = 1;
+        PulseNative.SampleSpec sampleSpec = PulseNative.int16(48_000, 1);
         Memory error = new Memory(4);
         error.setInt(0, 0);
         Pointer s = PulseNative.pa_simple_new(null, CLIENT_NAME, input ? PulseNative.PA_STREAM_RECORD

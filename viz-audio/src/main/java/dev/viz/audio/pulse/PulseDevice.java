@@ -22,7 +22,7 @@ import java.io.IOException;
  * the simple API sets). docs/audio.md has the measurements.
  *
  * <p><b>Errors.</b> The simple API does not report underflows or overflows (the server logs them),
- * so {@link #xruns()} stays 0. A failed read or write means the connection or the device is gone
+ * so {@link #xruns()} stays at its default, 0. A failed read or write means the connection or the device is gone
  * (the server restarted, the device was unplugged): it throws {@link IOException}, and the session
  * closes and reopens the device with backoff; a named device that cannot be opened again
  * {@value #FOLLOW_DEFAULT_AFTER_FAILURES} times in a row is replaced by the server's
@@ -95,10 +95,7 @@ public final class PulseDevice implements AudioDevice {
     }
 
     private Connection connect(String target, AudioFormat format) throws IOException {
-        PulseNative.SampleSpec sampleSpec = new PulseNative.SampleSpec();
-        sampleSpec.format = PulseNative.PA_SAMPLE_S16NE;
-        sampleSpec.rate = format.sampleRateHz();
-        sampleSpec.channels = (byte) format.channels();
+        PulseNative.SampleSpec sampleSpec = PulseNative.int16(format.sampleRateHz(), format.channels());
         int bufferMs = latencyMs != LATENCY_AUTO ? latencyMs
                 : input ? format.frameMs() : Math.min(format.frameMs(), OUTPUT_BUFFER_MS_MAX);
         int bufferBytes = (int) (2L * format.channels() * format.sampleRateHz() * bufferMs / 1000);
@@ -181,12 +178,6 @@ public final class PulseDevice implements AudioDevice {
             bytesArg = new NativeLong(2L * samples);
         }
         return bytesArg;
-    }
-
-    /** Always 0: the simple API does not report underflows or overflows. */
-    @Override
-    public long xruns() {
-        return reopener.xruns();
     }
 
     /** What the last open connected to, for example {@code pulse:default}, or null before the first open. */

@@ -54,6 +54,15 @@ final class PulseNative {
         public byte channels;
     }
 
+    /** A spec for signed 16-bit samples in this machine's byte order, which is how Java's shorts reach native memory. */
+    static SampleSpec int16(int rateHz, int channels) {
+        SampleSpec spec = new SampleSpec();
+        spec.format = PA_SAMPLE_S16NE;
+        spec.rate = rateHz;
+        spec.channels = (byte) channels;
+        return spec;
+    }
+
     /** {@code pa_buffer_attr}: five {@code uint32_t}; {@link #DEFAULT_FIELD} leaves one to the server. */
     @Structure.FieldOrder({"maxlength", "tlength", "prebuf", "minreq", "fragsize"})
     public static final class BufferAttr extends Structure {

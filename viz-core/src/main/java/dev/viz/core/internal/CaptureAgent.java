@@ -17,12 +17,11 @@ import org.jctools.queues.SpscArrayQueue;
  * {@link EncodedFrame} and hands it to the network thread. The device paces the loop. Applies what
  * the network thread decided from the peer's reports ({@link SessionSignals#encoderControl}) between two frames.
  *
- * <p><b>Digital silence is not encoded.</b> Once the input has been all zeros (a muted microphone,
+ * <p><b>Digital silence is not encoded.</b> Once the encoder has answered
+ * {@value #DTX_FRAMES_BEFORE_SKIP} frames in a row with DTX, frames of zeros (a muted microphone,
  * push-to-talk released, a listen-only {@code --input silence}, a virtual device with nothing
- * playing) and the encoder has answered it with DTX for {@value #DTX_FRAMES_BEFORE_SKIP} frames in a
- * row, further frames of zeros are sent as DTX without running the encoder (an encoder fed zeros
- * for that long holds nothing of the sound before, so the first frame after the silence is encoded
- * as it would have been). A codec that does not answer silence with DTX is always run.
+ * playing) are sent as DTX without running it, with no probe: nothing can hide in zeros. A codec
+ * that does not answer silence with DTX is always run.
  *
  * <p><b>Nor is a quiet noise floor.</b> A real microphone is never all zeros: between words and
  * while the user listens it gives the room's noise, which Opus answers with DTX but only after
@@ -39,7 +38,7 @@ final class CaptureAgent implements Agent {
     static final int DTX_MAX_BYTES = 2;
     /** The level reported for digital silence, tenths of a dBFS (-100 dBFS; one LSB is -90.3 dBFS). */
     static final int SILENCE_TENTHS_DBFS = -1000;
-    /** Frames of zeros the encoder must have answered with DTX in a row before zeros are no longer encoded. */
+    /** Frames the encoder must have answered with DTX in a row before quiet frames or zeros are no longer encoded. */
     static final int DTX_FRAMES_BEFORE_SKIP = 5;
     /** How often a frame of a gated noise floor is encoded anyway, to let the encoder judge it. */
     static final int PROBE_INTERVAL_MS = 200;
@@ -62,11 +61,9 @@ final class CaptureAgent implements Agent {
     private long sequence;
     private int appliedLossPercent;
     private int appliedBitrateBps;
-    /** Frames of zeros in a row the encoder answered with DTX, or skipped since. */
-    private int silentDtxRun;
     /** Frames in a row the encoder answered with DTX (zeros or not), or skipped since. */
     private int dtxRun;
-    /** The loudest peak among the frames of the current DTX run that the encoder heard. */
+    /** The loudest peak among the frames of the current DTX run that the encoder heard (0 for zeros). */
     private int dtxRunPeak;
     /** Quiet frames skipped since the encoder last heard one. */
     private int quietSkipped;
@@ -169,15 +166,15 @@ final class CaptureAgent implements Agent {
             return true;
         }
         boolean zeros = muted || peak == 0;
-        boolean silenceSkip = zeros && silentDtxRun >= DTX_FRAMES_BEFORE_SKIP;
-        boolean quietSkip = !zeros && dtxRun >= DTX_FRAMES_BEFORE_SKIP && peak <= gateCeiling(dtxRunPeak)
-                && quietSkipped < probeEveryFrames - 1;
-        boolean skip = silenceSkip || quietSkip;
+        int level = zeros ? 0 : peak;
+        // One gate for both: zeros are never louder than the run, and need no probe (nothing hides in them).
+        boolean skip = dtxRun >= DTX_FRAMES_BEFORE_SKIP && level <= gateCeiling(dtxRunPeak)
+                && (zeros || quietSkipped < probeEveryFrames - 1);
         int length;
         if (skip) {
             length = 0;
-            counters.increment(silenceSkip ? Stat.FRAMES_SILENCE_NOT_ENCODED : Stat.FRAMES_QUIET_NOT_ENCODED);
-            quietSkipped = quietSkip ? quietSkipped + 1 : quietSkipped;
+            counters.increment(zeros ? Stat.FRAMES_SILENCE_NOT_ENCODED : Stat.FRAMES_QUIET_NOT_ENCODED);
+            quietSkipped = zeros ? quietSkipped : quietSkipped + 1;
         } else {
             length = codec.encode(pcm, 0, frame.data, 0, Math.min(frame.data.length, maxFrameBytes));
             if (length < 0) {
@@ -185,9 +182,8 @@ final class CaptureAgent implements Agent {
                 return true;
             }
             boolean dtx = length <= DTX_MAX_BYTES;
-            silentDtxRun = zeros && dtx ? silentDtxRun + 1 : 0;
             dtxRun = dtx ? dtxRun + 1 : 0;
-            dtxRunPeak = !dtx ? 0 : zeros ? dtxRunPeak : Math.max(dtxRunPeak, peak);
+            dtxRunPeak = dtx ? Math.max(dtxRunPeak, level) : 0;
             quietSkipped = 0;
         }
         if (length <= DTX_MAX_BYTES || muted) {
