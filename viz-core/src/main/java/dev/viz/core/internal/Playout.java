@@ -108,6 +108,8 @@ final class Playout {
     private boolean started;
     private boolean inDtx;
     private long offsetNs;
+    /** The time of the chunk being produced: the offset measured now, unsmoothed, is this less the head's due time. */
+    private long chunkNowNs;
     private long lastChunkNs;
     private int lastAdvance;
     private long targetNs;
@@ -329,6 +331,7 @@ final class Playout {
      */
     int produce(short[] out, long nowNs) {
         stream = reliableStream.getAsBoolean();
+        chunkNowNs = nowNs;
         if (!started) {
             if (!tryStart(nowNs)) {
                 return 0;
@@ -542,7 +545,11 @@ final class Playout {
             codec.conceal(pcm, 0);
             return scaled(out, errorNs, true, overBound);
         }
-        if (!laterHeld && (errorNs < -frameNs / 2 || stream && offsetNs - minOffsetNs + frameNs <= stallLimitNs)) {
+        // The offset now, unsmoothed: the smoothed one lags a step the device's buffer made. When playout starts, the
+        // device takes its first chunks at once (its buffer is empty), so the next frames are wanted up to a buffer
+        // earlier than the smoothed offset says; judged on it, they would be concealed and then arrive just late.
+        long nowErrorNs = chunkNowNs - buffer.head() * frameNs - targetNs;
+        if (!laterHeld && (Math.min(errorNs, nowErrorNs) < -frameNs / 2 || stream && offsetNs - minOffsetNs + frameNs <= stallLimitNs)) {
             // Nothing has come yet and the delay is short of its target: wait rather than lose the frame. Over a
             // stream nothing is lost: the frame is held up behind a retransmission; wait for it up to the stall limit.
             return hold(out, true);

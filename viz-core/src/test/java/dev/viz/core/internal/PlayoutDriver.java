@@ -22,6 +22,8 @@ final class PlayoutDriver {
     private final short[] pcm;
     private final byte[] packet = new byte[1275];
     private long deviceNs;
+    /** When what a buffered device holds has played. */
+    private long queueEndNs;
     /** Samples the device has played. */
     long playedSamples;
     int lastChunk;
@@ -102,6 +104,24 @@ final class PlayoutDriver {
             int samples = produce(deviceNs);
             deviceNs += samples == 0 ? 1_000_000L
                     : (long) (samples * 1e9 / format.sampleRateHz() / (1 + ppm * 1e-6));
+        }
+    }
+
+    /**
+     * Runs a device that holds one chunk more than the one it plays, as a sound server's buffer does
+     * (PulseAudio with a target length of one frame): it asks for the next chunk as soon as the one
+     * before starts playing, so it takes the first two at once.
+     */
+    void runBufferedDeviceUntil(long untilNs) {
+        while (deviceNs < untilNs) {
+            int samples = produce(deviceNs);
+            if (samples == 0) {
+                deviceNs += 1_000_000L;
+                continue;
+            }
+            long startNs = Math.max(queueEndNs, deviceNs);
+            queueEndNs = startNs + samples * 1_000_000_000L / format.sampleRateHz();
+            deviceNs = startNs;
         }
     }
 

@@ -70,6 +70,26 @@ class PlayoutTest {
         assertEquals(300, d.playout.delayNs() / MS, 2);
     }
 
+    /**
+     * A sound server takes the first chunks at once, into its empty buffer, so right after the start the next
+     * frames are wanted a chunk earlier than the start said. The playout waited for none of them (its smoothed
+     * offset had not seen the step yet): it concealed them, and each then arrived just late. Seen with
+     * PulseAudio: 7-25 frames concealed in the first half second of every low-latency call.
+     */
+    @Test
+    void shouldLoseNoFrameAtTheStartWhenTheDeviceTakesItsFirstChunksAtOnce() {
+        PlayoutDriver d = new PlayoutDriver(20, SPEECH, 5 * MS, 500 * MS);
+        for (int seq = 0; seq < 250; seq++) {
+            // 3 ms on the way, and up to 2 ms of jitter
+            d.arrive(seq, (seq + 1) * 20 * MS + 3 * MS + (seq * 7919 % 3) * MS, EncodedFrame.FLAG_TIMED);
+            d.runBufferedDeviceUntil((seq + 2) * 20 * MS);
+        }
+        assertEquals(0, d.get(Stat.FRAMES_CONCEALED), "frames concealed");
+        assertEquals(0, d.get(Stat.FRAMES_LATE), "frames late");
+        assertTrue(d.playout.slots() >= 240, "slots played " + d.playout.slots());
+        assertEquals(d.slotsAccounted(), d.playout.slots());
+    }
+
     /** Issue 13: a restarted peer numbers from 0 again; its frames must play at once, not count as late. */
     @Test
     void shouldPlayANewStreamAtOnceWhenThePeerRestarts() {
