@@ -5,6 +5,7 @@ import com.sun.jna.Pointer;
 import dev.viz.audio.NativeProbe;
 import dev.viz.audio.SoundBackend;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -51,6 +52,8 @@ public final class PulseBackend implements SoundBackend {
     static final String MONITOR_SOURCE = "@DEFAULT_MONITOR@";
     /** The client name the server shows ({@code pactl list clients}). */
     static final String CLIENT_NAME = "Viz";
+    /** How long {@link #describeDevices()} waits for the server's list. */
+    static final long LIST_TIMEOUT_MS = 2_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(PulseBackend.class);
     private static final String REMEDY = "install it (Debian/Ubuntu: sudo apt-get install libpulse0; Fedora:"
@@ -142,23 +145,47 @@ public final class PulseBackend implements SoundBackend {
     }
 
     /**
-     * The default and monitor specs; the server cannot be asked for its device list through the
-     * simple API, so this says where the names come from.
+     * The default and monitor specs, then the server's sources (inputs) and sinks (outputs) as
+     * {@code pulse:NAME} with the server's description, the defaults marked; asked through
+     * libpulse's asynchronous API ({@link PulseIntrospection}) with a 2 s limit. When the server
+     * cannot be asked, the lines say why and which {@code pactl} command lists the names.
      */
     @Override
     public List<String> describeDevices() throws IOException {
         ensureAvailability();
+        List<String> lines = new ArrayList<>();
+        PulseIntrospection.Listing listing = null;
         String server;
         try {
-            check(DEFAULT_SPEC, false);
+            listing = PulseIntrospection.list(LIST_TIMEOUT_MS);
             server = "a server answers";
-        } catch (IOException e) {
-            server = "no server answers now: " + e.getMessage();
+        } catch (IOException listFailed) {
+            try {
+                check(DEFAULT_SPEC, false);
+                server = "a server answers, but did not list its devices: " + listFailed.getMessage();
+            } catch (IOException e) {
+                server = "no server answers now: " + e.getMessage();
+            }
         }
-        return List.of(
-                "pulse:default                       (PulseAudio's default source / sink; " + server + ")",
-                "pulse:monitor                       (input: what PulseAudio's default sink plays)",
-                "pulse:NAME                          (a source or sink: pactl list short sources / sinks)");
+        lines.add(pad(ID_PREFIX + DEFAULT_SPEC) + "(PulseAudio's default source / sink; " + server + ")");
+        lines.add(pad(ID_PREFIX + MONITOR_SPEC) + "(input: what PulseAudio's default sink plays)");
+        if (listing == null) {
+            lines.add(pad(ID_PREFIX + "NAME") + "(a source or sink: pactl list short sources / sinks)");
+            return lines;
+        }
+        for (PulseIntrospection.Device source : listing.sources()) {
+            lines.add(pad(ID_PREFIX + source.name()) + "(input" + (source.name().equals(listing.defaultSource())
+                    ? ", the default" : "") + ": " + source.description() + ")");
+        }
+        for (PulseIntrospection.Device sink : listing.sinks()) {
+            lines.add(pad(ID_PREFIX + sink.name()) + "(output" + (sink.name().equals(listing.defaultSink())
+                    ? ", the default" : "") + ": " + sink.description() + ")");
+        }
+        return lines;
+    }
+
+    private static String pad(String id) {
+        return id.length() >= 36 ? id + "  " : id + " ".repeat(36 - id.length());
     }
 
     static String normalise(String spec) {

@@ -91,6 +91,33 @@ class PulseDeviceTest {
     }
 
     @Test
+    void shouldListTheServersSourcesAndSinksWithTheDefaultsMarked() throws Exception {
+        java.util.List<String> lines = PulseBackend.system().describeDevices();
+        String defaultSink = SoundServer.pactl("get-default-sink").strip();
+        String defaultSource = SoundServer.pactl("get-default-source").strip();
+        System.out.println(String.join("\n", lines));
+
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("pulse:" + SoundServer.OUT_SINK + " ") && l.contains("(output")),
+                lines::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("pulse:" + MONITOR + " ") && l.contains("(input")),
+                lines::toString);
+        assertEquals(1, lines.stream().filter(l -> l.contains("(output, the default")).count(), lines::toString);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("pulse:" + defaultSink + " ") && l.contains("(output, the default")),
+                () -> defaultSink + " in " + lines);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("pulse:" + defaultSource + " ") && l.contains("(input, the default")),
+                () -> defaultSource + " in " + lines);
+        // every name listed opens
+        for (String line : lines) {
+            String id = line.substring(0, line.indexOf(' '));
+            if (line.contains("(output")) {
+                PulseBackend.system().output(id);
+            } else if (line.contains("(input")) {
+                PulseBackend.system().input(id);
+            }
+        }
+    }
+
+    @Test
     void shouldSayWhichCommandListsTheNamesWhenTheServerHasNoSuchDevice() {
         IOException sink = assertThrows(IOException.class, () -> PulseBackend.system().output("no-such-speaker"));
         IOException source = assertThrows(IOException.class, () -> PulseBackend.system().input("no-such-mic"));
