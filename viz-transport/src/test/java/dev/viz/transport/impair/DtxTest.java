@@ -163,4 +163,110 @@ class DtxTest {
         assertTrue(correlation[0] >= 0.9 && correlation[0] >= correlation[1] - 0.02,
                 "the speech around the noise: " + correlation[0] + " against " + correlation[1] + " with every frame encoded");
     }
+
+    /**
+     * Noise the encoder does not answer with DTX is encoded with less effort: a noisy room, white
+     * noise at -40 dBFS RMS, 5 s of it before the speech and under it, real Opus. Opus calls noise DTX
+     * only well below the loudest speech it has heard, so it encodes this floor at full effort (18
+     * frames of 750 were DTX); now the capture thread asks for complexity 2 there. The speech must
+     * come out as well as with full effort throughout (the same codec with light encoding refused).
+     */
+    @Test
+    void shouldEncodeANoiseFloorTheEncoderDoesNotCallDtxLightlyAndTheSpeechAsBefore() {
+        short[] clip = TestAudio.samples(TestAudio.SPEECH);
+        int lead = 5 * 48_000;
+        short[] input = new short[lead + clip.length];
+        System.arraycopy(clip, 0, input, lead, clip.length);
+        java.util.Random random = new java.util.Random(11);
+        double rms = 32768 * Math.pow(10, -40 / 20.0);
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (short) Math.max(-32768, Math.min(32767, input[i] + Math.round(random.nextGaussian() * rms)));
+        }
+        double[] correlation = new double[2];
+        long[] light = new long[2];
+        for (int m = 0; m < 2; m++) {
+            boolean lightAllowed = m == 0;
+            LoopbackTransport[] pair = LoopbackTransport.pair(RealtimeMatrixTest.SECURE_PAYLOAD_BYTES);
+            OpusCodec.Builder opus = OpusCodec.builder().warmUpMs(400);
+            dev.viz.core.Codec talker = lightAllowed ? opus.build() : new FullEffort(opus.build());
+            SimulatedCall.Result r = SimulatedCall.builder().profile(Profile.LOW_LATENCY).redundancy(Redundancy.AUTO)
+                    .clock(new SimClock()).talkerInput(new ArrayInput(input, false))
+                    .codecs(talker, opus.bitrateBps(6_000).build(), opus.build())
+                    .compressors(new ZstdCompressor(), new ZstdCompressor())
+                    .transports(pair[0], pair[1])
+                    .byFrameCapacitySamples(input.length + 48_000)
+                    .build().run();
+            light[m] = r.talker.get(Stat.FRAMES_ENCODED_LIGHT);
+            correlation[m] = RealtimeMatrixTest.byFrame(input, r);
+            System.out.printf("-40 dBFS noise, 5 s of it before the speech, light encoding %s: %d of %d frames encoded light,"
+                    + " %d not encoded as quiet; %d lost; envelope correlation %.3f%n", lightAllowed ? "allowed" : "refused",
+                    light[m], r.talker.get(Stat.FRAMES_ENCODED), r.talker.get(Stat.FRAMES_QUIET_NOT_ENCODED),
+                    r.listener.framesLost(), correlation[m]);
+            assertEquals(0, r.listener.framesLost());
+        }
+        // 250 frames of noise before the speech, and the pauses in it.
+        assertTrue(light[0] >= 250, "noise frames encoded light: " + light[0]);
+        assertEquals(0, light[1], "a codec that refuses light encoding is never counted light");
+        assertTrue(correlation[0] >= 0.9 && correlation[0] >= correlation[1] - 0.02,
+                "the speech after the noise: " + correlation[0] + " against " + correlation[1] + " at full effort");
+    }
+
+    /** A codec that refuses light encoding, otherwise the one it wraps. */
+    private static final class FullEffort implements dev.viz.core.Codec {
+        private final dev.viz.core.Codec codec;
+
+        FullEffort(dev.viz.core.Codec codec) {
+            this.codec = codec;
+        }
+
+        @Override
+        public String name() {
+            return codec.name();
+        }
+
+        @Override
+        public void open(dev.viz.core.AudioFormat format) {
+            codec.open(format);
+        }
+
+        @Override
+        public int encode(short[] pcm, int pcmOffset, byte[] out, int outOffset, int maxBytes) {
+            return codec.encode(pcm, pcmOffset, out, outOffset, maxBytes);
+        }
+
+        @Override
+        public int decode(byte[] in, int inOffset, int length, short[] pcm, int pcmOffset) {
+            return codec.decode(in, inOffset, length, pcm, pcmOffset);
+        }
+
+        @Override
+        public int conceal(short[] pcm, int pcmOffset) {
+            return codec.conceal(pcm, pcmOffset);
+        }
+
+        @Override
+        public int recover(byte[] next, int nextOffset, int nextLength, short[] pcm, int pcmOffset) {
+            return codec.recover(next, nextOffset, nextLength, pcm, pcmOffset);
+        }
+
+        @Override
+        public void expectLoss(int lossPercent) {
+            codec.expectLoss(lossPercent);
+        }
+
+        @Override
+        public boolean targetBitrate(int bitrateBps) {
+            return codec.targetBitrate(bitrateBps);
+        }
+
+        @Override
+        public void warmUp() {
+            codec.warmUp();
+        }
+
+        @Override
+        public void close() {
+            codec.close();
+        }
+    }
 }
