@@ -60,8 +60,6 @@ import io.github.jaredmdobson.concentus.OpusRepacketizer;
 public final class OpusCodec implements Codec {
     /** Default bitrate: 32 kbit/s. */
     public static final int DEFAULT_BITRATE_BPS = 32_000;
-    /** The complexity {@link #lightEncoding(boolean) light encoding} uses (a noise floor): about a third of 10's cost. */
-    public static final int LIGHT_COMPLEXITY = 2;
     /** Default encoder complexity: 10, the best quality (0 is the cheapest). */
     public static final int DEFAULT_COMPLEXITY = 10;
     /** Default length of the warm-up signal: 3 s. */
@@ -183,17 +181,6 @@ public final class OpusCodec implements Codec {
             return false;
         }
         c.encoder.setBitrate(Math.max(6_000, Math.min(510_000, bitrateBps)));
-        return true;
-    }
-
-    /** Capture thread: complexity {@value #LIGHT_COMPLEXITY} (or the configured one when lower) while {@code light}. */
-    @Override
-    public boolean lightEncoding(boolean light) {
-        Coder c = coder;
-        if (c == null) {
-            return false;
-        }
-        c.encoder.setComplexity(light ? Math.min(LIGHT_COMPLEXITY, settings.complexity) : settings.complexity);
         return true;
     }
 

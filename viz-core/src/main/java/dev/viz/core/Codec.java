@@ -83,19 +83,6 @@ public interface Codec extends AutoCloseable {
     }
 
     /**
-     * Capture thread. Asks the encoder to spend less effort from the next frame on ({@code true}:
-     * Opus's complexity at most {@code LIGHT_COMPLEXITY}), or its configured effort again
-     * ({@code false}). The session asks for less on frames of a steady noise floor, where the
-     * best analysis buys nothing a listener hears, and for the configured effort again on the first
-     * louder frame, before it is encoded.
-     *
-     * @return whether the codec applied it; the default applies nothing and returns false
-     */
-    default boolean lightEncoding(boolean light) {
-        return false;
-    }
-
-    /**
      * Any thread, before audio flows: runs the encoder and decoder enough that the first frames of
      * a real call do not pay for JIT compilation. Must leave both states as after {@link #open}.
      */

@@ -23,11 +23,6 @@ public enum Stat {
      * such frames one is encoded to check.
      */
     FRAMES_QUIET_NOT_ENCODED("framesQuietNotEncoded", false),
-    /**
-     * Frames of a steady noise floor (peak within 3.5 dB of the floor the capture thread tracks) encoded
-     * with less effort ({@link Codec#lightEncoding}): the noise the encoder does not answer with DTX.
-     */
-    FRAMES_ENCODED_LIGHT("framesEncodedLight", false),
     /** Frames handed to the transport inside a batch that was sent. */
     FRAMES_SENT("framesSent", false),
     /** Frames dropped before sending: no peer yet, or the network thread fell behind. */

@@ -32,14 +32,6 @@ import org.jctools.queues.SpscArrayQueue;
  * opens when a frame is louder or a probe is not DTX. So speech louder than the room's noise is
  * encoded from its first frame, speech as quiet as the noise within {@value #PROBE_INTERVAL_MS} ms,
  * and the encoder's own voice-activity decision stays the judge of what is noise.
- *
- * <p><b>Noise the encoder does not call DTX is encoded lightly.</b> libopus answers noise with DTX
- * only when it is well below the loudest speech it has heard, so in a noisy room, or before the user
- * has spoken, it encodes the floor at full effort. The capture thread tracks the floor (the quietest
- * frame's peak, falling at once, rising 0.8 % a frame), and
- * encodes frames within {@link #gateCeiling(int) 3.5 dB} of it with {@link Codec#lightEncoding less
- * effort}; the first louder frame is encoded at the configured effort. Counted in
- * {@link Stat#FRAMES_ENCODED_LIGHT}.
  */
 final class CaptureAgent implements Agent {
     /** Opus: "a packet of 2 bytes or less need not be transmitted" (DTX). Sent as an empty frame. */
@@ -50,8 +42,6 @@ final class CaptureAgent implements Agent {
     static final int DTX_FRAMES_BEFORE_SKIP = 5;
     /** How often a frame of a gated noise floor is encoded anyway, to let the encoder judge it. */
     static final int PROBE_INTERVAL_MS = 200;
-    /** The noise floor rises by 1/2^7 of itself a frame (0.8 %): it doubles in about 90 frames. */
-    static final int FLOOR_RISE_SHIFT = 7;
 
     private final SessionSignals signals;
     private final Lifecycle lifecycle;
@@ -78,12 +68,6 @@ final class CaptureAgent implements Agent {
     /** Quiet frames skipped since the encoder last heard one. */
     private int quietSkipped;
     private final int probeEveryFrames;
-    /** The noise floor: the quietest non-zero frame's peak, rising slowly (0 until a frame was heard). */
-    private int floorPeak;
-    /** Whether the encoder was last asked for light encoding. */
-    private boolean light;
-    /** Whether the codec applies light encoding at all (it said so the first time). */
-    private boolean lightSupported = true;
 
     /** @param maxFrameBytes the largest encoded frame a batch holds (the session's datagram limit may be below Opus's largest) */
     CaptureAgent(SessionSignals signals, Lifecycle lifecycle, AudioDevice input, AudioProcessor processor, Codec codec,
@@ -183,7 +167,6 @@ final class CaptureAgent implements Agent {
         }
         boolean zeros = muted || peak == 0;
         int level = zeros ? 0 : peak;
-        trackFloor(level);
         // One gate for both: zeros are never louder than the run, and need no probe (nothing hides in them).
         boolean skip = dtxRun >= DTX_FRAMES_BEFORE_SKIP && level <= gateCeiling(dtxRunPeak)
                 && (zeros || quietSkipped < probeEveryFrames - 1);
@@ -193,7 +176,6 @@ final class CaptureAgent implements Agent {
             counters.increment(zeros ? Stat.FRAMES_SILENCE_NOT_ENCODED : Stat.FRAMES_QUIET_NOT_ENCODED);
             quietSkipped = zeros ? quietSkipped : quietSkipped + 1;
         } else {
-            encodeLightly(level > 0 && level <= gateCeiling(floorPeak));
             length = codec.encode(pcm, 0, frame.data, 0, Math.min(frame.data.length, maxFrameBytes));
             if (length < 0) {
                 counters.increment(Stat.ENCODE_ERRORS);
@@ -229,29 +211,6 @@ final class CaptureAgent implements Agent {
             counters.increment(Stat.FRAMES_NOT_SENT);
         }
         return true;
-    }
-
-    /** Follows the noise floor: down to a quieter frame at once, up slowly; zeros (mute, digital silence) say nothing of it. */
-    private void trackFloor(int level) {
-        if (level == 0) {
-            return;
-        }
-        if (floorPeak == 0 || level <= floorPeak) {
-            floorPeak = level;
-        } else {
-            floorPeak += Math.max(1, floorPeak >> FLOOR_RISE_SHIFT);
-        }
-    }
-
-    /** Asks the codec for light or full effort when that changes, and counts the light frames. */
-    private void encodeLightly(boolean wanted) {
-        if (wanted != light && lightSupported) {
-            lightSupported = codec.lightEncoding(wanted);
-            light = wanted && lightSupported;
-        }
-        if (light) {
-            counters.increment(Stat.FRAMES_ENCODED_LIGHT);
-        }
     }
 
     /**

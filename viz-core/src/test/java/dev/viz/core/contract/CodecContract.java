@@ -28,11 +28,6 @@ public abstract class CodecContract {
     /** A new, unopened codec at the implementation's default settings. */
     protected abstract Codec newCodec();
 
-    /** Whether the implementation applies {@link Codec#lightEncoding} (the default refuses it). */
-    protected boolean appliesLightEncoding() {
-        return false;
-    }
-
     private Codec open(int frameMs) {
         Codec codec = newCodec();
         codec.open(AudioFormat.mono48k(frameMs));
@@ -70,31 +65,6 @@ public abstract class CodecContract {
             System.out.printf("%s, %d ms frames: %s; %d bytes for %.1f s (%.1f kbit/s)%n", codec.name(), frameMs,
                     result, bytes, SPEECH.length / (double) SAMPLE_RATE_HZ, bytes * 8.0 / (SPEECH.length / 48.0));
             assertTrue(result.correlation() >= MIN_SPEECH_CORRELATION, "decoded speech: " + result);
-        }
-    }
-
-    /** Light encoding (a noise floor's) switched on and off frame by frame still carries speech; refused, nothing changes. */
-    @Test
-    void shouldKeepSpeechRecognisableWhileLightEncodingSwitchesOnAndOff() {
-        AudioFormat format = AudioFormat.mono48k(20);
-        try (Codec codec = open(20)) {
-            int frame = format.frameSamples();
-            int frames = SPEECH.length / frame;
-            short[] decoded = new short[frames * frame];
-            byte[] out = new byte[Codec.MAX_ENCODED_BYTES];
-            boolean applied = false;
-            for (int i = 0; i < frames; i++) {
-                // light for 10 frames, full for 10
-                applied |= codec.lightEncoding((i / 10) % 2 == 0);
-                int length = codec.encode(SPEECH, i * frame, out, 0, out.length);
-                assertTrue(length >= 0, "frame " + i + ": encode returned " + length);
-                assertEquals(format.frameSamplesPerChannel(), codec.decode(out, 0, length, decoded, i * frame));
-            }
-            SpeechComparison.Result result = SpeechComparison.compare(SPEECH, decoded, SAMPLE_RATE_HZ, 200);
-            System.out.printf("%s, light encoding %s, half the frames light: %s%n", codec.name(),
-                    applied ? "applied" : "refused", result);
-            assertTrue(result.correlation() >= MIN_SPEECH_CORRELATION, "decoded speech: " + result);
-            assertEquals(appliesLightEncoding(), applied, "light encoding applied");
         }
     }
 

@@ -2,7 +2,6 @@ package dev.viz.audio.opus.nativelib;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
-import dev.viz.audio.OpusCodec;
 import dev.viz.core.AudioFormat;
 import dev.viz.core.Codec;
 
@@ -333,16 +332,6 @@ public final class NativeOpusCodec implements Codec {
         }
         int clamped = Math.max(6_000, Math.min(510_000, bitrateBps));
         return LibOpus.opus_encoder_ctl(encoder, LibOpus.OPUS_SET_BITRATE_REQUEST, clamped) == LibOpus.OPUS_OK;
-    }
-
-    /** Capture thread: complexity {@link OpusCodec#LIGHT_COMPLEXITY} (or the configured one when lower) while {@code light}. */
-    @Override
-    public boolean lightEncoding(boolean light) {
-        if (encoder == 0) {
-            return false;
-        }
-        int c = light ? Math.min(OpusCodec.LIGHT_COMPLEXITY, complexity) : complexity;
-        return LibOpus.opus_encoder_ctl(encoder, LibOpus.OPUS_SET_COMPLEXITY_REQUEST, c) == LibOpus.OPUS_OK;
     }
 
     @Override

@@ -15,11 +15,6 @@ class NativeOpusCodecContractTest extends CodecContract {
     }
 
     @Override
-    protected boolean appliesLightEncoding() {
-        return true;
-    }
-
-    @Override
     protected Codec newCodec() {
         return new NativeOpusCodec(NativeOpusCodec.DEFAULT_BITRATE_BPS);
     }
