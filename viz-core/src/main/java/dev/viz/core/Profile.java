@@ -18,7 +18,7 @@ public enum Profile {
      * Direct paths where packet rate is no concern: 20 ms frames, one per datagram (50 a second),
      * playout delay from a few tens of milliseconds.
      */
-    LOW_LATENCY("low-latency", 20, 1, Duration.ofMillis(5), Duration.ofMillis(500));
+    LOW_LATENCY("low-latency", 20, 1, Duration.ofMillis(7), Duration.ofMillis(500));
 
     private final String cliName;
     private final int frameMs;

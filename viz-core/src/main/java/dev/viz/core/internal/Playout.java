@@ -77,6 +77,8 @@ final class Playout {
     private static final long STALL_NS = 5_000_000_000L;
     /** A decoded frame below this RMS is quiet, and may be dropped or doubled whole (about -44 dBFS). */
     private static final long QUIET_MEAN_SQUARE = 200L * 200L;
+    /** How long after playout starts the offset measured now also decides whether to wait for a missing frame. */
+    private static final long START_NS = 200_000_000L;
     /** Weight of a new measurement of the playout offset (the rest is the prediction). */
     private static final int SMOOTHING = 8;
 
@@ -110,6 +112,8 @@ final class Playout {
     private long offsetNs;
     /** The time of the chunk being produced: the offset measured now, unsmoothed, is this less the head's due time. */
     private long chunkNowNs;
+    /** {@link #slots} when playout last started. */
+    private long startSlot;
     private long lastChunkNs;
     private int lastAdvance;
     private long targetNs;
@@ -386,6 +390,7 @@ final class Playout {
             shrunk(frameSamples);
         }
         started = true;
+        startSlot = slots;
         buffer.start();
         offsetNs = nowNs - buffer.head() * frameNs;
         if (windowSize == 0) {
@@ -545,10 +550,11 @@ final class Playout {
             codec.conceal(pcm, 0);
             return scaled(out, errorNs, true, overBound);
         }
-        // The offset now, unsmoothed: the smoothed one lags a step the device's buffer made. When playout starts, the
-        // device takes its first chunks at once (its buffer is empty), so the next frames are wanted up to a buffer
-        // earlier than the smoothed offset says; judged on it, they would be concealed and then arrive just late.
-        long nowErrorNs = chunkNowNs - buffer.head() * frameNs - targetNs;
+        // Just after the start, also the offset now, unsmoothed: the device takes its first chunks at once (its buffer
+        // is empty), so the next frames are wanted up to a buffer earlier than the start said, a step the smoothed
+        // offset shows only over several chunks; judged on it alone, they would be concealed and then arrive just late.
+        // Later the smoothed offset alone decides: the unsmoothed one follows every wobble of the device's timing.
+        long nowErrorNs = (slots - startSlot) * frameNs < START_NS ? chunkNowNs - buffer.head() * frameNs - targetNs : 0;
         if (!laterHeld && (Math.min(errorNs, nowErrorNs) < -frameNs / 2 || stream && offsetNs - minOffsetNs + frameNs <= stallLimitNs)) {
             // Nothing has come yet and the delay is short of its target: wait rather than lose the frame. Over a
             // stream nothing is lost: the frame is held up behind a retransmission; wait for it up to the stall limit.
