@@ -72,8 +72,6 @@ final class PulseIntrospection {
         int pa_operation_get_state(Pointer operation);
 
         void pa_operation_unref(Pointer operation);
-
-        String pa_strerror(int error);
     }
 
     /** {@code pa_source_info_cb_t} and {@code pa_sink_info_cb_t}: one call per device, then one with {@code eol} set. */
@@ -107,7 +105,8 @@ final class PulseIntrospection {
     }
 
     /**
-     * Connects to the server (never starting one) and asks for its sources, sinks and defaults.
+     * Connects to the server (never starting one) and asks for its sources, sinks and defaults. Only after
+     * {@link PulseBackend#ensureAvailability()}: the error texts come from {@link PulseNative#pa_strerror}.
      *
      * @throws IOException when libpulse does not load, no server answers, or the answers do not come in {@code timeoutMs}
      */
@@ -124,39 +123,35 @@ final class PulseIntrospection {
             throw new IOException("libpulse could not make a main loop");
         }
         Pointer context = lib.pa_context_new(lib.pa_mainloop_get_api(mainloop), PulseBackend.CLIENT_NAME);
+        List<Device> sources = new ArrayList<>();
+        List<Device> sinks = new ArrayList<>();
+        String[] defaults = new String[2];
+        InfoCallback onSource = (c, info, eol, userdata) -> add(sources, info, eol);
+        InfoCallback onSink = (c, info, eol, userdata) -> add(sinks, info, eol);
+        ServerInfoCallback onServer = (c, info, userdata) -> {
+            if (info != null) {
+                long at = align(4L * Native.POINTER_SIZE + 12, Native.POINTER_SIZE);
+                defaults[0] = string(info, at + Native.POINTER_SIZE);
+                defaults[1] = string(info, at);
+            }
+        };
         try {
             if (context == null) {
                 throw new IOException("libpulse could not make a context");
             }
             if (lib.pa_context_connect(context, null, PA_CONTEXT_NOAUTOSPAWN, null) < 0) {
-                throw new IOException(lib.pa_strerror(lib.pa_context_errno(context)));
+                throw new IOException(PulseNative.pa_strerror(lib.pa_context_errno(context)));
             }
             int state;
             while ((state = lib.pa_context_get_state(context)) != PA_CONTEXT_READY) {
                 if (state == PA_CONTEXT_FAILED || state == PA_CONTEXT_TERMINATED) {
-                    throw new IOException(lib.pa_strerror(lib.pa_context_errno(context)));
+                    throw new IOException(PulseNative.pa_strerror(lib.pa_context_errno(context)));
                 }
                 step(lib, mainloop, deadlineNs);
             }
-            List<Device> sources = new ArrayList<>();
-            List<Device> sinks = new ArrayList<>();
-            String[] defaults = new String[2];
-            InfoCallback onSource = (c, info, eol, userdata) -> add(sources, info, eol);
-            InfoCallback onSink = (c, info, eol, userdata) -> add(sinks, info, eol);
-            ServerInfoCallback onServer = (c, info, userdata) -> {
-                if (info != null) {
-                    long at = align(4L * Native.POINTER_SIZE + 12, Native.POINTER_SIZE);
-                    defaults[0] = string(info, at + Native.POINTER_SIZE);
-                    defaults[1] = string(info, at);
-                }
-            };
             await(lib, mainloop, lib.pa_context_get_source_info_list(context, onSource, null), deadlineNs);
             await(lib, mainloop, lib.pa_context_get_sink_info_list(context, onSink, null), deadlineNs);
             await(lib, mainloop, lib.pa_context_get_server_info(context, onServer, null), deadlineNs);
-            // libpulse holds the callbacks only natively: keep them from the collector until it is done.
-            Reference.reachabilityFence(onSource);
-            Reference.reachabilityFence(onSink);
-            Reference.reachabilityFence(onServer);
             return new Listing(List.copyOf(sources), List.copyOf(sinks), defaults[0], defaults[1]);
         } finally {
             if (context != null) {
@@ -164,6 +159,10 @@ final class PulseIntrospection {
                 lib.pa_context_unref(context);
             }
             lib.pa_mainloop_free(mainloop);
+            // libpulse holds the callbacks only natively: keep them from the collector until it is done with them.
+            Reference.reachabilityFence(onSource);
+            Reference.reachabilityFence(onSink);
+            Reference.reachabilityFence(onServer);
         }
     }
 

@@ -554,8 +554,9 @@ final class Playout {
         // is empty), so the next frames are wanted up to a buffer earlier than the start said, a step the smoothed
         // offset shows only over several chunks; judged on it alone, they would be concealed and then arrive just late.
         // Later the smoothed offset alone decides: the unsmoothed one follows every wobble of the device's timing.
-        long nowErrorNs = (slots - startSlot) * frameNs < START_NS ? chunkNowNs - buffer.head() * frameNs - targetNs : 0;
-        if (!laterHeld && (Math.min(errorNs, nowErrorNs) < -frameNs / 2 || stream && offsetNs - minOffsetNs + frameNs <= stallLimitNs)) {
+        long waitErrorNs = (slots - startSlot) * frameNs < START_NS
+                ? Math.min(errorNs, chunkNowNs - buffer.head() * frameNs - targetNs) : errorNs;
+        if (!laterHeld && (waitErrorNs < -frameNs / 2 || stream && offsetNs - minOffsetNs + frameNs <= stallLimitNs)) {
             // Nothing has come yet and the delay is short of its target: wait rather than lose the frame. Over a
             // stream nothing is lost: the frame is held up behind a retransmission; wait for it up to the stall limit.
             return hold(out, true);
