@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Microphones and speakers of a PulseAudio server (or PipeWire's PulseAudio server, which most Linux
- * desktops run), through PulseAudio's simple API ({@code libpulse-simple.so.0}, Debian/Ubuntu
- * package {@code libpulse0}), bound with JNA. It talks to the server directly, without ALSA's
+ * desktops run), through PulseAudio's client libraries ({@code libpulse-simple.so.0} and the
+ * {@code libpulse.so.0} it links, Debian/Ubuntu package {@code libpulse0}), bound with JNA. It talks to the server directly, without ALSA's
  * PulseAudio plugin underneath PortAudio: a call's endpoint loads none of ALSA's plugin libraries
  * (about 20 MB resident that PortAudio's device enumeration maps) and the buffer sizes asked are the
  * server's own.

@@ -10,9 +10,11 @@ import dev.viz.core.AudioFormat;
 import java.io.IOException;
 
 /**
- * A source (microphone) or sink (speaker) of a PulseAudio server, opened through the simple API:
- * {@link #read} and {@link #write} call {@code pa_simple_read}/{@code pa_simple_write}, which block
- * as the device does, on the session's capture or playback thread. Made by {@link PulseBackend}.
+ * A source (microphone) or sink (speaker) of a PulseAudio server. {@link #read} calls the simple
+ * API's {@code pa_simple_read}; {@link #write} hands the frame to a {@link PulsePlaybackStream},
+ * whose main loop the playback thread turns while it waits for room (no thread of libpulse's own
+ * wakes at each of the server's requests). Both block as the device does, on the session's capture
+ * or playback thread. Made by {@link PulseBackend}.
  *
  * <p><b>Latency.</b> The stream asks the server for one frame of buffering each way, at most
  * {@value #OUTPUT_BUFFER_MS_MAX} ms for an output ({@link #LATENCY_AUTO}; {@link
@@ -21,8 +23,8 @@ import java.io.IOException;
  * the server adjusting the device's own latency to them ({@code PA_STREAM_ADJUST_LATENCY}, which
  * the simple API sets). docs/audio.md has the measurements.
  *
- * <p><b>Errors.</b> The simple API does not report underflows or overflows (the server logs them),
- * so {@link #xruns()} stays at its default, 0. A failed read or write means the connection or the device is gone
+ * <p><b>Errors.</b> An output's {@link #xruns()} counts the underflows the server reports; an
+ * input's stays 0 (the simple API does not report overflows). A failed read or write means the connection or the device is gone
  * (the server restarted, the device was unplugged): it throws {@link IOException}, and the session
  * closes and reopens the device with backoff; a named device that cannot be opened again
  * {@value #FOLLOW_DEFAULT_AFTER_FAILURES} times in a row is replaced by the server's
@@ -57,6 +59,8 @@ public final class PulseDevice implements AudioDevice {
     private int bufferSamples;
     private NativeLong bytesArg = new NativeLong(0);
     private volatile String openedDevice;
+    /** Underflows of the playback connections already freed. */
+    private volatile long underflowsClosed;
 
     PulseDevice(String spec, boolean input, int latencyMs) {
         this.spec = spec;
@@ -105,15 +109,24 @@ public final class PulseDevice implements AudioDevice {
         } else {
             attr.tlength = bufferBytes;
         }
+        if (!input) {
+            PulsePlaybackStream stream;
+            try {
+                stream = PulsePlaybackStream.open(PulseBackend.serverDevice(target), sampleSpec, attr, "voice call");
+            } catch (PulsePlaybackStream.PulseException e) {
+                throw new IOException(PulseBackend.openFailure(target, false, e.error), e);
+            }
+            openedDevice = PulseBackend.ID_PREFIX + target;
+            return new PlaybackConnection(stream);
+        }
         error.setInt(0, 0);
-        Pointer handle = PulseNative.pa_simple_new(null, PulseBackend.CLIENT_NAME,
-                input ? PulseNative.PA_STREAM_RECORD : PulseNative.PA_STREAM_PLAYBACK, PulseBackend.serverDevice(target),
-                input ? "microphone" : "voice call", sampleSpec, null, attr, error);
+        Pointer handle = PulseNative.pa_simple_new(null, PulseBackend.CLIENT_NAME, PulseNative.PA_STREAM_RECORD,
+                PulseBackend.serverDevice(target), "microphone", sampleSpec, null, attr, error);
         if (handle == null) {
-            throw new IOException(PulseBackend.openFailure(target, input, error.getInt(0)));
+            throw new IOException(PulseBackend.openFailure(target, true, error.getInt(0)));
         }
         openedDevice = PulseBackend.ID_PREFIX + target;
-        return new Connection(handle);
+        return new RecordConnection(handle);
     }
 
     /** Capture thread. Blocks until {@code samples} samples have arrived. */
@@ -131,7 +144,7 @@ public final class PulseDevice implements AudioDevice {
                 throw new IOException(name + " was closed");
             }
             try {
-                err = PulseNative.pa_simple_read(c.handle, buffer, byteCount(n), error);
+                err = PulseNative.pa_simple_read(((RecordConnection) c).handle, buffer, byteCount(n), error);
             } finally {
                 c.exit();
             }
@@ -152,25 +165,26 @@ public final class PulseDevice implements AudioDevice {
         if (c == null || input) {
             throw new IOException(name + " is not open for output");
         }
-        int done = 0;
-        while (done < samples) {
-            int n = Math.min(samples - done, bufferSamples);
-            buffer.write(0, pcm, offset + done, n);
-            int err;
-            if (!c.enter()) {
-                throw new IOException(name + " was closed");
-            }
-            try {
-                err = PulseNative.pa_simple_write(c.handle, buffer, byteCount(n), error);
-            } finally {
-                c.exit();
-            }
-            if (err < 0) {
-                throw new IOException("PulseAudio output " + openedDevice + " failed: "
-                        + PulseNative.pa_strerror(error.getInt(0)));
-            }
-            done += n;
+        if (!c.enter()) {
+            throw new IOException(name + " was closed");
         }
+        try {
+            ((PlaybackConnection) c).stream.write(buffer, bufferSamples, pcm, offset, samples);
+        } catch (PulsePlaybackStream.PulseException e) {
+            throw new IOException("PulseAudio output " + openedDevice + " failed: " + e.getMessage(), e);
+        } finally {
+            c.exit();
+        }
+    }
+
+    /**
+     * For an output, the underflows the server reported on the connections this device opened (the
+     * sink ran dry of the call's audio); an input's stay 0: the simple API it uses does not report
+     * overflows.
+     */
+    @Override
+    public long xruns() {
+        return underflowsClosed + (connection instanceof PlaybackConnection p ? p.stream.underflows() : 0);
     }
 
     private NativeLong byteCount(int samples) {
@@ -205,16 +219,35 @@ public final class PulseDevice implements AudioDevice {
     }
 
     /** One connection to the server with its stream; {@link StreamGuard} says who may free it. */
-    private static final class Connection extends StreamGuard {
+    private abstract static class Connection extends StreamGuard {
+    }
+
+    /** A record stream of the simple API. */
+    private static final class RecordConnection extends Connection {
         final Pointer handle;
 
-        Connection(Pointer handle) {
+        RecordConnection(Pointer handle) {
             this.handle = handle;
         }
 
         @Override
         protected void release() {
             PulseNative.pa_simple_free(handle);
+        }
+    }
+
+    /** A playback stream with its own main loop. */
+    private final class PlaybackConnection extends Connection {
+        final PulsePlaybackStream stream;
+
+        PlaybackConnection(PulsePlaybackStream stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        protected void release() {
+            underflowsClosed += stream.underflows();
+            stream.free();
         }
     }
 }

@@ -30,10 +30,6 @@ final class PulseIntrospection {
     record Device(String name, String description) {
     }
 
-    private static final int PA_CONTEXT_NOAUTOSPAWN = 1;
-    private static final int PA_CONTEXT_READY = 4;
-    private static final int PA_CONTEXT_FAILED = 5;
-    private static final int PA_CONTEXT_TERMINATED = 6;
     private static final int PA_OPERATION_RUNNING = 0;
     private static final int STEP_US = 50_000;
 
@@ -139,12 +135,12 @@ final class PulseIntrospection {
             if (context == null) {
                 throw new IOException("libpulse could not make a context");
             }
-            if (lib.pa_context_connect(context, null, PA_CONTEXT_NOAUTOSPAWN, null) < 0) {
+            if (lib.pa_context_connect(context, null, PulseNative.PA_CONTEXT_NOAUTOSPAWN, null) < 0) {
                 throw new IOException(PulseNative.pa_strerror(lib.pa_context_errno(context)));
             }
             int state;
-            while ((state = lib.pa_context_get_state(context)) != PA_CONTEXT_READY) {
-                if (state == PA_CONTEXT_FAILED || state == PA_CONTEXT_TERMINATED) {
+            while ((state = lib.pa_context_get_state(context)) != PulseNative.PA_CONTEXT_READY) {
+                if (state == PulseNative.PA_CONTEXT_FAILED || state == PulseNative.PA_CONTEXT_TERMINATED) {
                     throw new IOException(PulseNative.pa_strerror(lib.pa_context_errno(context)));
                 }
                 step(lib, mainloop, deadlineNs);

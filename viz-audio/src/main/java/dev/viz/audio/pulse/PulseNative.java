@@ -1,5 +1,6 @@
 package dev.viz.audio.pulse;
 
+import com.sun.jna.Callback;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
@@ -9,8 +10,9 @@ import java.nio.ByteOrder;
 
 /**
  * The part of PulseAudio's simple API ({@code pulse/simple.h}, {@code libpulse-simple.so.0}) Viz
- * uses, bound with JNA direct mapping, plus {@code pa_strerror} and {@code pa_get_library_version}
- * from {@code libpulse.so.0}, which the simple library links and through which they are found. Only
+ * uses, bound with JNA direct mapping, plus from {@code libpulse.so.0}, which the simple library
+ * links and through which they are found, {@code pa_strerror}, {@code pa_get_library_version} and
+ * the main loop, context and stream calls of the playback stream ({@link PulsePlaybackStream}). Only
  * {@link PulseBackend} calls {@link #bind}; every other method is safe only after it returned.
  *
  * <p>Type mapping: {@code pa_simple*} is an opaque {@link Pointer}; {@code size_t} is
@@ -29,10 +31,21 @@ final class PulseNative {
             ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? PA_SAMPLE_S16LE : PA_SAMPLE_S16BE;
     /** {@code (uint32_t) -1}: let the server choose this buffer field. */
     static final int DEFAULT_FIELD = -1;
+    /** {@code pa_context_state_t}: connected. */
+    static final int PA_CONTEXT_READY = 4;
+    /** {@code pa_context_state_t}: the connection failed or was lost. */
+    static final int PA_CONTEXT_FAILED = 5;
+    /** {@code pa_context_state_t}: disconnected on purpose. */
+    static final int PA_CONTEXT_TERMINATED = 6;
+    /** {@code PA_CONTEXT_NOAUTOSPAWN}: never start a server to connect to. */
+    static final int PA_CONTEXT_NOAUTOSPAWN = 1;
     /** {@code PA_ERR_NOENTITY}: no such sink or source. */
     static final int PA_ERR_NOENTITY = 5;
     /** {@code PA_ERR_CONNECTIONREFUSED}: no server answers. */
     static final int PA_ERR_CONNECTIONREFUSED = 6;
+
+    /** Whether {@code size_t} is 8 bytes here. */
+    private static final boolean SIZE_T_64 = Native.SIZE_T_SIZE == 8;
 
     private PulseNative() {
     }
@@ -43,7 +56,9 @@ final class PulseNative {
      * @throws UnsatisfiedLinkError when the library or one of its functions is missing
      */
     static void bind(String libraryName) {
-        Native.register(PulseNative.class, NativeLibrary.getInstance(libraryName));
+        NativeLibrary library = NativeLibrary.getInstance(libraryName);
+        Native.register(PulseNative.class, library);
+        Native.register(SIZE_T_64 ? Size64.class : Size32.class, library);
     }
 
     /** {@code pa_sample_spec}: {@code {pa_sample_format_t format; uint32_t rate; uint8_t channels}}. */
@@ -91,4 +106,76 @@ final class PulseNative {
     static native String pa_strerror(int error);
 
     static native String pa_get_library_version();
+
+    // The asynchronous API, for the playback stream (PulsePlaybackStream); pointers are opaque.
+
+    static native Pointer pa_mainloop_new();
+
+    static native Pointer pa_mainloop_get_api(Pointer mainloop);
+
+    /** Waits for an event when {@code block} is 1 and dispatches it; negative on failure or quit. */
+    static native int pa_mainloop_iterate(Pointer mainloop, int block, Pointer retval);
+
+    static native void pa_mainloop_free(Pointer mainloop);
+
+    static native Pointer pa_context_new(Pointer api, String name);
+
+    static native int pa_context_connect(Pointer context, String server, int flags, Pointer spawnApi);
+
+    static native int pa_context_get_state(Pointer context);
+
+    static native int pa_context_errno(Pointer context);
+
+    static native void pa_context_disconnect(Pointer context);
+
+    static native void pa_context_unref(Pointer context);
+
+    static native Pointer pa_stream_new(Pointer context, String name, SampleSpec spec, Pointer channelMap);
+
+    static native int pa_stream_connect_playback(Pointer stream, String device, BufferAttr attr, int flags,
+            Pointer volume, Pointer syncStream);
+
+    static native int pa_stream_get_state(Pointer stream);
+
+    static native int pa_stream_set_underflow_callback(Pointer stream, StreamNotify callback, Pointer userdata);
+
+    static native int pa_stream_disconnect(Pointer stream);
+
+    static native void pa_stream_unref(Pointer stream);
+
+    /** {@code pa_stream_notify_cb_t}: called on the thread that turns the stream's main loop. */
+    public interface StreamNotify extends Callback {
+        void invoke(Pointer stream, Pointer userdata);
+    }
+
+    /** Bytes the server has room for now ({@code pa_stream_writable_size}). Allocates nothing. */
+    static long writableSize(Pointer stream) {
+        return SIZE_T_64 ? Size64.pa_stream_writable_size(stream)
+                : Size32.pa_stream_writable_size(stream) & 0xFFFF_FFFFL;
+    }
+
+    /** {@code pa_stream_write}, copying {@code bytes} of {@code data} (no free callback). Allocates nothing. */
+    static int write(Pointer stream, Pointer data, long bytes, Pointer freeCallback, long offset, int seek) {
+        return SIZE_T_64 ? Size64.pa_stream_write(stream, data, bytes, freeCallback, offset, seek)
+                : Size32.pa_stream_write(stream, data, (int) bytes, freeCallback, offset, seek);
+    }
+
+    /**
+     * The functions that take or return {@code size_t}, as Java {@code long} where it is 8 bytes: a
+     * {@link NativeLong} would be a new object at every call of the hot path.
+     */
+    private static final class Size64 {
+        static native long pa_stream_writable_size(Pointer stream);
+
+        static native int pa_stream_write(Pointer stream, Pointer data, long bytes, Pointer freeCallback, long offset,
+                int seek);
+    }
+
+    /** The same where {@code size_t} is 4 bytes. */
+    private static final class Size32 {
+        static native int pa_stream_writable_size(Pointer stream);
+
+        static native int pa_stream_write(Pointer stream, Pointer data, int bytes, Pointer freeCallback, long offset,
+                int seek);
+    }
 }

@@ -210,4 +210,64 @@ class PulseDeviceTest {
             in.close();
         }
     }
+
+    @Test
+    void shouldCountTheUnderflowsOfAnOutputThatRanDry() throws Exception {
+        PulseDevice out = PulseBackend.system().output(SoundServer.OUT_SINK);
+        AudioFormat format = AudioFormat.mono48k(20);
+        short[] frame = new short[format.frameSamples()];
+        Arrays.fill(frame, (short) 3000);
+        out.open(AudioDevice.Direction.OUTPUT, format);
+        try {
+            for (int i = 0; i < 25; i++) {
+                out.write(frame, 0, frame.length);
+            }
+            long playing = out.xruns();
+            Thread.sleep(300); // nothing written: the sink plays the stream dry
+            for (int i = 0; i < 10; i++) {
+                out.write(frame, 0, frame.length);
+            }
+            long afterGap = out.xruns();
+            System.out.println("PulseAudio output underflows: " + playing + " while written, " + afterGap
+                    + " after a 300 ms gap");
+            assertTrue(afterGap > playing, playing + " then " + afterGap);
+        } finally {
+            out.close();
+        }
+        assertTrue(out.xruns() >= 1, "the count outlives the connection: " + out.xruns());
+    }
+
+    @Test
+    void shouldPlayOnTheWritingThreadWithoutALibpulseThread() throws Exception {
+        java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
+        Assumptions.assumeTrue(java.nio.file.Files.isDirectory(tasks), "needs Linux's /proc to list this process's threads");
+        PulseDevice out = PulseBackend.system().output(SoundServer.OUT_SINK);
+        AudioFormat format = AudioFormat.mono48k(20);
+        short[] frame = new short[format.frameSamples()];
+        long before = libpulseThreads(tasks);
+        out.open(AudioDevice.Direction.OUTPUT, format);
+        try {
+            for (int i = 0; i < 10; i++) {
+                out.write(frame, 0, frame.length);
+            }
+            long playing = libpulseThreads(tasks);
+            System.out.println("libpulse main-loop threads: " + before + " before the output opened, " + playing + " while it plays");
+            assertEquals(before, playing, "the output turns its main loop on the writing thread");
+        } finally {
+            out.close();
+        }
+    }
+
+    /** Threads libpulse's threaded main loop starts are named {@code threaded-ml}. */
+    private static long libpulseThreads(java.nio.file.Path tasks) throws IOException {
+        try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(tasks)) {
+            return list.filter(t -> {
+                try {
+                    return java.nio.file.Files.readString(t.resolve("comm")).strip().equals("threaded-ml");
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).count();
+        }
+    }
 }
