@@ -1,8 +1,6 @@
 package dev.viz.audio.pulse;
 
 import com.sun.jna.Memory;
-import com.sun.jna.NativeLong;
-import com.sun.jna.Pointer;
 import dev.viz.audio.internal.DeviceReopener;
 import dev.viz.audio.internal.StreamGuard;
 import dev.viz.core.AudioDevice;
@@ -10,21 +8,19 @@ import dev.viz.core.AudioFormat;
 import java.io.IOException;
 
 /**
- * A source (microphone) or sink (speaker) of a PulseAudio server. {@link #read} calls the simple
- * API's {@code pa_simple_read}; {@link #write} hands the frame to a {@link PulsePlaybackStream},
- * whose main loop the playback thread turns while it waits for room (no thread of libpulse's own
- * wakes at each of the server's requests). Both block as the device does, on the session's capture
- * or playback thread. Made by {@link PulseBackend}.
+ * A source (microphone) or sink (speaker) of a PulseAudio server: one connection with one stream
+ * ({@link PulseStream}) per open, whose main loop the capture or playback thread turns itself while
+ * {@link #read} waits for audio or {@link #write} for room (no thread of libpulse's own). Both block
+ * as the device does. Made by {@link PulseBackend}.
  *
  * <p><b>Latency.</b> The stream asks the server for one frame of buffering each way, at most
  * {@value #OUTPUT_BUFFER_MS_MAX} ms for an output ({@link #LATENCY_AUTO}; {@link
  * PulseBackend#device(String, boolean, int)} sets another figure): an output's target length
  * ({@code tlength}) and an input's fragment size ({@code fragsize}), with
- * the server adjusting the device's own latency to them ({@code PA_STREAM_ADJUST_LATENCY}, which
- * the simple API sets). docs/audio.md has the measurements.
+ * the server adjusting the device's own latency to them ({@code PA_STREAM_ADJUST_LATENCY}). docs/audio.md has the measurements.
  *
- * <p><b>Errors.</b> An output's {@link #xruns()} counts the underflows the server reports; an
- * input's stays 0 (the simple API does not report overflows). A failed read or write means the connection or the device is gone
+ * <p><b>Errors.</b> {@link #xruns()} counts the underflows (output) and overflows (input) the
+ * server reports. A failed read or write means the connection or the device is gone
  * (the server restarted, the device was unplugged): it throws {@link IOException}, and the session
  * closes and reopens the device with backoff; a named device that cannot be opened again
  * {@value #FOLLOW_DEFAULT_AFTER_FAILURES} times in a row is replaced by the server's
@@ -33,7 +29,7 @@ import java.io.IOException;
  * <p><b>Threads.</b> {@link #open}, {@link #read}/{@link #write} from the one thread that uses the
  * device; {@link #close()} from any thread: a close that arrives while a read or write is blocked
  * leaves the connection to be freed by that thread when the call returns (within one frame). Reads
- * and writes allocate nothing and take no lock of Viz's (libpulse locks its own mainloop).
+ * and writes allocate nothing and take no lock of Viz's (the main loop is the thread's own).
  */
 public final class PulseDevice implements AudioDevice {
     /** Failed reopens of a named device after which the server's default is followed instead. */
@@ -52,15 +48,13 @@ public final class PulseDevice implements AudioDevice {
     private final int latencyMs;
     private final String name;
     private final DeviceReopener reopener;
-    private final Memory error = new Memory(4);
 
     private volatile Connection connection;
     private Memory buffer;
     private int bufferSamples;
-    private NativeLong bytesArg = new NativeLong(0);
     private volatile String openedDevice;
-    /** Underflows of the playback connections already freed. */
-    private volatile long underflowsClosed;
+    /** Xruns of the connections already freed. */
+    private volatile long xrunsClosed;
 
     PulseDevice(String spec, boolean input, int latencyMs) {
         this.spec = spec;
@@ -109,24 +103,16 @@ public final class PulseDevice implements AudioDevice {
         } else {
             attr.tlength = bufferBytes;
         }
-        if (!input) {
-            PulsePlaybackStream stream;
-            try {
-                stream = PulsePlaybackStream.open(PulseBackend.serverDevice(target), sampleSpec, attr, "voice call");
-            } catch (PulsePlaybackStream.PulseException e) {
-                throw new IOException(PulseBackend.openFailure(target, false, e.error), e);
-            }
-            openedDevice = PulseBackend.ID_PREFIX + target;
-            return new PlaybackConnection(stream);
-        }
-        error.setInt(0, 0);
-        Pointer handle = PulseNative.pa_simple_new(null, PulseBackend.CLIENT_NAME, PulseNative.PA_STREAM_RECORD,
-                PulseBackend.serverDevice(target), "microphone", sampleSpec, null, attr, error);
-        if (handle == null) {
-            throw new IOException(PulseBackend.openFailure(target, true, error.getInt(0)));
+        String device = PulseBackend.serverDevice(target);
+        PulseStream stream;
+        try {
+            stream = input ? PulseStream.openRecord(device, sampleSpec, attr, "microphone")
+                    : PulseStream.openPlayback(device, sampleSpec, attr, "voice call");
+        } catch (PulseStream.PulseException e) {
+            throw new IOException(PulseBackend.openFailure(target, input, e.error), e);
         }
         openedDevice = PulseBackend.ID_PREFIX + target;
-        return new RecordConnection(handle);
+        return new Connection(stream);
     }
 
     /** Capture thread. Blocks until {@code samples} samples have arrived. */
@@ -136,24 +122,15 @@ public final class PulseDevice implements AudioDevice {
         if (c == null || !input) {
             throw new IOException(name + " is not open for input");
         }
-        int done = 0;
-        while (done < samples) {
-            int n = Math.min(samples - done, bufferSamples);
-            int err;
-            if (!c.enter()) {
-                throw new IOException(name + " was closed");
-            }
-            try {
-                err = PulseNative.pa_simple_read(((RecordConnection) c).handle, buffer, byteCount(n), error);
-            } finally {
-                c.exit();
-            }
-            if (err < 0) {
-                throw new IOException("PulseAudio input " + openedDevice + " failed: "
-                        + PulseNative.pa_strerror(error.getInt(0)));
-            }
-            buffer.read(0, pcm, offset + done, n);
-            done += n;
+        if (!c.enter()) {
+            throw new IOException(name + " was closed");
+        }
+        try {
+            c.stream.read(pcm, offset, samples);
+        } catch (PulseStream.PulseException e) {
+            throw new IOException("PulseAudio input " + openedDevice + " failed: " + e.getMessage(), e);
+        } finally {
+            c.exit();
         }
         return samples;
     }
@@ -169,8 +146,8 @@ public final class PulseDevice implements AudioDevice {
             throw new IOException(name + " was closed");
         }
         try {
-            ((PlaybackConnection) c).stream.write(buffer, bufferSamples, pcm, offset, samples);
-        } catch (PulsePlaybackStream.PulseException e) {
+            c.stream.write(buffer, bufferSamples, pcm, offset, samples);
+        } catch (PulseStream.PulseException e) {
             throw new IOException("PulseAudio output " + openedDevice + " failed: " + e.getMessage(), e);
         } finally {
             c.exit();
@@ -178,20 +155,13 @@ public final class PulseDevice implements AudioDevice {
     }
 
     /**
-     * For an output, the underflows the server reported on the connections this device opened (the
-     * sink ran dry of the call's audio); an input's stay 0: the simple API it uses does not report
-     * overflows.
+     * The underflows (output) or overflows (input) the server reported on the connections this
+     * device opened: glitches of the server's buffer for the call, not failures.
      */
     @Override
     public long xruns() {
-        return underflowsClosed + (connection instanceof PlaybackConnection p ? p.stream.underflows() : 0);
-    }
-
-    private NativeLong byteCount(int samples) {
-        if (bytesArg.longValue() != 2L * samples) {
-            bytesArg = new NativeLong(2L * samples);
-        }
-        return bytesArg;
+        Connection c = connection;
+        return xrunsClosed + (c == null ? 0 : c.stream.xruns());
     }
 
     /** What the last open connected to, for example {@code pulse:default}, or null before the first open. */
@@ -219,34 +189,16 @@ public final class PulseDevice implements AudioDevice {
     }
 
     /** One connection to the server with its stream; {@link StreamGuard} says who may free it. */
-    private abstract static class Connection extends StreamGuard {
-    }
+    private final class Connection extends StreamGuard {
+        final PulseStream stream;
 
-    /** A record stream of the simple API. */
-    private static final class RecordConnection extends Connection {
-        final Pointer handle;
-
-        RecordConnection(Pointer handle) {
-            this.handle = handle;
-        }
-
-        @Override
-        protected void release() {
-            PulseNative.pa_simple_free(handle);
-        }
-    }
-
-    /** A playback stream with its own main loop. */
-    private final class PlaybackConnection extends Connection {
-        final PulsePlaybackStream stream;
-
-        PlaybackConnection(PulsePlaybackStream stream) {
+        Connection(PulseStream stream) {
             this.stream = stream;
         }
 
         @Override
         protected void release() {
-            underflowsClosed += stream.underflows();
+            xrunsClosed += stream.xruns();
             stream.free();
         }
     }

@@ -11,8 +11,7 @@ import java.util.List;
 
 /**
  * The server's sources and sinks and its defaults, asked through PulseAudio's asynchronous API
- * ({@code pulse/introspect.h}, {@code libpulse.so.0}), which the simple API the devices use has no
- * call for. Only {@code viz devices} asks, so it is bound with a JNA interface (not the direct
+ * ({@code pulse/introspect.h}, {@code libpulse.so.0}). Only {@code viz devices} asks, so it is bound with a JNA interface (not the direct
  * mapping of the hot path), at the first call, and runs its own main loop on the calling thread
  * until the answers are in or {@code timeoutMs} has passed.
  *

@@ -9,16 +9,17 @@ import com.sun.jna.Structure;
 import java.nio.ByteOrder;
 
 /**
- * The part of PulseAudio's simple API ({@code pulse/simple.h}, {@code libpulse-simple.so.0}) Viz
- * uses, bound with JNA direct mapping, plus from {@code libpulse.so.0}, which the simple library
- * links and through which they are found, {@code pa_strerror}, {@code pa_get_library_version} and
- * the main loop, context and stream calls of the playback stream ({@link PulsePlaybackStream}). Only
- * {@link PulseBackend} calls {@link #bind}; every other method is safe only after it returned.
+ * The calls of PulseAudio's client libraries Viz uses, bound with JNA direct mapping to {@code
+ * libpulse-simple.so.0}: its {@code pa_simple_new}/{@code pa_simple_free}, with which {@link
+ * PulseBackend} checks a device, and, through it, the {@code libpulse.so.0} it links: {@code
+ * pa_strerror}, {@code pa_get_library_version} and the main loop, context and stream calls of the
+ * devices' streams ({@link PulseStream}). Only {@link PulseBackend} calls {@link #bind}; every other
+ * method is safe only after it returned.
  *
- * <p>Type mapping: {@code pa_simple*} is an opaque {@link Pointer}; {@code size_t} is
- * {@link NativeLong} (the same width as C {@code long} on every platform libpulse runs on);
- * {@code pa_usec_t} is {@code long}; the {@code int *error} out-parameters are a 4-byte
- * {@link Pointer} the caller keeps, so a read or write allocates nothing.
+ * <p>Type mapping: libpulse's objects are opaque {@link Pointer}s; {@code size_t} is Java {@code
+ * long} or {@code int} by the platform's width ({@link #writableSize}, {@link #write}: a {@link
+ * NativeLong} would be an object at every call); the {@code int *error} out-parameter is a 4-byte
+ * {@link Pointer} the caller keeps.
  */
 final class PulseNative {
     static final int PA_STREAM_PLAYBACK = 1;
@@ -92,14 +93,7 @@ final class PulseNative {
     static native Pointer pa_simple_new(String server, String name, int direction, String device, String streamName,
             SampleSpec spec, Pointer channelMap, BufferAttr attr, Pointer error);
 
-    /** Blocks until {@code bytes} have been read; 0 or a negative value with {@code *error} set. */
-    static native int pa_simple_read(Pointer s, Pointer data, NativeLong bytes, Pointer error);
 
-    /** Blocks until {@code bytes} have been handed to the server; 0 or a negative value with {@code *error} set. */
-    static native int pa_simple_write(Pointer s, Pointer data, NativeLong bytes, Pointer error);
-
-    /** The stream's latency in microseconds, or {@code (pa_usec_t) -1} with {@code *error} set. */
-    static native long pa_simple_get_latency(Pointer s, Pointer error);
 
     static native void pa_simple_free(Pointer s);
 
@@ -107,7 +101,7 @@ final class PulseNative {
 
     static native String pa_get_library_version();
 
-    // The asynchronous API, for the playback stream (PulsePlaybackStream); pointers are opaque.
+    // The asynchronous API, for the playback stream (PulseStream); pointers are opaque.
 
     static native Pointer pa_mainloop_new();
 
@@ -135,9 +129,25 @@ final class PulseNative {
     static native int pa_stream_connect_playback(Pointer stream, String device, BufferAttr attr, int flags,
             Pointer volume, Pointer syncStream);
 
+    static native int pa_stream_connect_record(Pointer stream, String device, BufferAttr attr, int flags);
+
     static native int pa_stream_get_state(Pointer stream);
 
-    static native int pa_stream_set_underflow_callback(Pointer stream, StreamNotify callback, Pointer userdata);
+    /**
+     * The next fragment of a record stream: {@code *data} and {@code *nbytes} set, {@code *nbytes}
+     * 0 when none has come, {@code *data} null for a hole; the same fragment until {@link #pa_stream_drop}.
+     */
+    static native int pa_stream_peek(Pointer stream, Pointer data, Pointer nbytes);
+
+    static native int pa_stream_drop(Pointer stream);
+
+    static native int pa_stream_set_overflow_callback(Pointer stream, StreamNotify callback, Pointer userdata);
+
+    /** The write index at which the server last reported an underflow, or -1 when it has not. */
+    static native long pa_stream_get_underflow_index(Pointer stream);
+
+    /** The buffer attributes the server granted: five {@code uint32_t}, as {@link BufferAttr}; valid while the stream is. */
+    static native Pointer pa_stream_get_buffer_attr(Pointer stream);
 
     static native int pa_stream_disconnect(Pointer stream);
 

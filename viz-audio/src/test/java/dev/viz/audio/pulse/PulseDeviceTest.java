@@ -202,9 +202,12 @@ class PulseDeviceTest {
         in.open(AudioDevice.Direction.INPUT, AudioFormat.mono48k(10));
         out.open(AudioDevice.Direction.OUTPUT, AudioFormat.mono48k(10));
         try {
-            long[] bytes = PlayAndCapture.allocatedBytesPerRound(out, in, 4);
-            System.out.println("PulseAudio bytes allocated per 100 writes and reads: " + Arrays.toString(bytes));
-            assertEquals(0, bytes[3], "the last round, once warm: " + Arrays.toString(bytes));
+            // Eight rounds: one of the first four or five still meets a one-time allocation of the
+            // warm-up (0.5-1.3 KB, which JFR places under JNA's Memory.getLong).
+            long[] bytes = PlayAndCapture.allocatedBytesPerRound(out, in, 8);
+            System.out.println("PulseAudio bytes allocated per 100 writes and reads: " + Arrays.toString(bytes)
+                    + "; xruns: output " + out.xruns() + ", input " + in.xruns());
+            assertEquals(0, bytes[bytes.length - 1], "the last round, once warm: " + Arrays.toString(bytes));
         } finally {
             out.close();
             in.close();
@@ -238,23 +241,28 @@ class PulseDeviceTest {
     }
 
     @Test
-    void shouldPlayOnTheWritingThreadWithoutALibpulseThread() throws Exception {
+    void shouldPlayAndCaptureWithoutALibpulseThread() throws Exception {
         java.nio.file.Path tasks = java.nio.file.Path.of("/proc/self/task");
         Assumptions.assumeTrue(java.nio.file.Files.isDirectory(tasks), "needs Linux's /proc to list this process's threads");
         PulseDevice out = PulseBackend.system().output(SoundServer.OUT_SINK);
+        PulseDevice in = PulseBackend.system().input(MONITOR);
         AudioFormat format = AudioFormat.mono48k(20);
         short[] frame = new short[format.frameSamples()];
         long before = libpulseThreads(tasks);
         out.open(AudioDevice.Direction.OUTPUT, format);
+        in.open(AudioDevice.Direction.INPUT, format);
         try {
             for (int i = 0; i < 10; i++) {
                 out.write(frame, 0, frame.length);
+                in.read(frame, 0, frame.length);
             }
             long playing = libpulseThreads(tasks);
-            System.out.println("libpulse main-loop threads: " + before + " before the output opened, " + playing + " while it plays");
-            assertEquals(before, playing, "the output turns its main loop on the writing thread");
+            System.out.println("libpulse main-loop threads: " + before + " before the devices opened, " + playing
+                    + " while they play and capture");
+            assertEquals(before, playing, "each device turns its main loop on the thread that reads or writes");
         } finally {
             out.close();
+            in.close();
         }
     }
 
