@@ -81,7 +81,8 @@ class DistributionTest {
                 "VIZ_JAVA_OPTS", "-XX:+PrintCommandLineFlags", "XDG_CONFIG_HOME", dir.resolve("config").toString());
         Result flags = run(List.of(launcher.toString(), "--version"), dir, env, 30);
         assertEquals(0, flags.status, flags.out);
-        for (String flag : List.of("-XX:+UseSerialGC", "-XX:MaxHeapSize=67108864", "-XX:TieredStopAtLevel=1")) {
+        for (String flag : List.of("-XX:+UseSerialGC", "-XX:MaxHeapSize=67108864", "-XX:TieredStopAtLevel=1",
+                "-XX:-UsePerfData")) {
             assertTrue(flags.out.contains(flag), flag + " in " + flags.out);
         }
 
