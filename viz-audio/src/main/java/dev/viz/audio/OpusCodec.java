@@ -38,7 +38,9 @@ import io.github.jaredmdobson.concentus.OpusRepacketizer;
  * frames as 20 ms frames itself and joins them with Concentus' repacketizer without padding, as
  * libopus does internally: a 40 ms packet is 1 byte (silence), about half length (one active 20 ms
  * frame) or full length (speech), and a 60 ms packet 2 bytes in silence. Lengths then reveal voice
- * activity per 20 ms and nothing about what is said.
+ * activity per 20 ms and nothing about what is said. A frame louder than {@value #DTX_CEILING_DBFS}
+ * dBFS (RMS) is never sent as silence: Concentus alone called half the frames of a steady loud tone
+ * silence (libopus 1.3 keeps a tone active with an analysis Concentus's libopus 1.1 lacks).
  *
  * <p><b>FEC.</b> With in-band forward error correction each packet carries a coarse copy of the
  * previous 20 ms; {@link #recover} rebuilds a lost frame from the packet after it (for frames
@@ -60,6 +62,10 @@ import io.github.jaredmdobson.concentus.OpusRepacketizer;
 public final class OpusCodec implements Codec {
     /** Default bitrate: 32 kbit/s. */
     public static final int DEFAULT_BITRATE_BPS = 32_000;
+    /** Level (RMS, dB below full scale) above which a frame is never sent as DTX silence. */
+    static final int DTX_CEILING_DBFS = -40;
+    /** {@link #DTX_CEILING_DBFS} as a mean square of 16-bit samples: (32768 x 10^(-40/20))^2. */
+    private static final long DTX_CEILING_MEAN_SQUARE = Math.round(Math.pow(32_768 * Math.pow(10, DTX_CEILING_DBFS / 20.0), 2));
     /** Default encoder complexity: 10, the best quality (0 is the cheapest). */
     public static final int DEFAULT_COMPLEXITY = 10;
     /** Default length of the warm-up signal: 3 s. */
@@ -252,6 +258,8 @@ public final class OpusCodec implements Codec {
         private final OpusRepacketizer repacketizer;
         private final byte[] subPackets;
         private boolean fecOn;
+        /** Whether the encoder's DTX is on now: the setting, held off while a frame is loud. */
+        private boolean dtxOn;
 
         Coder(Builder settings, AudioFormat format, int lossPercent) {
             this.settings = settings;
@@ -270,7 +278,8 @@ public final class OpusCodec implements Codec {
             }
             encoder.setBitrate(settings.bitrateBps);
             encoder.setComplexity(settings.complexity);
-            encoder.setUseDTX(settings.dtx);
+            dtxOn = settings.dtx;
+            encoder.setUseDTX(dtxOn);
             encoder.setUseVBR(!settings.constantBitrate);
             encoder.setPacketLossPercent(lossPercent);
             fecOn = wantsFec(lossPercent);
@@ -302,12 +311,36 @@ public final class OpusCodec implements Codec {
             }
             try {
                 if (subFrames == 1) {
-                    return budget < 1 ? ERROR_BUFFER_TOO_SMALL
-                            : encoder.encode(pcm, pcmOffset, frameSamplesPerChannel, out, outOffset, budget);
+                    if (budget < 1) {
+                        return ERROR_BUFFER_TOO_SMALL;
+                    }
+                    holdDtxOffWhenLoud(pcm, pcmOffset, frameSamplesPerChannel * channels);
+                    return encoder.encode(pcm, pcmOffset, frameSamplesPerChannel, out, outOffset, budget);
                 }
                 return encodeJoined(pcm, pcmOffset, out, outOffset, budget);
             } catch (OpusException | RuntimeException | AssertionError e) {
                 return ERROR_CORRUPT;
+            }
+        }
+
+        /**
+         * DTX only where a frame is quiet: Concentus (a port of libopus 1.1) lacks the tonality
+         * analysis with which libopus 1.3 keeps a steady tone active, and called half the frames
+         * of a 440 Hz tone at -12 dBFS silence, which the far end then played as comfort noise. A
+         * frame louder than {@value #DTX_CEILING_DBFS} dBFS (RMS) is not background to leave out.
+         */
+        private void holdDtxOffWhenLoud(short[] pcm, int offset, int samples) {
+            if (!settings.dtx) {
+                return;
+            }
+            long energy = 0;
+            for (int i = offset; i < offset + samples; i++) {
+                energy += pcm[i] * pcm[i];
+            }
+            boolean quiet = energy <= DTX_CEILING_MEAN_SQUARE * samples;
+            if (quiet != dtxOn) {
+                dtxOn = quiet;
+                encoder.setUseDTX(quiet);
             }
         }
 
@@ -323,6 +356,7 @@ public final class OpusCodec implements Codec {
             try {
                 for (int i = 0; i < subFrames; i++) {
                     int at = i * MAX_ENCODED_BYTES;
+                    holdDtxOffWhenLoud(pcm, pcmOffset + i * subSamples * channels, subSamples * channels);
                     int length = encoder.encode(pcm, pcmOffset + i * subSamples * channels, subSamples,
                             subPackets, at, subBudget);
                     if (length < 1) {

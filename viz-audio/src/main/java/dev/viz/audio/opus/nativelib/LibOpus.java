@@ -106,6 +106,9 @@ final class LibOpus {
     /** Writes the frames added so far as one packet without padding; its length or a negative status. */
     static native int opus_repacketizer_out(long rp, long data, int maxLength);
 
+    /** Pads the packet of {@code length} bytes at {@code data} to exactly {@code newLength}, in place; OPUS_OK or a negative status. */
+    static native int opus_packet_pad(long data, int length, int newLength);
+
     /** @param data 0 (null) with {@code length} 0 for concealment */
     static native int opus_decode(long decoder, long data, int length, long pcm, int frameSizePerChannel,
             int decodeFec);

@@ -21,8 +21,11 @@ import dev.viz.core.Codec;
  * (the defaults), this codec encodes 20 ms frames itself, holding the first frame's mode and bandwidth
  * for the rest, and joins them with libopus's repacketizer without padding, exactly as the Concentus
  * codec does: a 40 ms packet is 1 byte in silence, 81 bytes with one silent half and 159 bytes of
- * speech at 32 kbit/s (a 60 ms packet 2 bytes in silence, 239 of speech). Speech packets of one
- * duration keep one length, so lengths reveal voice activity per 20 ms and nothing about what is said.
+ * speech at 32 kbit/s (a 60 ms packet 2 bytes in silence, 239 of speech). The repacketizer drops
+ * the padding libopus puts in a CBR frame its encoder left short (a steady tone), so the joined
+ * packet is padded back to the length its active frames give ({@code cbrLength}). Packets of one
+ * duration and activity keep one length, so lengths reveal voice activity per 20 ms and nothing
+ * about what is said.
  *
  * <p>Check {@link NativeOpus#isAvailable()} before constructing one; the constructor throws with an
  * install hint when libopus is missing.
@@ -67,6 +70,10 @@ public final class NativeOpusCodec implements Codec {
     private Memory subPackets;
     /** libopus's OpusRepacketizer state; null when not joining. */
     private Memory repacketizer;
+    /** The 20 ms packets' lengths in the frame being joined. */
+    private int[] subLengths;
+    /** The bitrate the encoder runs at now: {@link #bitrateBps()} until {@link #targetBitrate} moves it. */
+    private int encoderBitrate;
     private int lossPercent = -1;
 
     /** A codec at Viz's defaults and {@code bitrateBps}. */
@@ -120,6 +127,7 @@ public final class NativeOpusCodec implements Codec {
         this.subFrames = dtx && format.frameMs() > SUB_FRAME_MS ? format.frameMs() / SUB_FRAME_MS : 1;
         this.subPackets = subFrames > 1 ? new Memory((long) subFrames * PACKET_CAPACITY) : null;
         this.repacketizer = subFrames > 1 ? new Memory(LibOpus.opus_repacketizer_get_size()) : null;
+        this.subLengths = new int[subFrames];
         long error = Pointer.nativeValue(scratchInt);
 
         scratchInt.setInt(0, LibOpus.OPUS_BAD_ARG);
@@ -138,6 +146,7 @@ public final class NativeOpusCodec implements Codec {
 
     private void configureEncoder() {
         encoderCtl(LibOpus.OPUS_SET_BITRATE_REQUEST, bitrateBps);
+        encoderBitrate = bitrateBps;
         encoderCtl(LibOpus.OPUS_SET_COMPLEXITY_REQUEST, complexity);
         encoderCtl(LibOpus.OPUS_SET_VBR_REQUEST, 0);
         encoderCtl(LibOpus.OPUS_SET_DTX_REQUEST, dtx ? 1 : 0);
@@ -221,12 +230,17 @@ public final class NativeOpusCodec implements Codec {
         long rp = Pointer.nativeValue(repacketizer);
         LibOpus.opus_repacketizer_init(rp);
         int status = LibOpus.OPUS_OK;
+        int active = 0;
         for (int i = 0; i < subFrames && status == LibOpus.OPUS_OK; i++) {
             long at = packets + (long) i * PACKET_CAPACITY;
             int length = LibOpus.opus_encode(encoder, pcm + i * subPcmBytes, subSamplesPerChannel, at, subBudget);
             if (length < 1) {
                 status = length < 0 ? length : LibOpus.OPUS_INTERNAL_ERROR;
             } else {
+                subLengths[i] = length;
+                if (length > 1) {
+                    active++;
+                }
                 if (i == 0) {
                     // All frames of one packet share one TOC: hold mode and bandwidth, as libopus does.
                     LibOpus.opus_encoder_ctl(encoder, LibOpus.OPUS_SET_FORCE_MODE_REQUEST,
@@ -242,7 +256,42 @@ public final class NativeOpusCodec implements Codec {
         if (status != LibOpus.OPUS_OK) {
             return status;
         }
-        return LibOpus.opus_repacketizer_out(rp, Pointer.nativeValue(encodePacket), capacity);
+        int length = LibOpus.opus_repacketizer_out(rp, Pointer.nativeValue(encodePacket), capacity);
+        if (length <= 0 || active == 0) {
+            return length;
+        }
+        int target = cbrLength(Math.min(subBudget, encoderBitrate * SUB_FRAME_MS / 8_000) - 1);
+        if (length < target && target <= capacity
+                && LibOpus.opus_packet_pad(Pointer.nativeValue(encodePacket), length, target) == LibOpus.OPUS_OK) {
+            return target;
+        }
+        return length;
+    }
+
+    /**
+     * The length the joined packet has when each active 20 ms frame holds {@code payload} bytes
+     * after its TOC byte, as CBR speech frames do (RFC 6716, 3.2): code 1 for two equal frames,
+     * code 2 for two that differ (one length byte, or two from 252), code 3 for three (a count
+     * byte, and a length byte or two per frame but the last when they differ). libopus pads a frame
+     * its encoder left short (a steady tone can be) and the repacketizer drops that padding, so
+     * without this the lengths would vary with the sound: CBR's promise (class comment) kept.
+     */
+    private int cbrLength(int payload) {
+        int total = 0;
+        int lengthBytes = 0;
+        boolean equal = true;
+        for (int i = 0; i < subFrames; i++) {
+            int size = subLengths[i] > 1 ? payload : 0;
+            total += size;
+            if (i < subFrames - 1) {
+                lengthBytes += size < 252 ? 1 : 2;
+            }
+            equal &= (subLengths[i] > 1) == (subLengths[0] > 1);
+        }
+        if (subFrames == 2) {
+            return 1 + (equal ? 0 : lengthBytes) + total;
+        }
+        return 2 + (equal ? 0 : lengthBytes) + total;
     }
 
     /** The coding mode a TOC byte names (RFC 6716, 3.1): configurations 0-11 SILK, 12-15 hybrid, 16-31 CELT. */
@@ -331,7 +380,11 @@ public final class NativeOpusCodec implements Codec {
             return false;
         }
         int clamped = Math.max(6_000, Math.min(510_000, bitrateBps));
-        return LibOpus.opus_encoder_ctl(encoder, LibOpus.OPUS_SET_BITRATE_REQUEST, clamped) == LibOpus.OPUS_OK;
+        if (LibOpus.opus_encoder_ctl(encoder, LibOpus.OPUS_SET_BITRATE_REQUEST, clamped) != LibOpus.OPUS_OK) {
+            return false;
+        }
+        encoderBitrate = clamped;
+        return true;
     }
 
     @Override
