@@ -72,10 +72,7 @@ class OpusCodecTest {
     void shouldNeverSendASteadyLoudToneAsSilence(int frameMs) {
         // Concentus (libopus 1.1) lacks the tonality analysis with which libopus 1.3 keeps a steady
         // tone active: alone, it called half of this tone's frames silence, played as comfort noise.
-        short[] tone = new short[48_000 * 5];
-        for (int i = 0; i < tone.length; i++) {
-            tone[i] = (short) Math.round(8_200 * Math.sin(2 * Math.PI * 440 * i / 48_000.0)); // -12 dBFS peak
-        }
+        short[] tone = TestAudio.tone(440, 8_200, 5); // -12 dBFS peak
         TreeMap<Integer, Integer> lengths = lengths(new OpusCodec(), frameMs, tone);
         System.out.printf("440 Hz at -12 dBFS, %d ms frames, CBR+DTX: lengths %s%n", frameMs, lengths);
         assertEquals(1, lengths.size(), "every frame of the tone a full CBR packet: " + lengths);

@@ -68,10 +68,7 @@ class NativeOpusDtxTest {
     @ParameterizedTest(name = "{0} ms frames")
     @ValueSource(ints = {20, 40, 60})
     void shouldNeverSendASteadyLoudToneAsSilence(int frameMs) {
-        short[] tone = new short[48_000 * 5];
-        for (int i = 0; i < tone.length; i++) {
-            tone[i] = (short) Math.round(8_200 * Math.sin(2 * Math.PI * 440 * i / 48_000.0)); // -12 dBFS peak
-        }
+        short[] tone = TestAudio.tone(440, 8_200, 5); // -12 dBFS peak
         TreeMap<Integer, Integer> lengths = lengths(new NativeOpusCodec(32_000), frameMs, tone);
         System.out.printf("native, 440 Hz at -12 dBFS, %d ms frames, CBR+DTX: lengths %s%n", frameMs, lengths);
         assertEquals(1, lengths.size(), "every frame of the tone a full CBR packet: " + lengths);
