@@ -11,9 +11,10 @@ import java.util.List;
 
 /**
  * The server's sources and sinks and its defaults, asked through PulseAudio's asynchronous API
- * ({@code pulse/introspect.h}, {@code libpulse.so.0}). Only {@code viz devices} asks, so it is bound with a JNA interface (not the direct
- * mapping of the hot path), at the first call, and runs its own main loop on the calling thread
- * until the answers are in or {@code timeoutMs} has passed.
+ * ({@code pulse/introspect.h}, {@code libpulse.so.0}). Only {@code viz devices} asks, so its
+ * calls, which take callbacks, are bound with a JNA interface at the first call; the main loop and
+ * context are {@link PulseNative}'s. It runs its own main loop on the calling thread until the
+ * answers are in or {@code timeoutMs} has passed.
  *
  * <p>Struct reading: {@code pa_source_info} and {@code pa_sink_info} both begin with
  * {@code const char *name; uint32_t index; const char *description;}, so the description is two
@@ -32,32 +33,11 @@ final class PulseIntrospection {
     private static final int PA_OPERATION_RUNNING = 0;
     private static final int STEP_US = 50_000;
 
-    /** The calls of libpulse used here. */
+    /**
+     * The introspection calls, which take callbacks; the main loop and context calls are
+     * {@link PulseNative}'s direct mappings, as the devices' streams use them.
+     */
     public interface LibPulse extends Library {
-        Pointer pa_mainloop_new();
-
-        Pointer pa_mainloop_get_api(Pointer mainloop);
-
-        int pa_mainloop_prepare(Pointer mainloop, int timeoutUs);
-
-        int pa_mainloop_poll(Pointer mainloop);
-
-        int pa_mainloop_dispatch(Pointer mainloop);
-
-        void pa_mainloop_free(Pointer mainloop);
-
-        Pointer pa_context_new(Pointer api, String name);
-
-        int pa_context_connect(Pointer context, String server, int flags, Pointer spawnApi);
-
-        int pa_context_get_state(Pointer context);
-
-        int pa_context_errno(Pointer context);
-
-        void pa_context_disconnect(Pointer context);
-
-        void pa_context_unref(Pointer context);
-
         Pointer pa_context_get_source_info_list(Pointer context, InfoCallback callback, Pointer userdata);
 
         Pointer pa_context_get_sink_info_list(Pointer context, InfoCallback callback, Pointer userdata);
@@ -113,11 +93,11 @@ final class PulseIntrospection {
             throw new IOException("libpulse does not load: " + e.getMessage(), e);
         }
         long deadlineNs = System.nanoTime() + timeoutMs * 1_000_000L;
-        Pointer mainloop = lib.pa_mainloop_new();
+        Pointer mainloop = PulseNative.pa_mainloop_new();
         if (mainloop == null) {
             throw new IOException("libpulse could not make a main loop");
         }
-        Pointer context = lib.pa_context_new(lib.pa_mainloop_get_api(mainloop), PulseBackend.CLIENT_NAME);
+        Pointer context = PulseNative.pa_context_new(PulseNative.pa_mainloop_get_api(mainloop), PulseBackend.CLIENT_NAME);
         List<Device> sources = new ArrayList<>();
         List<Device> sinks = new ArrayList<>();
         String[] defaults = new String[2];
@@ -134,15 +114,15 @@ final class PulseIntrospection {
             if (context == null) {
                 throw new IOException("libpulse could not make a context");
             }
-            if (lib.pa_context_connect(context, null, PulseNative.PA_CONTEXT_NOAUTOSPAWN, null) < 0) {
-                throw new IOException(PulseNative.pa_strerror(lib.pa_context_errno(context)));
+            if (PulseNative.pa_context_connect(context, null, PulseNative.PA_CONTEXT_NOAUTOSPAWN, null) < 0) {
+                throw new IOException(PulseNative.pa_strerror(PulseNative.pa_context_errno(context)));
             }
             int state;
-            while ((state = lib.pa_context_get_state(context)) != PulseNative.PA_CONTEXT_READY) {
+            while ((state = PulseNative.pa_context_get_state(context)) != PulseNative.PA_CONTEXT_READY) {
                 if (state == PulseNative.PA_CONTEXT_FAILED || state == PulseNative.PA_CONTEXT_TERMINATED) {
-                    throw new IOException(PulseNative.pa_strerror(lib.pa_context_errno(context)));
+                    throw new IOException(PulseNative.pa_strerror(PulseNative.pa_context_errno(context)));
                 }
-                step(lib, mainloop, deadlineNs);
+                step(mainloop, deadlineNs);
             }
             await(lib, mainloop, lib.pa_context_get_source_info_list(context, onSource, null), deadlineNs);
             await(lib, mainloop, lib.pa_context_get_sink_info_list(context, onSink, null), deadlineNs);
@@ -150,10 +130,10 @@ final class PulseIntrospection {
             return new Listing(List.copyOf(sources), List.copyOf(sinks), defaults[0], defaults[1]);
         } finally {
             if (context != null) {
-                lib.pa_context_disconnect(context);
-                lib.pa_context_unref(context);
+                PulseNative.pa_context_disconnect(context);
+                PulseNative.pa_context_unref(context);
             }
-            lib.pa_mainloop_free(mainloop);
+            PulseNative.pa_mainloop_free(mainloop);
             // libpulse holds the callbacks only natively: keep them from the collector until it is done with them.
             Reference.reachabilityFence(onSource);
             Reference.reachabilityFence(onSink);
@@ -186,7 +166,7 @@ final class PulseIntrospection {
         }
         try {
             while (lib.pa_operation_get_state(operation) == PA_OPERATION_RUNNING) {
-                step(lib, mainloop, deadlineNs);
+                step(mainloop, deadlineNs);
             }
         } finally {
             lib.pa_operation_unref(operation);
@@ -194,12 +174,12 @@ final class PulseIntrospection {
     }
 
     /** One turn of the main loop, waiting at most {@value #STEP_US} us for the server. */
-    private static void step(LibPulse lib, Pointer mainloop, long deadlineNs) throws IOException {
+    private static void step(Pointer mainloop, long deadlineNs) throws IOException {
         if (System.nanoTime() > deadlineNs) {
             throw new IOException("the server did not answer in time");
         }
-        if (lib.pa_mainloop_prepare(mainloop, STEP_US) < 0 || lib.pa_mainloop_poll(mainloop) < 0
-                || lib.pa_mainloop_dispatch(mainloop) < 0) {
+        if (PulseNative.pa_mainloop_prepare(mainloop, STEP_US) < 0 || PulseNative.pa_mainloop_poll(mainloop) < 0
+                || PulseNative.pa_mainloop_dispatch(mainloop) < 0) {
             throw new IOException("libpulse's main loop failed");
         }
     }

@@ -93,15 +93,13 @@ final class PulseNative {
     static native Pointer pa_simple_new(String server, String name, int direction, String device, String streamName,
             SampleSpec spec, Pointer channelMap, BufferAttr attr, Pointer error);
 
-
-
     static native void pa_simple_free(Pointer s);
 
     static native String pa_strerror(int error);
 
     static native String pa_get_library_version();
 
-    // The asynchronous API, for the playback stream (PulseStream); pointers are opaque.
+    // The asynchronous API, for the devices' streams (PulseStream) and the device list (PulseIntrospection).
 
     static native Pointer pa_mainloop_new();
 
@@ -109,6 +107,13 @@ final class PulseNative {
 
     /** Waits for an event when {@code block} is 1 and dispatches it; negative on failure or quit. */
     static native int pa_mainloop_iterate(Pointer mainloop, int block, Pointer retval);
+
+    /** The three steps of {@link #pa_mainloop_iterate}, for a caller that bounds the wait: {@code timeoutUs} -1 for none. */
+    static native int pa_mainloop_prepare(Pointer mainloop, int timeoutUs);
+
+    static native int pa_mainloop_poll(Pointer mainloop);
+
+    static native int pa_mainloop_dispatch(Pointer mainloop);
 
     static native void pa_mainloop_free(Pointer mainloop);
 

@@ -36,15 +36,6 @@ public final class TestAudio {
         }
     }
 
-    /** {@code seconds} of a sine at {@code hz}, 48 kHz mono, peaking at {@code peak} (8,200 is -12 dBFS). */
-    public static short[] tone(double hz, int peak, int seconds) {
-        short[] tone = new short[48_000 * seconds];
-        for (int i = 0; i < tone.length; i++) {
-            tone[i] = (short) Math.round(peak * Math.sin(2 * Math.PI * hz * i / 48_000.0));
-        }
-        return tone;
-    }
-
     /** A bundled clip's samples (48 kHz mono 16-bit). */
     public static short[] samples(String resource) {
         try (InputStream in = TestAudio.class.getResourceAsStream(resource)) {

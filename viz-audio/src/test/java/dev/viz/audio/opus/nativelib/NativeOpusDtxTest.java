@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.viz.audio.OpusCodec;
+import dev.viz.audio.portaudio.ToneDetector;
 import dev.viz.core.AudioFormat;
 import dev.viz.core.Codec;
 import dev.viz.core.testing.TestAudio;
@@ -68,7 +69,8 @@ class NativeOpusDtxTest {
     @ParameterizedTest(name = "{0} ms frames")
     @ValueSource(ints = {20, 40, 60})
     void shouldNeverSendASteadyLoudToneAsSilence(int frameMs) {
-        short[] tone = TestAudio.tone(440, 8_200, 5); // -12 dBFS peak
+        short[] tone = new short[48_000 * 5];
+        ToneDetector.sine(tone, 0, 440, 48_000, 8_200); // -12 dBFS peak
         TreeMap<Integer, Integer> lengths = lengths(new NativeOpusCodec(32_000), frameMs, tone);
         System.out.printf("native, 440 Hz at -12 dBFS, %d ms frames, CBR+DTX: lengths %s%n", frameMs, lengths);
         assertEquals(1, lengths.size(), "every frame of the tone a full CBR packet: " + lengths);
