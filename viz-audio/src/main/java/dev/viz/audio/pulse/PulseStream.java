@@ -6,23 +6,40 @@ import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One connection to a PulseAudio server with one record or playback stream, through libpulse's
- * asynchronous API, whose main loop is turned by the thread that reads or writes: while {@link
- * #read} waits for the server's next fragment, or {@link #write} for room, that thread waits in
- * {@code pa_mainloop_iterate}, so the server's messages wake that one thread.
+ * asynchronous API, whose main loop is turned by the thread that reads or writes: no thread of
+ * libpulse's own.
  *
  * <p>Why not the simple API: {@code pa_simple_read}/{@code pa_simple_write} wait on a threaded
- * main loop whose own thread ({@code threaded-ml}) wakes at every message of the server (an
- * output's server asks for more about four times a 20 ms frame) and then wakes the reader or
- * writer. In a listener those two threads took 2.6-2.9 % of a core, the one thread now 1.8-2.0 %;
- * in a caller the capture's two 0.75-0.8 %, the one 0.6-0.65 % (docs/performance.md, "The stream's
- * own main loop").
+ * main loop whose own thread ({@code threaded-ml}) wakes at every message of the server and then
+ * wakes the reader or writer (docs/performance.md, "The stream's own main loop").
  *
- * <p>The stream asks for {@code PA_STREAM_ADJUST_LATENCY} as the simple API does, without its
+ * <p><b>Record.</b> {@link #read} waits in {@code pa_mainloop_iterate} for the server's next
+ * fragment.
+ *
+ * <p><b>Playback.</b> The server asks for more each time it played {@code minreq} (for a 20 ms
+ * target it grants a target length of 15 ms with {@code minreq} 5 ms: four requests a 20 ms frame).
+ * Answering each one woke the playback thread four times a frame and made it write a frame in four
+ * pieces. {@link #write} instead writes a whole chunk at once (the server keeps more than its
+ * target length when given it), then waits until the server has played its buffer down to the
+ * low-water mark ({@link #lowWaterBytes}: 5 ms of the 15), so that the playout makes the next chunk
+ * just before the server needs it. It learns the level from the requests ({@code
+ * pa_stream_writable_size}: what the server asked for less what was written), but does not wake
+ * for each: the requests come at the pace the server plays, so the thread sleeps until the one that
+ * crosses the mark is due (by the time of an earlier request, the anchor) and then takes all the
+ * messages that came meanwhile. Every {@value #REANCHOR_EVERY}th wait it wakes a millisecond early and
+ * waits in the main loop for the request itself, which renews the anchor (two clocks drift); a
+ * wait never lasts longer than the chunk it follows, so a stream that is not playing (prebuffering,
+ * or stalled) cannot hold the thread. One wake-up a frame instead of four; with 20 ms frames the
+ * listener's playback thread took 0.8-0.9 % of a core instead of 1.2-1.5 %, and mouth-to-ear fell
+ * by about 5 ms (docs/performance.md, "One wake-up a frame").
+ *
+ * <p>Both ask for {@code PA_STREAM_ADJUST_LATENCY} as the simple API does, without its
  * timing-update flags (nothing here reads the stream's timing). A playback stream counts the
  * underflows the server reports, a record stream its overflows ({@link #xruns()}).
  *
@@ -40,6 +57,15 @@ final class PulseStream {
     private static final int PA_STREAM_ADJUST_LATENCY = 0x2000;
     /** {@code PA_SEEK_RELATIVE}: append to what was written. */
     private static final int PA_SEEK_RELATIVE = 0;
+    private static final long NO_ANCHOR = Long.MIN_VALUE;
+    /** Playback: how long after a request is due the thread wakes to take it. */
+    private static final long LATE_NS = 300_000;
+    /** Playback: how long before a request is due the thread wakes when it takes a new anchor. */
+    private static final long EARLY_NS = 1_000_000;
+    /** Playback: sleeps by the anchor before the thread wakes early and takes a new one. */
+    static final int REANCHOR_EVERY = 25;
+    /** Playback: the lowest low-water mark, whatever the buffer attributes. */
+    static final int LOW_WATER_MS_MIN = 5;
 
     private final Pointer mainloop;
     private final Pointer context;
@@ -48,7 +74,22 @@ final class PulseStream {
     private final PulseNative.StreamNotify onOverflow;
     /** Playback: the write index of the last underflow counted, -1 for none. */
     private long lastUnderflowIndex = -1;
-    private final AtomicLong xruns = new AtomicLong();
+    private final AtomicLong xruns;
+    /** Sample values (all channels) a second. */
+    private final long samplesPerSecond;
+    /** Playback: the server's request size ({@code minreq}), in bytes; it asks this much each time it played as much. */
+    private final long minreqBytes;
+    /** Playback: how long the server takes to play {@link #minreqBytes}: the time between its requests. */
+    private final long requestPeriodNs;
+    /**
+     * Playback: how much more the server must have asked for than was written ({@code
+     * pa_stream_writable_size}) before {@link #write} returns: its target length less the
+     * low-water mark.
+     */
+    private final long drainedLedgerBytes;
+    /** Playback: when a request of the server came (or, predicted, was due), {@link #NO_ANCHOR} when not known. */
+    private long anchorNs = NO_ANCHOR;
+    private int sleepsSinceAnchor;
     /** Record: {@code pa_stream_peek}'s two out-parameters, a pointer and a {@code size_t}. */
     private final Memory peekData = new Memory(Native.POINTER_SIZE);
     private final Memory peekBytes = new Memory(Native.SIZE_T_SIZE);
@@ -57,11 +98,27 @@ final class PulseStream {
     /** Record: bytes of the current fragment already read. */
     private long fragmentOffset;
 
-    private PulseStream(Pointer mainloop, Pointer context, Pointer stream) {
+    private PulseStream(Pointer mainloop, Pointer context, Pointer stream, AtomicLong xruns,
+            PulseNative.StreamNotify onOverflow, long samplesPerSecond, long minreqBytes, long tlengthBytes) {
         this.mainloop = mainloop;
         this.context = context;
         this.stream = stream;
-        this.onOverflow = (s, userdata) -> xruns.incrementAndGet();
+        this.samplesPerSecond = samplesPerSecond;
+        this.minreqBytes = Math.max(2, minreqBytes);
+        this.requestPeriodNs = this.minreqBytes / 2 * 1_000_000_000L / samplesPerSecond;
+        this.drainedLedgerBytes = tlengthBytes - lowWaterBytes(tlengthBytes, this.minreqBytes, samplesPerSecond);
+        this.xruns = xruns;
+        this.onOverflow = onOverflow;
+    }
+
+    /**
+     * Where the server's buffer may be played down to before the next chunk is written: two
+     * requests below the target length (the server asks at every {@code minreq} it played, so the
+     * thread learns the level only to a request), and never below {@value #LOW_WATER_MS_MIN} ms.
+     */
+    static long lowWaterBytes(long tlengthBytes, long minreqBytes, long samplesPerSecond) {
+        long floorBytes = 2 * samplesPerSecond * LOW_WATER_MS_MIN / 1000;
+        return Math.min(tlengthBytes, Math.max(floorBytes, tlengthBytes - 2 * minreqBytes));
     }
 
     /**
@@ -108,10 +165,11 @@ final class PulseStream {
             if (stream == null) {
                 throw failure(context);
             }
-            PulseStream opened = new PulseStream(mainloop, context, stream);
+            AtomicLong xruns = new AtomicLong();
+            PulseNative.StreamNotify onOverflow = (s, userdata) -> xruns.incrementAndGet();
             int connected;
             if (record) {
-                PulseNative.pa_stream_set_overflow_callback(stream, opened.onOverflow, null);
+                PulseNative.pa_stream_set_overflow_callback(stream, onOverflow, null);
                 connected = PulseNative.pa_stream_connect_record(stream, device, attr, PA_STREAM_ADJUST_LATENCY);
             } else {
                 connected = PulseNative.pa_stream_connect_playback(stream, device, attr, PA_STREAM_ADJUST_LATENCY,
@@ -126,13 +184,20 @@ final class PulseStream {
                 }
                 iterate(mainloop, context);
             }
+            Pointer granted = PulseNative.pa_stream_get_buffer_attr(stream);
+            if (granted == null) {
+                throw failure(context);
+            }
+            PulseStream opened = new PulseStream(mainloop, context, stream, xruns, onOverflow,
+                    (long) spec.rate * spec.channels, record ? 0 : granted.getInt(12), record ? 0 : granted.getInt(4));
             if (LOG.isDebugEnabled()) {
-                Pointer granted = PulseNative.pa_stream_get_buffer_attr(stream);
-                if (granted != null) {
-                    LOG.debug("PulseAudio {} stream: asked tlength {} B, fragsize {} B; granted maxlength {}, tlength {},"
-                            + " prebuf {}, minreq {}, fragsize {} B", record ? "record" : "playback", attr.tlength,
-                            attr.fragsize, granted.getInt(0), granted.getInt(4), granted.getInt(8), granted.getInt(12),
-                            granted.getInt(16));
+                LOG.debug("PulseAudio {} stream: asked tlength {} B, fragsize {} B; granted maxlength {}, tlength {},"
+                        + " prebuf {}, minreq {}, fragsize {} B", record ? "record" : "playback", attr.tlength,
+                        attr.fragsize, granted.getInt(0), granted.getInt(4), granted.getInt(8), granted.getInt(12),
+                        granted.getInt(16));
+                if (!record) {
+                    LOG.debug("PulseAudio playback stream: low-water mark {} B, a request every {} us",
+                            granted.getInt(4) - opened.drainedLedgerBytes, opened.requestPeriodNs / 1000);
                 }
             }
             done = true;
@@ -146,28 +211,102 @@ final class PulseStream {
 
     /**
      * Playback: writes {@code samples} 16-bit samples of {@code pcm} from {@code offset}, through
-     * {@code buffer} (native memory of at least {@code bufferSamples} samples), as the server makes
-     * room, blocking while it has none.
+     * {@code buffer} (native memory of at least {@code bufferSamples} samples), all at once, then
+     * waits until the server has played its buffer down to the low-water mark, so that the caller
+     * makes the next chunk when the server is about to need it (class comment).
      *
      * @throws PulseException when the connection or the stream failed
      */
     void write(Memory buffer, int bufferSamples, short[] pcm, int offset, int samples) throws PulseException {
         countUnderflow();
+        checkReady();
+        long ledger = PulseNative.writableSize(stream);
         int done = 0;
         while (done < samples) {
-            checkReady();
-            long room = PulseNative.writableSize(stream) / 2;
-            if (room == 0) {
-                iterate(mainloop, context);
-                continue;
-            }
-            int n = (int) Math.min(Math.min(room, samples - done), bufferSamples);
+            int n = Math.min(samples - done, bufferSamples);
             buffer.write(0, pcm, offset + done, n);
             if (PulseNative.write(stream, buffer, 2L * n, null, 0L, PA_SEEK_RELATIVE) < 0) {
                 throw failure(context);
             }
             done += n;
         }
+        ledger -= 2L * samples;
+        dispatchPending();
+        if (ledger >= drainedLedgerBytes) {
+            return;
+        }
+        long nowNs = System.nanoTime();
+        long deadlineNs = nowNs + samples * 1_000_000_000L / samplesPerSecond;
+        sleepUntilDue((drainedLedgerBytes - ledger + minreqBytes - 1) / minreqBytes, nowNs, deadlineNs);
+        while (PulseNative.writableSize(stream) < drainedLedgerBytes) {
+            long leftNs = deadlineNs - System.nanoTime();
+            if (leftNs <= 0) {
+                // The server is not playing (prebuffering after an underflow, or stalled): the
+                // thread is never held longer than the audio it wrote lasts.
+                anchorNs = NO_ANCHOR;
+                return;
+            }
+            if (waitForServer(leftNs) > 0) {
+                anchorNs = System.nanoTime();
+            }
+            checkReady();
+        }
+    }
+
+    /**
+     * Sleeps until the {@code requests}-th request of the server from the anchor is due (a little
+     * after it, or every {@value #REANCHOR_EVERY}th time a little before it, so that the wait in
+     * the main loop that follows takes the anchor from the request itself), then runs every
+     * message that came meanwhile. Without an anchor, or with one too old to trust, it returns at
+     * once and the caller waits in the main loop.
+     */
+    private void sleepUntilDue(long requests, long nowNs, long deadlineNs) throws PulseException {
+        if (anchorNs == NO_ANCHOR) {
+            return;
+        }
+        long dueNs = anchorNs + requests * requestPeriodNs;
+        if (dueNs <= nowNs || dueNs - nowNs > 2 * (deadlineNs - nowNs) + requestPeriodNs) {
+            anchorNs = NO_ANCHOR;
+            return;
+        }
+        boolean reanchor = ++sleepsSinceAnchor >= REANCHOR_EVERY;
+        long sleepNs = dueNs - nowNs + (reanchor ? -EARLY_NS : LATE_NS);
+        LockSupport.parkNanos(Math.min(sleepNs, deadlineNs - nowNs));
+        if (reanchor) {
+            sleepsSinceAnchor = 0;
+            anchorNs = NO_ANCHOR;
+        } else {
+            anchorNs = dueNs;
+        }
+        dispatchPending();
+    }
+
+    /** Runs what is ready without waiting: the server's messages, and the sending of what was written. */
+    private void dispatchPending() throws PulseException {
+        int dispatched;
+        while ((dispatched = PulseNative.pa_mainloop_iterate(mainloop, 0, null)) > 0) {
+            // libpulse sends from a deferred event of the main loop, and reads one message a turn
+        }
+        if (dispatched < 0) {
+            throw failure(context);
+        }
+    }
+
+    /**
+     * One turn of the main loop that waits at most {@code timeoutNs} for the server.
+     *
+     * @return the number of descriptors that became ready: 0 when the wait timed out
+     */
+    private int waitForServer(long timeoutNs) throws PulseException {
+        int timeoutUs = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeoutNs / 1000));
+        if (PulseNative.pa_mainloop_prepare(mainloop, timeoutUs) < 0) {
+            throw failure(context);
+        }
+        int ready = PulseNative.pa_mainloop_poll(mainloop);
+        if (ready < 0 || PulseNative.pa_mainloop_dispatch(mainloop) < 0) {
+            throw failure(context);
+        }
+        return ready;
     }
 
     /**

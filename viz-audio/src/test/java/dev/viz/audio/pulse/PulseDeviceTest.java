@@ -266,6 +266,71 @@ class PulseDeviceTest {
         }
     }
 
+    @Test
+    void shouldWakeTheWritingThreadAboutOnceAFrameAtThePaceTheServerPlays() throws Exception {
+        java.nio.file.Path status = java.nio.file.Path.of("/proc/thread-self/status");
+        Assumptions.assumeTrue(java.nio.file.Files.isReadable(status), "needs Linux's /proc to count a thread's waits");
+        PulseDevice out = PulseBackend.system().output(SoundServer.OUT_SINK);
+        AudioFormat format = AudioFormat.mono48k(20);
+        short[] frame = new short[format.frameSamples()];
+        Arrays.fill(frame, (short) 3000);
+        int frames = 100;
+        out.open(AudioDevice.Direction.OUTPUT, format);
+        try {
+            for (int i = 0; i < 25; i++) {
+                out.write(frame, 0, frame.length);
+            }
+            long xruns = out.xruns();
+            long waitsBefore = voluntarySwitches(status);
+            long startNs = System.nanoTime();
+            for (int i = 0; i < frames; i++) {
+                out.write(frame, 0, frame.length);
+            }
+            long elapsedMs = (System.nanoTime() - startNs) / 1_000_000;
+            double waitsPerFrame = (voluntarySwitches(status) - waitsBefore) / (double) frames;
+            System.out.printf("PulseAudio output: %d frames of 20 ms written in %d ms, %.2f waits of the writing"
+                    + " thread a frame, %d underflows%n", frames, elapsedMs, waitsPerFrame, out.xruns() - xruns);
+            assertTrue(elapsedMs >= frames * 20 * 85 / 100, "writes wait for the server to play: " + elapsedMs + " ms");
+            // Answering each of the server's four requests a frame took four or five.
+            assertTrue(waitsPerFrame < 2, waitsPerFrame + " waits a frame");
+            assertEquals(xruns, out.xruns(), "no underflow while written in time");
+        } finally {
+            out.close();
+        }
+    }
+
+    @Test
+    void shouldNotHoldTheWriterLongerThanItsChunkWhileTheServerIsPrebuffering() throws Exception {
+        PulseDevice out = PulseBackend.system().output(SoundServer.OUT_SINK);
+        AudioFormat format = AudioFormat.mono48k(20);
+        short[] frame = new short[format.frameSamples()];
+        out.open(AudioDevice.Direction.OUTPUT, format);
+        try {
+            // 2 ms, then 6 ms: under the server's prebuffer (its target length, 15 ms), so the
+            // stream has not started and sends no request that would end the wait for the low-water mark.
+            out.write(frame, 0, 96);
+            long startNs = System.nanoTime();
+            out.write(frame, 0, 288);
+            long waitedMs = (System.nanoTime() - startNs) / 1_000_000;
+            System.out.println("a 6 ms write to a prebuffering stream returned after " + waitedMs + " ms");
+            assertTrue(waitedMs < 1000, waitedMs + " ms");
+            for (int i = 0; i < 10; i++) {
+                out.write(frame, 0, frame.length); // and it plays on
+            }
+        } finally {
+            out.close();
+        }
+    }
+
+    private static long voluntarySwitches(java.nio.file.Path status) throws IOException {
+        for (String line : java.nio.file.Files.readAllLines(status)) {
+            if (line.startsWith("voluntary_ctxt_switches:")) {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+            }
+        }
+        throw new IOException("no voluntary_ctxt_switches in " + status);
+    }
+
     /** Threads libpulse's threaded main loop starts are named {@code threaded-ml}. */
     private static long libpulseThreads(java.nio.file.Path tasks) throws IOException {
         try (java.util.stream.Stream<java.nio.file.Path> list = java.nio.file.Files.list(tasks)) {
