@@ -10,8 +10,8 @@ import java.io.IOException;
 /**
  * A source (microphone) or sink (speaker) of a PulseAudio server: one connection with one stream
  * ({@link PulseStream}) per open, whose main loop the capture or playback thread turns itself while
- * {@link #read} waits for audio or {@link #write} for room (no thread of libpulse's own). Both block
- * as the device does. Made by {@link PulseBackend}.
+ * {@link #read} waits for audio or {@link #write} for the server to play down its buffer (no thread
+ * of libpulse's own). Both block as the device does. Made by {@link PulseBackend}.
  *
  * <p><b>Latency.</b> The stream asks the server for one frame of buffering each way, at most
  * {@value #OUTPUT_BUFFER_MS_MAX} ms for an output ({@link #LATENCY_AUTO}; {@link
@@ -135,7 +135,11 @@ public final class PulseDevice implements AudioDevice {
         return samples;
     }
 
-    /** Playback thread. Blocks while the server's buffer for this stream is full. */
+    /**
+     * Playback thread. Hands the server the whole chunk, then blocks until the server has played
+     * its buffer down to the low-water mark, so that the next chunk is made just before it is
+     * needed (never longer than the chunk lasts; {@link PulseStream}).
+     */
     @Override
     public void write(short[] pcm, int offset, int samples) throws IOException {
         Connection c = connection;

@@ -216,11 +216,8 @@ class PulseDeviceTest {
 
     @Test
     void shouldCountTheUnderflowsOfAnOutputThatRanDry() throws Exception {
-        PulseDevice out = PulseBackend.system().output(SoundServer.OUT_SINK);
-        AudioFormat format = AudioFormat.mono48k(20);
-        short[] frame = new short[format.frameSamples()];
-        Arrays.fill(frame, (short) 3000);
-        out.open(AudioDevice.Direction.OUTPUT, format);
+        short[] frame = toneFrame();
+        PulseDevice out = openedOutput();
         try {
             for (int i = 0; i < 25; i++) {
                 out.write(frame, 0, frame.length);
@@ -301,10 +298,8 @@ class PulseDeviceTest {
 
     @Test
     void shouldNotHoldTheWriterLongerThanItsChunkWhileTheServerIsPrebuffering() throws Exception {
-        PulseDevice out = PulseBackend.system().output(SoundServer.OUT_SINK);
-        AudioFormat format = AudioFormat.mono48k(20);
-        short[] frame = new short[format.frameSamples()];
-        out.open(AudioDevice.Direction.OUTPUT, format);
+        short[] frame = new short[AudioFormat.mono48k(20).frameSamples()];
+        PulseDevice out = openedOutput();
         try {
             // 2 ms, then 6 ms: under the server's prebuffer (its target length, 15 ms), so the
             // stream has not started and sends no request that would end the wait for the low-water mark.
@@ -320,6 +315,20 @@ class PulseDeviceTest {
         } finally {
             out.close();
         }
+    }
+
+    /** A 20 ms frame at a steady level (not silence, which a server might treat apart). */
+    private static short[] toneFrame() {
+        short[] frame = new short[AudioFormat.mono48k(20).frameSamples()];
+        Arrays.fill(frame, (short) 3000);
+        return frame;
+    }
+
+    /** The test sink, opened for 20 ms frames. */
+    private static PulseDevice openedOutput() throws IOException {
+        PulseDevice out = PulseBackend.system().output(SoundServer.OUT_SINK);
+        out.open(AudioDevice.Direction.OUTPUT, AudioFormat.mono48k(20));
+        return out;
     }
 
     private static long voluntarySwitches(java.nio.file.Path status) throws IOException {
