@@ -64,6 +64,8 @@ final class PulseStream {
     private static final long EARLY_NS = 1_000_000;
     /** Playback: sleeps by the anchor before the thread wakes early and takes a new one. */
     static final int REANCHOR_EVERY = 25;
+    /** Turns of the main loop that {@link #dispatchPending} takes at most: more than a frame's messages. */
+    private static final int DISPATCH_TURNS_MAX = 64;
     /** Playback: the lowest low-water mark, whatever the buffer attributes. */
     static final int LOW_WATER_MS_MIN = 5;
 
@@ -283,12 +285,16 @@ final class PulseStream {
 
     /** Runs what is ready without waiting: the server's messages, and the sending of what was written. */
     private void dispatchPending() throws PulseException {
-        int dispatched;
-        while ((dispatched = PulseNative.pa_mainloop_iterate(mainloop, 0, null)) > 0) {
-            // libpulse sends from a deferred event of the main loop, and reads one message a turn
-        }
-        if (dispatched < 0) {
-            throw failure(context);
+        // libpulse sends from a deferred event of the main loop and reads one message a turn; the
+        // bound keeps a source that stays ready (none is known) from holding the thread.
+        for (int turn = 0; turn < DISPATCH_TURNS_MAX; turn++) {
+            int dispatched = PulseNative.pa_mainloop_iterate(mainloop, 0, null);
+            if (dispatched < 0) {
+                throw failure(context);
+            }
+            if (dispatched == 0) {
+                return;
+            }
         }
     }
 
