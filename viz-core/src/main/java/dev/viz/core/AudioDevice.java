@@ -59,7 +59,10 @@ public interface AudioDevice extends AutoCloseable {
 
     /**
      * Playback thread only. Plays {@code pcm[offset .. offset + samples)}, blocking while the device
-     * has no room, as a speaker would.
+     * has no room, as a speaker would. It may instead take the samples at once and block until the
+     * device is about to need more (PulseAudio's device does). Either way it returns when the device
+     * is ready for the next chunk, which the playback thread makes then: the less audio the device
+     * still holds at that moment, the lower the latency.
      */
     void write(short[] pcm, int offset, int samples) throws IOException;
 
