@@ -100,6 +100,13 @@ public enum Stat {
     DECODE_ERRORS("decodeErrors", false),
     /** Device read or write failures (the device was reopened). */
     DEVICE_ERRORS("deviceErrors", false),
+    /**
+     * Underflows the output device reported (it ran dry: the listener heard a gap), over every open
+     * of it; 0 from a device that does not count them ({@link AudioDevice#xruns()}).
+     */
+    OUTPUT_XRUNS("outputXruns", false),
+    /** Overflows the input device reported (audio it lost before it was read), over every open of it. */
+    INPUT_XRUNS("inputXruns", false),
     /** Nanoseconds since the session connected (0 before). */
     CONNECTED_NS("connectedNs", true),
     /** Round-trip time to the peer from the last receiver report, microseconds (0 until measured). */

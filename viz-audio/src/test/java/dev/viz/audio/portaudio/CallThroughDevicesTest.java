@@ -8,7 +8,9 @@ import dev.viz.audio.OpusCodec;
 import dev.viz.audio.javasound.JavaSoundBackend;
 import dev.viz.audio.javasound.JavaSoundDevice;
 import dev.viz.audio.javasound.JavaSoundOpens;
+import dev.viz.audio.pulse.PulseBackend;
 import dev.viz.core.AudioDevice;
+import dev.viz.core.AudioFormat;
 import dev.viz.core.SessionState;
 import dev.viz.core.SessionStats;
 import dev.viz.core.Stat;
@@ -22,6 +24,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -261,6 +264,73 @@ class CallThroughDevicesTest {
                     + opens + " times");
             assertEquals(SessionState.CONNECTED, stats.state(), "the call goes on");
             assertTrue(tone.windowsWithTone() >= tone.windows() / 2, "output recovers: " + tone);
+        }
+    }
+
+    @Test
+    void shouldReportTheOutputsUnderflowsInTheListenersStats() throws Exception {
+        Assumptions.assumeTrue(PulseBackend.system().isAvailable(),
+                () -> "libpulse: " + PulseBackend.system().unavailabilityCause());
+        StallingSpeaker speaker = new StallingSpeaker(PulseBackend.system().output(SoundServer.OUT_SINK));
+        try (Call call = new Call(AudioDevices.tone(1000), speaker, false)) {
+            call.awaitPlayed(25, "1 s played before the stall");
+            long before = call.listener.stats().get(Stat.OUTPUT_XRUNS);
+            speaker.stallNextWrite = true; // the server's 5-25 ms run dry: a real underflow
+            call.awaitPlayed(25, "1 s played after the stall");
+            long reported = call.listener.stats().get(Stat.OUTPUT_XRUNS);
+            System.out.println("PulseAudio speaker stalled 300 ms mid-call: outputXruns " + before + " before, "
+                    + reported + " after; the device counts " + speaker.xruns());
+            assertTrue(reported > before, "the stall's underflow reaches the stats: " + before + " then " + reported);
+            assertTrue(reported <= speaker.xruns(), reported + " reported, " + speaker.xruns() + " counted");
+        }
+    }
+
+    /** A real speaker whose playback thread is held up once, when asked, before a write. */
+    private static final class StallingSpeaker implements AudioDevice {
+        private final AudioDevice device;
+        volatile boolean stallNextWrite;
+
+        StallingSpeaker(AudioDevice device) {
+            this.device = device;
+        }
+
+        @Override
+        public String name() {
+            return device.name();
+        }
+
+        @Override
+        public boolean supports(Direction direction) {
+            return device.supports(direction);
+        }
+
+        @Override
+        public void open(Direction direction, AudioFormat format) throws IOException {
+            device.open(direction, format);
+        }
+
+        @Override
+        public int read(short[] pcm, int offset, int samples) throws IOException {
+            return device.read(pcm, offset, samples);
+        }
+
+        @Override
+        public void write(short[] pcm, int offset, int samples) throws IOException {
+            if (stallNextWrite) {
+                stallNextWrite = false;
+                LockSupport.parkNanos(300_000_000L);
+            }
+            device.write(pcm, offset, samples);
+        }
+
+        @Override
+        public long xruns() {
+            return device.xruns();
+        }
+
+        @Override
+        public void close() {
+            device.close();
         }
     }
 

@@ -150,6 +150,7 @@ final class CaptureAgent implements Agent {
             return false;
         }
         counters.increment(Stat.FRAMES_CAPTURED);
+        counters.set(Stat.INPUT_XRUNS, input.xruns());
         if (processor != AudioProcessor.NONE) { // a session without processing skips the stage
             processor.process(pcm, 0, System.nanoTime());
         }

@@ -124,6 +124,7 @@ final class PlaybackAgent implements Agent {
             DeviceOpener.open(signals, lifecycle, output, AudioDevice.Direction.OUTPUT, format, counters);
             return;
         }
+        counters.set(Stat.OUTPUT_XRUNS, output.xruns());
         if (processor != AudioProcessor.NONE) {
             processor.played(pcm, 0, samples, nowNs);
         }
