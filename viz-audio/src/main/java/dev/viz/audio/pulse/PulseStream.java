@@ -63,11 +63,11 @@ final class PulseStream {
     /** Playback: how long before a request is due the thread wakes when it takes a new anchor. */
     private static final long EARLY_NS = 1_000_000;
     /** Playback: sleeps by the anchor before the thread wakes early and takes a new one. */
-    static final int REANCHOR_EVERY = 25;
+    private static final int REANCHOR_EVERY = 25;
     /** Turns of the main loop that {@link #dispatchPending} takes at most: more than a frame's messages. */
     private static final int DISPATCH_TURNS_MAX = 64;
     /** Playback: the lowest low-water mark, whatever the buffer attributes. */
-    static final int LOW_WATER_MS_MIN = 5;
+    private static final int LOW_WATER_MS_MIN = 5;
 
     private final Pointer mainloop;
     private final Pointer context;
@@ -222,6 +222,9 @@ final class PulseStream {
     void write(Memory buffer, int bufferSamples, short[] pcm, int offset, int samples) throws PulseException {
         countUnderflow();
         checkReady();
+        // What the server asked for less what was written. libpulse reads a debt (more written than
+        // asked, as after a wait cut short by its deadline) as 0: the sleep below then ends early and
+        // the wait in the main loop finds the level.
         long ledger = PulseNative.writableSize(stream);
         int done = 0;
         while (done < samples) {
